@@ -1,0 +1,46 @@
+"""Baton: the entry point. Registers the pages, resolves who is using the app, and builds the
+menu for their role."""
+
+import streamlit as st
+
+from pages.common import current_user, demo_switch, require_safe_binding
+from store.models import Role
+from ui import state
+
+st.set_page_config(page_title="Baton", page_icon=":material/account_tree:", layout="wide")
+state.init_state()
+require_safe_binding()
+demo_switch()
+user = current_user()
+st.session_state[state.USER_ID] = user.id
+st.session_state[state.USER] = user
+
+practice = st.Page(
+    "pages/practice.py",
+    title="Practice",
+    icon=":material/exercise:",
+    default=True,
+    help="Pick a realistic scenario, do the task, and get criterion-level feedback at once.",
+)
+progress = st.Page(
+    "pages/progress.py",
+    title="My progress",
+    icon=":material/insights:",
+    help="Your attempts, scores by task kind, and the feedback on each grade.",
+)
+cohort = st.Page(
+    "pages/cohort.py",
+    title="Cohort",
+    icon=":material/groups:",
+    help="Instructors: your cohorts' learners, their scores, their work, and grade overrides.",
+)
+pages = [practice, progress]
+if user.role in (Role.instructor, Role.admin):
+    pages.append(cohort)
+
+with st.sidebar:
+    st.caption(f"Signed in as **{user.name}** · {user.role}")
+    if st.user.get("is_logged_in"):
+        st.button("Sign out", on_click=st.logout, key="sign_out")
+
+st.navigation(pages, position="sidebar").run()

@@ -1,0 +1,345 @@
+"""The exercise model: one pydantic class per task kind, a discriminated union on `kind`.
+
+An exercise file holds what the learner sees (brief, rubric descriptions, sources) and what
+only the grader sees (gold answers, grader notes, golden cases). `learner_view()` in the UI
+layer decides what to show; the model keeps both so one file is the whole exercise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, TypeAdapter, model_validator
+
+from exercises.submission import (
+    ClaimError,
+    DesignSubmission,
+    ExplainSubmission,
+    FaultCategory,
+    FindFailuresSubmission,
+    FixType,
+    Severity,
+    ValidateSubmission,
+)
+from exercises.workflow import Id, Risk, ShortText, Source, Strict, Workflow
+
+Markdown = Annotated[str, StringConstraints(max_length=30_000)]
+Prose = Annotated[str, StringConstraints(max_length=4_000)]
+Cue = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1)]
+"""Alternatives for one idea: any one of them, found in the text, counts (after stemming)."""
+
+
+class Kind(StrEnum):
+    design_workflow = "design_workflow"
+    find_failures = "find_failures"
+    validate_output = "validate_output"
+    explain_reasoning = "explain_reasoning"
+
+
+class Sector(StrEnum):
+    marketing = "marketing"
+    finance = "finance"
+    operations = "operations"
+    healthcare = "healthcare"
+    customer_support = "customer_support"
+    hr = "hr"
+
+
+KIND_LABELS = {
+    Kind.design_workflow: "Design a workflow",
+    Kind.find_failures: "Find the failure points",
+    Kind.validate_output: "Validate an AI output",
+    Kind.explain_reasoning: "Explain to a stakeholder",
+}
+SECTOR_LABELS = {
+    Sector.marketing: "Marketing",
+    Sector.finance: "Finance",
+    Sector.operations: "Operations and logistics",
+    Sector.healthcare: "Healthcare",
+    Sector.customer_support: "Customer support",
+    Sector.hr: "HR and people",
+}
+
+# The criteria each kind's scorer computes; a rubric gives them weights and wording.
+CRITERIA: dict[Kind, tuple[str, ...]] = {
+    Kind.design_workflow: (
+        "coverage",
+        "tool_fit",
+        "controls",
+        "data_rules",
+        "constraints",
+        "reliability",
+        "structure",
+        "rationale",
+    ),
+    Kind.find_failures: ("detection", "classification", "severity", "fixes"),
+    Kind.validate_output: ("detection", "error_types", "corrections", "omissions"),
+    Kind.explain_reasoning: ("key_points", "plain_language", "structure", "audience", "length"),
+}
+
+
+class Criterion(Strict):
+    id: Id
+    title: ShortText
+    weight: float = Field(gt=0, le=100)
+    description: Prose = Field(description="shown to the learner before they submit")
+    grader_notes: Prose = Field("", description="gold answers, alternatives and traps; hidden")
+
+
+class GoldenCase(Strict):
+    """An answer with the score range an expert would give it; every pack test grades these."""
+
+    name: ShortText
+    note: Prose = ""
+    min_score: float = Field(0, ge=0, le=100)
+    max_score: float = Field(100, ge=0, le=100)
+
+
+class _Exercise(Strict):
+    id: Id
+    version: int = Field(1, ge=1)
+    title: ShortText
+    sector: Sector
+    difficulty: int = Field(ge=1, le=3)
+    minutes: int = Field(ge=1, le=180, description="estimated minutes")
+    summary: Prose = Field(description="one or two sentences shown in the exercise list")
+    case: Id | None = Field(None, description="scenario shared by linked exercises")
+    brief: Markdown
+    rubric: list[Criterion] = Field(min_length=1)
+    reference_notes: Markdown = Field(description="why the reference answer is right; shown after grading")
+
+    @model_validator(mode="after")
+    def _rubric_matches_kind(self) -> _Exercise:
+        kind = Kind(self.__dict__["kind"])  # each subclass declares its own Literal kind
+        expected = set(CRITERIA[kind])
+        ids = [c.id for c in self.rubric]
+        if len(ids) != len(set(ids)):
+            raise ValueError("rubric lists a criterion id twice")
+        unknown = set(ids) - expected
+        if unknown:
+            raise ValueError(f"rubric has unknown criteria {sorted(unknown)}; a {kind} rubric uses {sorted(expected)}")
+        missing = expected - set(ids)
+        if missing:
+            raise ValueError(f"rubric misses criteria {sorted(missing)}")
+        total = sum(c.weight for c in self.rubric)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"rubric weights sum to {total:g}, not 100")
+        for case in getattr(self, "golden", []):
+            if case.min_score > case.max_score:
+                raise ValueError(f"golden case '{case.name}': min_score is above max_score")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return next(c for c in self.rubric if c.id == criterion_id)
+
+    def content_hash(self) -> str:
+        """Stable hash of the whole exercise, stored with each attempt so edits never rewrite history."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+# --- design a workflow -------------------------------------------------------------------
+
+
+class Stage(Strict):
+    id: Id
+    name: ShortText
+    capability: Id
+    risk: Risk
+    description: Prose = ""
+    required_check: Literal["any", "human", "expert"] = Field(
+        "any", description="for high-risk or irreversible stages: who must check before it"
+    )
+    preferred_tools: list[Id] = Field(
+        default_factory=list, description="tools an expert would pick; others that can do it get half credit"
+    )
+    why: Prose = Field("", description="why the control matters; feedback when it is missing")
+
+
+class DataRule(Strict):
+    """Data of this class may only reach tools cleared for it."""
+
+    id: Id
+    data_class: Annotated[str, StringConstraints(max_length=40)]
+    text: Prose
+
+
+class Constraints(Strict):
+    budget_per_item: float = Field(gt=0, description="USD")
+    max_error_rate: float = Field(gt=0, lt=1, description="target share of items with an error")
+    turnaround_s: float = Field(gt=0, description="target mean seconds per item")
+
+
+class KeyPoint(Strict):
+    """An idea a good free-text answer makes; matched when every cue group appears in one sentence."""
+
+    id: Id
+    text: Prose
+    cues: list[Cue] = Field(min_length=1)
+    weight: float = Field(1.0, gt=0)
+    role: Literal["decision", "reason", "risk", "mitigation", "ask", "other"] = "reason"
+
+
+class DesignGolden(GoldenCase):
+    answer: DesignSubmission
+
+
+class DesignWorkflowExercise(_Exercise):
+    kind: Literal["design_workflow"]
+    sources: list[Source] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    tools: list[Id] = Field(min_length=1, description="catalogue tool ids on offer")
+    constraints: Constraints
+    data_rules: list[DataRule] = Field(default_factory=list)
+    rationale_points: list[KeyPoint] = Field(default_factory=list)
+    reference: DesignSubmission
+    golden: list[DesignGolden] = Field(default_factory=list)
+
+
+# --- find the failure points ---------------------------------------------------------------
+
+
+class Fault(Strict):
+    id: Id
+    step: Id
+    also_steps: list[Id] = Field(default_factory=list, description="other steps it may be pinned on")
+    category: FaultCategory
+    also_categories: list[FaultCategory] = Field(default_factory=list)
+    severity: Severity
+    fix_types: list[FixType] = Field(min_length=1)
+    fix_cues: list[Cue] = Field(default_factory=list, description="what a fitting fix text says")
+    explanation: Prose
+
+
+class TraceStep(Strict):
+    step: Id
+    input: Prose = ""
+    output: Prose = ""
+    note: Prose = ""
+
+
+class Trace(Strict):
+    id: Id
+    title: ShortText
+    steps: list[TraceStep] = Field(min_length=1)
+    outcome: Prose = ""
+
+
+class Metric(Strict):
+    name: ShortText
+    value: ShortText
+    note: ShortText = ""
+
+
+class FindFailuresGolden(GoldenCase):
+    answer: FindFailuresSubmission
+
+
+class FindFailuresExercise(_Exercise):
+    kind: Literal["find_failures"]
+    tools: list[Id] = Field(min_length=1)
+    workflow: Workflow
+    traces: list[Trace] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    faults: list[Fault] = Field(min_length=1)
+    reference: FindFailuresSubmission
+    golden: list[FindFailuresGolden] = Field(default_factory=list)
+
+
+# --- validate an AI output -------------------------------------------------------------
+
+
+class Claim(Strict):
+    id: Id
+    text: Prose
+    error: ClaimError | None = Field(None, description="None when the source supports the claim")
+    also_errors: list[ClaimError] = Field(default_factory=list, description="other defensible types")
+    severity: Severity = Severity.medium
+    correction: Prose = ""
+    correction_numbers: list[float] = Field(default_factory=list)
+    correction_cues: list[Cue] = Field(default_factory=list)
+    why: Prose = Field("", description="why this error matters; shown after grading")
+
+
+class BlindSpot(Strict):
+    id: Id
+    text: Prose
+    cues: list[Cue] = Field(min_length=1)
+    severity: Severity = Severity.medium
+    why: Prose = ""
+
+
+class ValidateGolden(GoldenCase):
+    answer: ValidateSubmission
+
+
+class ValidateOutputExercise(_Exercise):
+    kind: Literal["validate_output"]
+    source_title: ShortText
+    source: Markdown
+    output_title: ShortText
+    output_context: Prose = ""
+    claims: list[Claim] = Field(min_length=2)
+    blind_spots: list[BlindSpot] = Field(default_factory=list)
+    number_tolerance: float = Field(0.01, ge=0, le=0.5, description="relative tolerance on numbers")
+    reference: ValidateSubmission
+    golden: list[ValidateGolden] = Field(default_factory=list)
+
+
+# --- explain to a stakeholder --------------------------------------------------------------
+
+
+class Concern(Strict):
+    id: Id
+    text: Prose
+    cues: list[Cue] = Field(min_length=1)
+
+
+class Stakeholder(Strict):
+    name: ShortText
+    role: ShortText
+    technical_level: Literal["low", "medium", "high"] = "low"
+    concerns: list[Concern] = Field(min_length=1)
+
+
+class JargonTerm(Strict):
+    term: Annotated[str, StringConstraints(min_length=2, max_length=60)]
+    plain: ShortText = Field(description="how to say it plainly")
+
+
+class ExplainGolden(GoldenCase):
+    answer: ExplainSubmission
+
+
+class ExplainReasoningExercise(_Exercise):
+    kind: Literal["explain_reasoning"]
+    stakeholder: Stakeholder
+    situation: Markdown
+    key_points: list[KeyPoint] = Field(min_length=2)
+    word_min: int = Field(ge=20)
+    word_max: int = Field(le=1500)
+    target_grade: float = Field(ge=4, le=16, description="target reading grade (Flesch-Kincaid)")
+    jargon: list[JargonTerm] = Field(default_factory=list)
+    reference: ExplainSubmission
+    golden: list[ExplainGolden] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _word_range(self) -> ExplainReasoningExercise:
+        if self.word_min >= self.word_max:
+            raise ValueError("word_min must be below word_max")
+        return self
+
+
+Exercise = Annotated[
+    DesignWorkflowExercise | FindFailuresExercise | ValidateOutputExercise | ExplainReasoningExercise,
+    Field(discriminator="kind"),
+]
+EXERCISE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Exercise)
+AnyExercise = DesignWorkflowExercise | FindFailuresExercise | ValidateOutputExercise | ExplainReasoningExercise
+
+
+def exercise_schema() -> dict[str, Any]:
+    return EXERCISE_ADAPTER.json_schema()

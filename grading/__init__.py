@@ -1,0 +1,93 @@
+"""Pure scoring: `grade(exercise, submission, judge=None) -> Grade`. No UI, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from exercises.loader import SHARED_TOOLS, load_tools
+from exercises.model import (
+    AnyExercise,
+    DesignWorkflowExercise,
+    ExplainReasoningExercise,
+    FindFailuresExercise,
+    ValidateOutputExercise,
+)
+from exercises.submission import (
+    DesignSubmission,
+    ExplainSubmission,
+    FindFailuresSubmission,
+    ValidateSubmission,
+)
+from exercises.workflow import Tool
+from grading.design import score_design
+from grading.explain import score_explanation
+from grading.failures import score_failures
+from grading.injection import looks_like_injection
+from grading.judge import Judge, apply_judge
+from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
+from grading.rubric import assemble
+from grading.validate import score_validation
+
+__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade"]
+
+AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
+UNCERTAIN_EXPLANATION = (35.0, 75.0)  # without a judge, the lexical grader is least sure here
+
+
+@lru_cache(maxsize=1)
+def shared_tools() -> dict[str, Tool]:
+    tools, problems = load_tools(SHARED_TOOLS, SHARED_TOOLS.name)
+    if problems:
+        raise RuntimeError("the shared tool catalogue is broken: " + "; ".join(map(str, problems)))
+    return tools
+
+
+def free_text(submission: AnySubmission) -> str:
+    """All the learner's own words in a submission, for injection checks and the judge."""
+    if isinstance(submission, ExplainSubmission):
+        return submission.text
+    if isinstance(submission, DesignSubmission):
+        return "\n".join([submission.rationale, *(s.name for s in submission.steps)])
+    if isinstance(submission, FindFailuresSubmission):
+        return "\n".join(f.fix for f in submission.flags)
+    return "\n".join([*(m.correction for m in submission.marks), *submission.omissions])
+
+
+def grade(
+    exercise: AnyExercise,
+    submission: AnySubmission,
+    judge: Judge | None = None,
+    tools: Mapping[str, Tool] | None = None,
+) -> Grade:
+    """Score a submission against its exercise. Deterministic when `judge` is None."""
+    if submission.kind != exercise.kind:
+        raise ValueError(f"a {submission.kind} submission cannot answer a {exercise.kind} exercise")
+    flags: list[Flag] = []
+    details: dict[str, object] = {}
+    if isinstance(exercise, DesignWorkflowExercise):
+        assert isinstance(submission, DesignSubmission)
+        scored, flags, details = score_design(exercise, submission, tools or shared_tools())
+    elif isinstance(exercise, FindFailuresExercise):
+        assert isinstance(submission, FindFailuresSubmission)
+        scored = score_failures(exercise, submission)
+    elif isinstance(exercise, ValidateOutputExercise):
+        assert isinstance(submission, ValidateSubmission)
+        scored, unchecked = score_validation(exercise, submission)
+        if unchecked:
+            flags.append(Flag.needs_review)
+    else:
+        assert isinstance(exercise, ExplainReasoningExercise)
+        assert isinstance(submission, ExplainSubmission)
+        scored = score_explanation(exercise, submission)
+    text = free_text(submission)
+    if looks_like_injection(text):
+        flags.append(Flag.possible_injection)
+    result = assemble(exercise, scored, flags, details)
+    if judge is not None:
+        result = apply_judge(judge, exercise, submission, text, result)
+    elif isinstance(exercise, ExplainReasoningExercise):
+        low, high = UNCERTAIN_EXPLANATION
+        if low <= result.total <= high:
+            result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
+    return result

@@ -1,0 +1,391 @@
+"""Scoring a designed workflow: substance first (stages, controls placed before the
+irreversible steps, data rules), then the simulated cost, speed and error rate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from exercises.graph import data_reaching, graph_problems, upstream
+from exercises.model import DesignWorkflowExercise, Stage
+from exercises.submission import DesignSubmission
+from exercises.workflow import Risk, Step, Tool, ToolKind, Workflow
+from grading.model import Flag
+from grading.rubric import CRITICAL_CAP, Scored, join
+from grading.simulate import SimulationResult, simulate
+from grading.text import analyse, concept_found
+
+SIM_CASES = 20_000
+SIM_SEED = 7
+RISKY = (Risk.high, Risk.irreversible)
+
+
+def _suitable(tool: Tool, required: str) -> bool:
+    if not tool.is_check:
+        return False
+    if required == "expert":
+        return "decide" in tool.capabilities
+    if required == "human":
+        return tool.kind == ToolKind.human
+    return True
+
+
+def _performers(stage: Stage, steps: list[Step], tools: Mapping[str, Tool]) -> tuple[list[Step], list[Step]]:
+    """Steps that perform the stage with a capable tool, and steps tagged to it that cannot."""
+    tagged = [s for s in steps if s.stage == stage.id]
+    capable = [s for s in tagged if s.tool in tools and stage.capability in tools[s.tool].capabilities]
+    wrong = [s for s in tagged if s not in capable]
+    if not tagged:  # untagged designs: infer from capability, but only for unclaimed steps
+        capable = [
+            s for s in steps if s.stage is None and s.tool in tools and stage.capability in tools[s.tool].capabilities
+        ]
+    return capable, wrong
+
+
+def score_design(
+    exercise: DesignWorkflowExercise, submission: DesignSubmission, catalogue: Mapping[str, Tool]
+) -> tuple[list[Scored], list[Flag], dict[str, object]]:
+    offered = {t: catalogue[t] for t in exercise.tools if t in catalogue}
+    steps = list(submission.steps)
+    if not steps:
+        empty = "The design has no steps yet."
+        scored = [
+            Scored(c, 0.0, empty, "Add the steps of your workflow, one per stage.")
+            for c in ("coverage", "tool_fit", "controls", "data_rules", "constraints", "reliability", "structure")
+        ]
+        return [*scored, _rationale(exercise, submission)], [], {}
+
+    workflow = Workflow(sources=exercise.sources, steps=steps)
+    problems = graph_problems(workflow, offered)
+    off_menu = sorted({s.tool for s in steps if s.tool not in offered and s.tool in catalogue})
+    runnable = not problems
+
+    coverage, performers, coverage_scored = _coverage(exercise, steps, offered)
+    scored = [coverage_scored, _tool_fit(exercise, steps, offered, performers)]
+    details: dict[str, object] = {}
+    flags: list[Flag] = []
+    if runnable:
+        scored.append(_controls(exercise, workflow, offered, performers))
+        scored.append(_data_rules(exercise, workflow, offered, coverage))
+        irreversible = {
+            p.id for st in exercise.stages if st.risk == Risk.irreversible for p in performers.get(st.id, [])
+        }
+        sim = simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible or None)
+        details["simulation"] = sim.model_dump(mode="json")
+        scored.append(_constraints(exercise, sim, coverage))
+        scored.append(_reliability(exercise, sim, coverage))
+    else:
+        flags.append(Flag.invalid_workflow)
+        why = "The workflow cannot be run: " + "; ".join(problems[:3])
+        fix = "Fix the graph first: every input must name a source or an earlier step, with no loops."
+        scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
+    scored.append(_structure(workflow, offered, problems, off_menu))
+    scored.append(_rationale(exercise, submission))
+    return scored, flags, details
+
+
+def _coverage(
+    exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]
+) -> tuple[float, dict[str, list[Step]], Scored]:
+    performers: dict[str, list[Step]] = {}
+    covered, missing, miscast = [], [], []
+    for stage in exercise.stages:
+        capable, wrong = _performers(stage, steps, tools)
+        if capable:
+            performers[stage.id] = capable
+            covered.append(stage.name)
+        else:
+            missing.append(stage.name)
+            for step in wrong:
+                miscast.append(f"'{step.name}' is tagged '{stage.name}' but {step.tool} cannot {stage.capability}")
+    share = len(covered) / len(exercise.stages)
+    evidence = f"{len(covered)} of {len(exercise.stages)} stages covered"
+    evidence += f"; missing: {join(missing)}." if missing else "."
+    if miscast:
+        evidence += " " + "; ".join(miscast) + "."
+    feedback = (
+        "Every stage of the work is performed by a tool that can do it."
+        if not missing
+        else f"Add a step for {join(missing)}, using a tool with the capability that stage needs; "
+        "a workflow that skips a stage leaves that work undone or done by hand off the books."
+    )
+    return share, performers, Scored("coverage", share, evidence, feedback)
+
+
+def _tool_fit(
+    exercise: DesignWorkflowExercise,
+    steps: list[Step],
+    tools: Mapping[str, Tool],
+    performers: dict[str, list[Step]],
+) -> Scored:
+    points, notes = 0.0, []
+    for stage in exercise.stages:
+        chosen = performers.get(stage.id)
+        if not chosen:
+            continue
+        step = chosen[0]
+        if not stage.preferred_tools or step.tool in stage.preferred_tools:
+            points += 1
+        else:
+            points += 0.5
+            better = join([tools[t].name if t in tools else t for t in stage.preferred_tools], 3)
+            notes.append(f"'{step.name}' uses {tools[step.tool].name}; {better} fits '{stage.name}' better")
+    score = points / len(exercise.stages)
+    missing = len(exercise.stages) - len(performers)
+    evidence = "; ".join(notes) + "." if notes else "Each covered stage uses a fitting tool."
+    if missing:
+        evidence += f" {missing} stage(s) have no tool at all."
+    feedback = (
+        "Good tool choices for every stage."
+        if score >= 0.999
+        else "Match each stage to the tool built for it: " + (notes[0] if notes else "cover every stage first") + "."
+    )
+    return Scored("tool_fit", score, evidence, feedback)
+
+
+def _guards(step: Step, tools: Mapping[str, Tool], required: str, own_tool: bool = True) -> bool:
+    """Does this step's output leave checked by a check of the required kind?"""
+    if own_tool and step.tool in tools and _suitable(tools[step.tool], required):
+        return True
+    return any(c in tools and _suitable(tools[c], required) for c in step.checks)
+
+
+def _unguarded_sources(
+    workflow: Workflow, target: Step, stage: Stage, tools: Mapping[str, Tool]
+) -> tuple[list[Step], int]:
+    """Error-making steps with a path to the target that no suitable check interrupts,
+    and how many error-making steps lie on paths to it."""
+    by_id = {s.id: s for s in workflow.steps}
+    consumers: dict[str, list[Step]] = {}
+    for s in workflow.steps:
+        for inp in s.inputs:
+            consumers.setdefault(inp, []).append(s)
+    candidates = [by_id[u] for u in upstream(workflow, target.id)]
+    if stage.risk == Risk.high:
+        if _guards(target, tools, stage.required_check, own_tool=False):
+            return [], 1  # the risky output itself is checked before anyone uses it
+        candidates.append(target)
+    elif stage.required_check != "any" and target.tool in tools and _suitable(tools[target.tool], stage.required_check):
+        return [], 1  # the irreversible decision is itself taken by the required person
+    sources = [s for s in candidates if s.tool in tools and tools[s.tool].error_rates]
+    unguarded = []
+    for source in sources:
+        if _guards(source, tools, stage.required_check):
+            continue
+        frontier, seen, reaches = [source.id], {source.id}, False
+        while frontier and not reaches:
+            for nxt in consumers.get(frontier.pop(), []):
+                if nxt.id == target.id:
+                    reaches = True
+                    break
+                if nxt.id in seen or _guards(nxt, tools, stage.required_check):
+                    continue
+                seen.add(nxt.id)
+                frontier.append(nxt.id)
+        if reaches or (stage.risk == Risk.high and source.id == target.id):
+            unguarded.append(source)
+    return unguarded, len(sources)
+
+
+def _controls(
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    performers: dict[str, list[Step]],
+) -> Scored:
+    risky = [s for s in exercise.stages if s.risk in RISKY]
+    if not risky:
+        return Scored("controls", 1.0, "No high-risk stage in this exercise.", "Nothing to guard.")
+    earned = total = 0.0
+    good, problems, lessons = [], [], []
+    kind_word = {"any": "check", "human": "human review", "expert": "expert sign-off"}
+    critical = False
+    for stage in risky:
+        weight = 2.0 if stage.risk == Risk.irreversible else 1.0
+        total += weight
+        chosen = performers.get(stage.id)
+        if not chosen:
+            problems.append(f"'{stage.name}' is not in the design, so nothing guards it")
+            continue
+        target = chosen[0]
+        unguarded, n_sources = _unguarded_sources(workflow, target, stage, tools)
+        if not unguarded:
+            earned += weight
+            good.append(f"'{stage.name}'")
+            continue
+        # partial credit for guarding some of the paths: the unguarded ones still do harm
+        earned += weight * 0.5 * (1 - len(unguarded) / max(1, n_sources))
+        names = join([f"'{s.name}'" for s in unguarded], 3)
+        critical |= stage.risk == Risk.irreversible
+        late = stage.risk == Risk.irreversible and _guards(target, tools, stage.required_check, own_tool=False)
+        later = [
+            s
+            for s in workflow.steps
+            if target.id in upstream(workflow, s.id) and _guards(s, tools, stage.required_check)
+        ]
+        if late or later:
+            problems.append(
+                f"the {kind_word[stage.required_check]} of '{stage.name}' comes after it: errors from "
+                f"{names} reach the irreversible step first"
+            )
+        else:
+            problems.append(f"no {kind_word[stage.required_check]} between {names} and '{stage.name}'")
+        if stage.why:
+            lessons.append(stage.why)
+    score = earned / total
+    evidence = ("Guarded before the risk: " + join(good) + ". ") if good else ""
+    evidence += ("Problems: " + "; ".join(problems) + ".") if problems else ""
+    if problems:
+        feedback = (
+            "Put the check on the path before each risky step, not after it: a review after the "
+            "payment or the send does not undo it."
+        )
+        if lessons:
+            feedback += " " + lessons[0]
+    else:
+        feedback = "Every high-risk and irreversible stage has the right check before it."
+    if critical:
+        feedback += f" An unchecked irreversible step caps this design at {CRITICAL_CAP:g}."
+    return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
+
+
+def _data_rules(
+    exercise: DesignWorkflowExercise, workflow: Workflow, tools: Mapping[str, Tool], coverage: float
+) -> Scored:
+    if not exercise.data_rules:
+        return Scored("data_rules", coverage, "No data rules in this exercise.", "Nothing to respect.")
+    reaching = data_reaching(workflow, tools)
+    violations = []
+    for step in workflow.steps:
+        classes = reaching[step.id]
+        receivers = [step.tool, *step.checks]
+        for tool_id in receivers:
+            tool = tools.get(tool_id)
+            if tool is None:
+                continue
+            for rule in exercise.data_rules:
+                if rule.data_class in classes and rule.data_class not in tool.data_clearance:
+                    violations.append((step, tool, rule))
+    if not violations:
+        return Scored(
+            "data_rules",
+            coverage,
+            "No step sends data to a tool that is not cleared for it.",
+            "Data rules respected across the whole graph."
+            if coverage >= 0.999
+            else "No breaches so far, but the design does not cover every stage yet.",
+        )
+    lines = [f"'{s.name}' sends {r.data_class} data to {t.name} ({r.id})" for s, t, r in violations]
+    score = max(0.0, 1 - 0.5 * len(violations)) * coverage
+    feedback = (
+        f"{violations[0][2].text} Route that step to a tool cleared for {violations[0][2].data_class} "
+        "data, or strip the data first (a redactor) if the step does not need it. A data breach "
+        f"makes the design undeployable, so it caps the grade at {CRITICAL_CAP:g}."
+    )
+    return Scored("data_rules", score, "; ".join(lines[:4]) + ".", feedback, cap=CRITICAL_CAP)
+
+
+def _over(value: float, limit: float, slack: float) -> float:
+    """1 within the limit, falling linearly to 0 at (1 + slack) times it."""
+    if value <= limit:
+        return 1.0
+    return max(0.0, 1 - (value / limit - 1) / slack)
+
+
+def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, coverage: float) -> Scored:
+    c = exercise.constraints
+    cost = _over(sim.cost_per_item, c.budget_per_item, 0.5)
+    speed = _over(sim.latency_mean_s, c.turnaround_s, 0.5)
+    score = (0.5 * cost + 0.5 * speed) * coverage
+    evidence = (
+        f"Simulated cost ${sim.cost_per_item:.3f} per item against a budget of ${c.budget_per_item:.3f}; "
+        f"mean turnaround {_duration(sim.latency_mean_s)} against {_duration(c.turnaround_s)}."
+    )
+    advice = []
+    if cost < 1:
+        advice.append(
+            "cut cost: send only the exceptions to people (a share below 1) and let rule checks take the rest"
+        )
+    if speed < 1:
+        advice.append("cut waiting: human queues dominate turnaround, so review a share of items, not all")
+    if coverage < 1 and not advice:
+        advice.append("the figures only count for the stages you covered")
+    feedback = "Within budget and turnaround." if not advice else "To meet the constraints, " + "; ".join(advice) + "."
+    return Scored("constraints", score, evidence, feedback)
+
+
+def _reliability(exercise: DesignWorkflowExercise, sim: SimulationResult, coverage: float) -> Scored:
+    target = exercise.constraints.max_error_rate
+    score = _over(sim.error_rate, target, 3.0) * coverage
+    evidence = (
+        f"Simulated: {sim.error_rate:.1%} of items end with an uncaught error "
+        f"({sim.harm_rate:.1%} reach an irreversible step with one), against a target of {target:.1%}."
+    )
+    if sim.error_rate <= target:
+        feedback = "The design meets the error target."
+    else:
+        worst = sorted(sim.harm_by_step.items(), key=lambda kv: -kv[1])[:1]
+        where = f" Most harm lands at '{worst[0][0]}'." if worst and worst[0][1] > 0 else ""
+        feedback = (
+            "Too many errors get through: add or strengthen checks where errors are made, before "
+            "they can spread to later steps." + where
+        )
+    return Scored("reliability", score, evidence, feedback)
+
+
+def _structure(workflow: Workflow, tools: Mapping[str, Tool], problems: list[str], off_menu: list[str]) -> Scored:
+    consumers = {inp for s in workflow.steps for inp in s.inputs}
+    dangling = [
+        s.name
+        for s in workflow.steps
+        if s.id not in consumers
+        and s.stage is None
+        and not (s.tool in tools and tools[s.tool].kind == ToolKind.action)
+        and not (s.tool in tools and tools[s.tool].is_check)
+    ]
+    issues = list(problems)
+    issues += [f"'{name}' produces output nothing uses and performs no stage" for name in dangling]
+    if off_menu:
+        issues.append(f"tools not on offer in this exercise: {join(off_menu)}")
+    score = max(0.0, 1 - 0.34 * len(issues))
+    if not issues:
+        return Scored(
+            "structure", 1.0, f"{len(workflow.steps)} steps form a connected graph without loops.", "Sound structure."
+        )
+    return Scored(
+        "structure",
+        score,
+        "; ".join(issues[:4]) + ".",
+        "Every step should read from a source or an earlier step and feed a later step or a stage.",
+    )
+
+
+def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -> Scored:
+    sentences = [s for s in analyse(submission.rationale) if s.is_prose]
+    points = exercise.rationale_points
+    if not points:
+        score = min(1.0, len(sentences) / 3)
+        return Scored("rationale", score, f"{len(sentences)} sentence(s) of rationale.", "Explain your main choices.")
+    made, missed = [], []
+    weight_made = 0.0
+    for point in points:
+        if any(concept_found(s.stems, point.cues) for s in sentences):
+            made.append(point)
+            weight_made += point.weight
+        else:
+            missed.append(point)
+    score = weight_made / sum(p.weight for p in points)
+    evidence = f"The rationale makes {len(made)} of {len(points)} key points."
+    feedback = (
+        "Your rationale explains the design's key choices."
+        if not missed
+        else "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
+    )
+    return Scored("rationale", score, evidence, feedback)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -1,0 +1,152 @@
+"""Scoring a failure analysis: which seeded faults were found on the right step, named with
+the right category and severity, and given a fix that fits. False alarms cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exercises.model import Fault, FindFailuresExercise
+from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
+from grading.rubric import Scored, join
+from grading.text import analyse, concept_found, cue_share, stems
+
+FALSE_ALARM_COST = 0.15  # share of the detection criterion each unfounded flag costs
+WRONG_CATEGORY_CREDIT = 0.5
+
+
+@dataclass(frozen=True)
+class Match:
+    fault: Fault
+    flag: FaultFlag
+    category_right: bool
+
+
+def _weight(fault: Fault) -> float:
+    return float(SEVERITY_RANK[fault.severity])
+
+
+def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+    """Pair flags with faults one to one: exact (step and category) pairs first, then the
+    right step with another category; the most severe faults are served first."""
+    faults = sorted(exercise.faults, key=lambda f: -_weight(f))
+    free = list(flags)
+    matches: list[Match] = []
+    matched: set[str] = set()
+    for exact in (True, False):
+        for fault in faults:
+            if fault.id in matched:
+                continue
+            steps = {fault.step, *fault.also_steps}
+            categories = {fault.category, *fault.also_categories}
+            for flag in free:
+                if flag.step in steps and (flag.category in categories) == exact:
+                    matches.append(Match(fault, flag, exact))
+                    matched.add(fault.id)
+                    free.remove(flag)
+                    break
+    return matches, free
+
+
+def score_failures(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[Scored]:
+    names = {s.id: s.name for s in exercise.workflow.steps}
+    matches, false_alarms = match_flags(exercise, list(submission.flags))
+    total_w = sum(_weight(f) for f in exercise.faults)
+    by_fault = {m.fault.id: m for m in matches}
+    missed = [f for f in exercise.faults if f.id not in by_fault]
+
+    found_w = sum(_weight(m.fault) * (1 if m.category_right else WRONG_CATEGORY_CREDIT) for m in matches)
+    recall = found_w / total_w
+    detection = max(0.0, recall - FALSE_ALARM_COST * len(false_alarms))
+    evidence = f"Found {len(matches)} of {len(exercise.faults)} seeded faults"
+    if false_alarms:
+        evidence += f"; {len(false_alarms)} flag(s) match no real fault: " + join(
+            [f"'{names.get(f.step, f.step)}' as {f.category.value}" for f in false_alarms], 3
+        )
+    evidence += "."
+    if missed:
+        worst = max(missed, key=_weight)
+        feedback = (
+            f"Missed: the fault at '{names.get(worst.step, worst.step)}' ({worst.severity.value}). {worst.explanation}"
+        )
+    elif false_alarms:
+        feedback = "All faults found, but unfounded flags cost time in a real review: flag only what the traces show."
+    else:
+        feedback = "Every seeded fault found, with no false alarms."
+    detection_scored = Scored("detection", detection, evidence, feedback)
+
+    right = [m for m in matches if m.category_right]
+    wrong = [m for m in matches if not m.category_right]
+    classification = sum(_weight(m.fault) for m in right) / total_w
+    c_evidence = f"{len(right)} of {len(exercise.faults)} faults named with the right category."
+    if wrong:
+        m = wrong[0]
+        c_feedback = (
+            f"At '{names.get(m.fault.step, m.fault.step)}' you named {m.flag.category.value}; the "
+            f"fault is {m.fault.category.value}. {m.fault.explanation}"
+        )
+    elif missed:
+        c_feedback = "Categories are right for the faults you found; the missed ones earn nothing here."
+    else:
+        c_feedback = "Each fault named with the right category."
+    classification_scored = Scored("classification", classification, c_evidence, c_feedback)
+
+    sev_points, sev_notes = 0.0, []
+    for m in matches:
+        gap = abs(SEVERITY_RANK[m.flag.severity] - SEVERITY_RANK[m.fault.severity])
+        sev_points += _weight(m.fault) * (1.0 if gap == 0 else 0.5 if gap == 1 else 0.0)
+        if gap:
+            sev_notes.append(
+                f"'{names.get(m.fault.step, m.fault.step)}' rated {m.flag.severity.value}, "
+                f"it is {m.fault.severity.value}"
+            )
+    severity = sev_points / total_w
+    s_feedback = (
+        "Severity judged well: the worst faults come first in a remediation plan."
+        if not sev_notes and not missed
+        else ("Rate by harm: " + "; ".join(sev_notes[:2]) + ".")
+        if sev_notes
+        else "Severity only counts for faults you found."
+    )
+    severity_scored = Scored(
+        "severity",
+        severity,
+        f"{len(matches) - len(sev_notes)} of {len(matches)} found faults rated at the right severity.",
+        s_feedback,
+    )
+
+    return [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
+
+
+def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
+    type_ok = flag.fix_type in fault.fix_types
+    prose = [s for s in analyse(flag.fix) if s.word_count >= 3]
+    if not fault.fix_cues:
+        text_ok = 1.0 if prose else 0.0
+    else:
+        whole = stems(flag.fix)
+        full = any(concept_found(s.stems, fault.fix_cues) for s in prose)
+        text_ok = 1.0 if full else 0.5 * cue_share(whole, fault.fix_cues) if prose else 0.0
+    return 0.5 * type_ok + 0.5 * text_ok
+
+
+def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
+    points, weak = 0.0, []
+    for m in matches:
+        fit = _fix_fit(m.fault, m.flag)
+        points += _weight(m.fault) * fit
+        if fit < 0.75:
+            weak.append(m)
+    score = points / total_w
+    evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
+    if weak:
+        m = weak[0]
+        options = join([t.value.replace("_", " ") for t in m.fault.fix_types], 3)
+        feedback = (
+            f"The fix for '{names.get(m.fault.step, m.fault.step)}' does not address the cause; "
+            f"fitting fixes: {options}."
+        )
+    elif len(matches) < len(exercise.faults):
+        feedback = "Your fixes fit; faults you did not find have no fix yet."
+    else:
+        feedback = "Each fix addresses the cause of its fault."
+    return Scored("fixes", score, evidence, feedback)

@@ -1,0 +1,201 @@
+"""Monte Carlo simulation of error propagation through a workflow graph, vectorised over items.
+
+Model (DESIGN.md, workflow semantics):
+- an AI step introduces each error type with its tool's rate, on the items that take the step;
+- an error in any input stays in every downstream output until a check catches it; each check
+  catches each incoming error type with its catch rate and flags some clean items (false alarms);
+- a step with `share` < 1 is taken by that share of items; the others pass through it untouched;
+- an error that reaches an irreversible step (a payment, a send) uncaught is a realised harm,
+  whatever a later check finds.
+For each item and error type we keep the index of the step that introduced the error (0: none),
+so every catch, harm and escape is attributed to its origin without a Python loop over items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from exercises.graph import topological_order
+from exercises.workflow import ErrorType, Tool, ToolKind, Workflow
+
+ERROR_TYPES = tuple(ErrorType)
+
+
+class Flow(BaseModel):
+    origin: str  # step id that introduced the error
+    error_type: ErrorType
+    outcome: str  # "caught", "harm" or "escaped"
+    at: str  # the step where it was caught or did harm, or the end
+    count: int
+
+
+class SimulationResult(BaseModel):
+    cases: int
+    error_rate: float = Field(description="share of items with an uncaught error at an irreversible step or at the end")
+    harm_rate: float = Field(description="share of items reaching an irreversible step with an error")
+    end_error_rate: float
+    cost_per_item: float
+    latency_mean_s: float
+    latency_p95_s: float
+    false_alarm_rate: float = Field(description="share of items flagged by a check with no error")
+    harm_by_step: dict[str, float] = Field(default_factory=dict)
+    introduced: dict[str, int] = Field(default_factory=dict)
+    caught: dict[str, int] = Field(default_factory=dict)
+    flows: list[Flow] = Field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return 1.0 - self.error_rate
+
+
+def irreversible_steps(workflow: Workflow, tools: Mapping[str, Tool]) -> set[str]:
+    """Steps that act on the world: tools of kind `action`."""
+    return {s.id for s in workflow.steps if s.tool in tools and tools[s.tool].kind == ToolKind.action}
+
+
+def simulate(
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    cases: int = 20_000,
+    seed: int = 0,
+    irreversible: Collection[str] | None = None,
+) -> SimulationResult:
+    """Simulate `cases` items through the workflow. Same inputs and seed, same result."""
+    if cases < 1:
+        raise ValueError("cases must be at least 1")
+    order = topological_order(workflow)
+    steps = {s.id: s for s in workflow.steps}
+    index = {step_id: i + 1 for i, step_id in enumerate(order)}  # 0 means "no error"
+    irreversible_ids = set(irreversible_steps(workflow, tools) if irreversible is None else irreversible)
+    consumers = {inp for s in workflow.steps for inp in s.inputs}
+    sinks = [s for s in order if s not in consumers]
+    rng = np.random.default_rng(seed)
+    n_types = len(ERROR_TYPES)
+    dtype = np.int16 if len(order) < 30_000 else np.int32
+
+    blank = np.zeros((n_types, cases), dtype=dtype)
+    origin: dict[str, np.ndarray] = {}  # step id -> (types, cases) origin index of each error
+    finish: dict[str, np.ndarray] = {}
+    total_cost = 0.0
+    false_alarm = np.zeros(cases, dtype=bool)
+    harmed = np.zeros(cases, dtype=bool)
+    harm_by_step: dict[str, float] = {}
+    introduced: dict[str, int] = {}
+    caught: dict[str, int] = {}
+    events: list[tuple[np.ndarray, int, str, str]] = []  # (origins, type index, outcome, at)
+
+    def apply_check(errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str) -> int:
+        """Catch errors in place; return how many it caught. Record false alarms."""
+        has_any = (errs > 0).any(axis=0)
+        n_caught = 0
+        for t, kind in enumerate(ERROR_TYPES):
+            rate = tool.catch_rates.get(kind, 0.0)
+            if rate <= 0:
+                continue
+            present = errs[t] > 0
+            if takes is not None:
+                present &= takes
+            candidates = np.flatnonzero(present)
+            if candidates.size == 0:
+                continue
+            hit = candidates[rng.random(candidates.size) < rate]
+            if hit.size:
+                events.append((errs[t, hit].copy(), t, "caught", at))
+                errs[t, hit] = 0
+                n_caught += int(hit.size)
+        if tool.false_alarm_rate > 0:
+            clean = ~has_any if takes is None else (~has_any & takes)
+            false_alarm[clean & (rng.random(cases) < tool.false_alarm_rate)] = True
+        return n_caught
+
+    for step_id in order:
+        step = steps[step_id]
+        tool = tools[step.tool]
+        takes = None if step.share >= 1 else rng.random(cases) < step.share
+        n_taking = cases if takes is None else int(takes.sum())
+        upstream = [origin[i] for i in step.inputs if i in origin]
+        if not upstream:
+            errs = blank.copy()
+        elif len(upstream) == 1:
+            errs = upstream[0].copy()
+        else:
+            errs = np.maximum.reduce(upstream)
+        ready = [finish[i] for i in step.inputs if i in finish]
+        start = np.maximum.reduce(ready) if len(ready) > 1 else (ready[0] if ready else np.zeros(cases))
+
+        if step_id in irreversible_ids:
+            arriving = (errs > 0).any(axis=0)
+            if takes is not None:
+                arriving &= takes
+            harmed |= arriving
+            harm_by_step[step_id] = float(arriving.mean())
+            for t in range(n_types):
+                mask = errs[t] > 0 if takes is None else (errs[t] > 0) & takes
+                if mask.any():
+                    events.append((errs[t, mask].copy(), t, "harm", step_id))
+
+        n_new = 0
+        for t, kind in enumerate(ERROR_TYPES):
+            rate = tool.error_rates.get(kind, 0.0)
+            if rate <= 0:
+                continue
+            new = (rng.random(cases) < rate) & (errs[t] == 0)
+            if takes is not None:
+                new &= takes
+            errs[t, new] = index[step_id]
+            n_new += int(new.sum())
+        introduced[step_id] = n_new
+        n_caught = apply_check(errs, tool, takes, step_id) if tool.is_check else 0
+
+        cost = tool.cost_per_item
+        latency = tool.latency_s
+        for check_id in step.checks:
+            check = tools[check_id]
+            n_caught += apply_check(errs, check, takes, step_id)
+            cost += check.cost_per_item
+            latency += check.latency_s
+        if n_caught:
+            caught[step_id] = n_caught
+        total_cost += cost * n_taking
+        finish[step_id] = start + (latency if takes is None else latency * takes)
+        origin[step_id] = errs
+
+    end = np.maximum.reduce([origin[s] for s in sinks]) if len(sinks) > 1 else origin[sinks[0]]
+    at_end = (end > 0).any(axis=0)
+    for t in range(n_types):
+        mask = end[t] > 0
+        if mask.any():
+            events.append((end[t, mask], t, "escaped", "end"))
+    latency_all = np.maximum.reduce([finish[s] for s in sinks]) if len(sinks) > 1 else finish[sinks[0]]
+
+    return SimulationResult(
+        cases=cases,
+        error_rate=float((harmed | at_end).mean()),
+        harm_rate=float(harmed.mean()),
+        end_error_rate=float(at_end.mean()),
+        cost_per_item=total_cost / cases,
+        latency_mean_s=float(latency_all.mean()),
+        latency_p95_s=float(np.percentile(latency_all, 95)),
+        false_alarm_rate=float(false_alarm.mean()),
+        harm_by_step=harm_by_step,
+        introduced=introduced,
+        caught=caught,
+        flows=_flows(events, order),
+    )
+
+
+def _flows(events: list[tuple[np.ndarray, int, str, str]], order: list[str]) -> list[Flow]:
+    """Aggregate events into (origin, type, outcome, place) counts for the Sankey diagram."""
+    totals: dict[tuple[str, int, str, str], int] = {}
+    for origins, t, outcome, at in events:
+        counts = np.bincount(origins.astype(np.int64), minlength=len(order) + 1)
+        for idx in np.flatnonzero(counts[1:]) + 1:
+            key = (order[idx - 1], t, outcome, at)
+            totals[key] = totals.get(key, 0) + int(counts[idx])
+    return [
+        Flow(origin=o, error_type=ERROR_TYPES[t], outcome=outcome, at=at, count=n)
+        for (o, t, outcome, at), n in sorted(totals.items(), key=lambda kv: -kv[1])
+    ]

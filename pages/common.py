@@ -1,0 +1,136 @@
+"""What every page shares: the cached engine and exercise bank, the signed-in user, the judge.
+
+Not a page itself (st.navigation lists the pages explicitly)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from exercises.loader import Bank, Problem, load_bank
+from grading import Judge
+from store.db import session_scope
+from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
+from store.migrate import upgrade
+from store.models import Role, User
+from store.settings import settings
+from store.users import get_or_create_user, promote_admin
+from ui import state
+
+log = logging.getLogger("baton")
+LOCAL_USER = "local"
+LOOPBACK = {None, "", "127.0.0.1", "localhost", "::1"}
+
+
+@st.cache_resource(show_spinner="Loading the exercise bank…")
+def bank() -> Bank:
+    loaded = load_bank()
+    extra: Path | None = settings().baton_packs_dir
+    if extra is not None:
+        more = load_bank(extra, shared_tools=None)
+        for tool_id, tool in more.tools.items():
+            loaded.tools.setdefault(tool_id, tool)
+        for ex_id, ex in more.exercises.items():
+            if ex_id in loaded.exercises:
+                loaded.problems.append(Problem(more.files[ex_id], "id", f"'{ex_id}' is already a shipped exercise"))
+                continue
+            loaded.exercises[ex_id] = ex
+            loaded.files[ex_id] = more.files[ex_id]
+        loaded.problems += more.problems
+    for problem in loaded.problems:
+        log.warning("exercise pack problem: %s", problem)
+    return loaded
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def engine() -> Engine:
+    eng = make_ready_engine(settings().database_url)
+    if settings().baton_demo:
+        seed_demo(eng, bank())
+    return eng
+
+
+def make_ready_engine(url: str) -> Engine:
+    from store.db import make_engine
+
+    eng = make_engine(url)
+    upgrade(eng)
+    return eng
+
+
+def auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: local mode
+        return False
+
+
+def require_safe_binding() -> None:
+    """Local mode has no sign-in, so it may only listen on this machine."""
+    address = st.get_option("server.address")
+    if not auth_configured() and address not in LOOPBACK:
+        st.error(
+            f"Baton is set to listen on {address} without sign-in. Local mode serves only on localhost. "
+            "To serve others, configure OpenID Connect sign-in under [auth] in .streamlit/secrets.toml "
+            "(see the README's Security section), or start it with --server.address=127.0.0.1.",
+            title="Sign-in is not configured",
+        )
+        st.stop()
+
+
+def current_user() -> User:
+    """The signed-in user (OIDC), the local learner, or in demo mode the chosen demo persona."""
+    if auth_configured():
+        if not st.user.is_logged_in:
+            st.title("Baton")
+            st.write(
+                "Practise directing AI systems: design workflows, find failures, validate outputs, explain decisions."
+            )
+            st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
+            st.stop()
+        claims = st.user.to_dict()
+        external = str(claims.get("sub") or claims.get("email"))
+        with session_scope(engine()) as session:
+            user = get_or_create_user(
+                session, external, str(claims.get("name") or claims.get("email") or external), claims.get("email")
+            )
+            return promote_admin(session, user, settings().baton_admin_email)
+    with session_scope(engine()) as session:
+        if settings().baton_demo:
+            learner, instructor = ensure_demo_users(session)
+            role = st.session_state[state.DEMO_ROLE]
+            return instructor if role == "instructor" else learner
+        return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
+
+
+def demo_switch() -> None:
+    if settings().baton_demo and not auth_configured():
+        st.sidebar.segmented_control(
+            "Demo: view as",
+            ["learner", "instructor"],
+            key=state.DEMO_ROLE,
+            required=True,
+            format_func=lambda r: {"learner": "Learner", "instructor": "Instructor"}[r],
+            help="Demo mode: switch between the demo learner and the demo cohort's instructor.",
+        )
+
+
+def judge() -> Judge | None:
+    """The LLM judge when a key is configured; None means deterministic grading only."""
+    return None
+
+
+def database_trouble(exc: OperationalError) -> None:
+    log.warning("database error: %s", exc)
+    st.error(
+        "The database did not answer in time. Nothing you typed is lost: it is still on this page. "
+        "Try again in a moment.",
+        title="Could not save right now",
+    )
+
+
+__all__ = ["DEMO_INSTRUCTOR", "DEMO_LEARNER"]

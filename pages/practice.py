@@ -1,0 +1,130 @@
+"""Practice: the exercise bank with filters; open one, answer it, get graded at once."""
+
+import hashlib
+import json
+import uuid
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, Kind, Sector
+from grading import grade
+from pages.common import bank, database_trouble, engine, judge
+from store import attempts
+from store.db import session_scope
+from ui import state
+from ui.attempt_view import show_attempt
+from ui.forms import submission_form
+from ui.grade_view import show_reference, show_simulation
+from ui.text import label
+
+user = st.session_state[state.USER]
+user_id: int = user.id
+exercises = bank()
+exercise_id = st.query_params.get("exercise")
+exercise = exercises.get(exercise_id) if exercise_id else None
+
+if exercise is None:
+    st.title("Practice")
+    st.caption(
+        "Realistic scenarios from six sectors. Each one is graded against a published rubric, criterion by criterion."
+    )
+    if exercise_id:
+        st.warning(f"No exercise '{exercise_id}' in the bank; pick one below.")
+    with st.container(border=True, key="filters"):
+        sectors = st.pills(
+            "Sector", list(Sector), selection_mode="multi", format_func=lambda s: SECTOR_LABELS[s], key="f_sector"
+        )
+        kinds = st.pills("Task", list(Kind), selection_mode="multi", format_func=lambda k: KIND_LABELS[k], key="f_kind")
+        levels = st.pills(
+            "Difficulty",
+            [1, 2, 3],
+            selection_mode="multi",
+            format_func=lambda d: "●" * d + "○" * (3 - d),
+            key="f_level",
+        )
+    chosen = exercises.filter(sectors or (), kinds or (), levels or ())
+    st.caption(f"{len(chosen)} exercise(s)")
+    for ex in chosen:
+        with st.container(border=True):
+            cols = st.columns([5, 1], vertical_alignment="center")
+            cols[0].markdown(f"**{ex.title}**")
+            kind_label = KIND_LABELS[Kind(ex.kind)]
+            cols[0].caption(
+                f"{SECTOR_LABELS[ex.sector]} · {kind_label} · difficulty {ex.difficulty} · about {ex.minutes} min"
+            )
+            cols[0].write(ex.summary)
+            if cols[1].button("Open", key=f"open:{ex.id}", width="stretch"):
+                st.query_params["exercise"] = ex.id
+                st.rerun()
+    st.stop()
+
+if st.button("All exercises", icon=":material/arrow_back:", key="back"):
+    del st.query_params["exercise"]
+    st.rerun()
+st.title(exercise.title)
+st.caption(
+    f"{SECTOR_LABELS[exercise.sector]} · {KIND_LABELS[Kind(exercise.kind)]} · difficulty {exercise.difficulty} · "
+    f"about {exercise.minutes} min"
+)
+st.markdown(exercise.brief)
+with st.expander("How this is marked"):
+    for c in exercise.rubric:
+        st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
+
+drafts = state.per_exercise(state.DRAFT_BASE)
+saved = state.per_exercise(state.LAST_SAVED)
+if exercise.id not in drafts:
+    try:
+        with session_scope(engine()) as session:
+            drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
+    except OperationalError as exc:
+        database_trouble(exc)
+        drafts[exercise.id] = {}
+    saved[exercise.id] = drafts[exercise.id]
+
+result = submission_form(exercise, exercises.tools, drafts[exercise.id])
+
+if result.payload != saved.get(exercise.id):
+    try:
+        with session_scope(engine()) as session:
+            attempts.save_draft(session, user_id, exercise, result.payload)
+        saved[exercise.id] = result.payload
+        st.caption(":material/cloud_done: Draft saved")
+    except OperationalError as exc:
+        database_trouble(exc)
+
+nonces = state.per_exercise(state.NONCES)
+nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
+    if result.errors:
+        st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
+        st.caption("Your draft is saved as it is; fix these and submit again.")
+    elif result.submission is not None:
+        with st.spinner("Grading…"):
+            graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
+        body = json.dumps(result.payload, sort_keys=True)
+        key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
+        try:
+            attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+        except OperationalError as exc:
+            database_trouble(exc)
+        else:
+            state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
+            nonces[exercise.id] = uuid.uuid4().hex
+            saved[exercise.id] = result.payload
+
+attempt_id = state.per_exercise(state.RESULTS).get(exercise.id)
+if attempt_id is not None:
+    with session_scope(engine()) as session:
+        detail = attempts.attempt_detail(session, user, attempt_id)
+    st.divider()
+    st.subheader("Your grade")
+    show_attempt(detail, exercise, exercises.tools)
+    view = detail.effective
+    if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
+        names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
+        show_simulation(exercise, exercises.tools, view.grade.details, names)
+    with st.expander("Reference answer and why it works"):
+        show_reference(exercise, exercises.tools)
+    st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")

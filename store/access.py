@@ -1,0 +1,69 @@
+"""Who may read what. Every query that returns another user's data goes through here, so
+authorization holds even when a page passes an id it should not have."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, true
+from sqlmodel import Session, col, select
+
+from store.models import Membership, Role, User
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see this object."""
+
+
+def teaches(session: Session, viewer: User, cohort_id: int) -> bool:
+    if viewer.role == Role.admin:
+        return True
+    row = session.exec(
+        select(Membership.id).where(
+            Membership.cohort_id == cohort_id,
+            Membership.user_id == viewer.id,
+            Membership.role == Role.instructor,
+        )
+    ).first()
+    return row is not None
+
+
+def can_view_user(session: Session, viewer: User, user_id: int) -> bool:
+    """Yourself; anyone if admin; a learner in a cohort you teach."""
+    if viewer.id == user_id or viewer.role == Role.admin:
+        return True
+    if viewer.role != Role.instructor:
+        return False
+    taught = select(Membership.cohort_id).where(Membership.user_id == viewer.id, Membership.role == Role.instructor)
+    found = session.exec(
+        select(Membership.id).where(
+            Membership.user_id == user_id,
+            col(Membership.cohort_id).in_(taught),
+        )
+    ).first()
+    return found is not None
+
+
+def require_user(session: Session, viewer: User, user_id: int) -> None:
+    if not can_view_user(session, viewer, user_id):
+        raise AccessDenied(f"user {viewer.id} may not see user {user_id}'s work")
+
+
+def require_teaches(session: Session, viewer: User, cohort_id: int) -> None:
+    if not teaches(session, viewer, cohort_id):
+        raise AccessDenied(f"user {viewer.id} does not teach cohort {cohort_id}")
+
+
+def taught_learner_filter(viewer: User) -> ColumnElement[bool]:
+    """A SQL condition on users.id: learners this viewer may see (for list queries)."""
+    if viewer.role == Role.admin:
+        return true()
+    table = Membership.__table__  # type: ignore[attr-defined]
+    teach = table.alias("teach")
+    learn = table.alias("learn")
+    return (col(User.id) == viewer.id) | exists().where(
+        and_(
+            teach.c.user_id == viewer.id,
+            teach.c.role == Role.instructor,
+            learn.c.cohort_id == teach.c.cohort_id,
+            learn.c.user_id == col(User.id),
+        )
+    )

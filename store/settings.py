@@ -1,0 +1,30 @@
+"""Deployment settings, from the environment (and a `.env` file if present)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "baton.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_DB}")
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    judge_timeout_s: float = 30.0
+    baton_demo: bool = Field(False, description="demo mode: switch between demo learner and instructor")
+    baton_admin_email: str | None = Field(None, description="the first admin, by sign-in email")
+    baton_packs_dir: Path | None = Field(None, description="extra exercise packs (e.g. an instructor's)")
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces: one submission form and one grade view per task kind, charts."""

@@ -1,0 +1,104 @@
+"""Design-a-workflow form: an editable step table with tool pickers, the graph drawn live."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from exercises.model import DesignWorkflowExercise
+from exercises.submission import MAX_TEXT
+from exercises.workflow import Tool
+from ui.charts import workflow_dot
+from ui.tables import frame, records
+
+COLUMNS = {
+    "id": "string",
+    "name": "string",
+    "tool": "string",
+    "inputs": "list",
+    "stage": "string",
+    "checks": "list",
+    "share": "float",
+}
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")[:40]
+
+
+def steps_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as typed into the editor, turned into step payloads (ids filled from names)."""
+    steps = []
+    for n, row in enumerate(rows, start=1):
+        step_id = str(row.get("id") or "").strip() or slug(str(row.get("name") or "")) or f"step{n}"
+        share = row.get("share")
+        steps.append(
+            {
+                "id": step_id,
+                "name": str(row.get("name") or step_id).strip(),
+                "tool": row.get("tool") or "",
+                "inputs": [str(i) for i in row.get("inputs") or []],
+                "stage": row.get("stage") or None,
+                "checks": [str(c) for c in row.get("checks") or []],
+                "share": 1.0 if share in (None, "") else float(share),
+            }
+        )
+    return steps
+
+
+def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
+    offered = [t for t in exercise.tools if t in tools]
+    checks = [t for t in offered if tools[t].is_check]
+    base_steps = base.get("steps") or []
+    step_ids = [s["id"] for s in base_steps if s.get("id")]
+    stage_names = {s.id: s.name for s in exercise.stages}
+    source_names = {s.id: s.name for s in exercise.sources}
+    st.subheader("Your workflow")
+    st.caption(
+        "One row per step. **Reads from** names sources or earlier steps (type a new step id to add it). "
+        "**Checked by** adds checks on that step's output. **Share** below 1 sends only that share of items "
+        "through the step (e.g. 0.1 for a review of exceptions)."
+    )
+    edited = st.data_editor(
+        frame(base_steps, COLUMNS),
+        key=f"design:{exercise.id}:steps",
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "id": st.column_config.TextColumn(
+                "Step id", help="Short id other steps read from, e.g. extract", max_chars=64
+            ),
+            "name": st.column_config.TextColumn("What it does", max_chars=200),
+            "tool": st.column_config.SelectboxColumn("Tool", options=offered, format_func=lambda t: tools[t].name),
+            "inputs": st.column_config.MultiselectColumn(
+                "Reads from",
+                options=list(source_names) + step_ids,
+                accept_new_options=True,
+                format_func=lambda i: f"{source_names[i]} (source)" if i in source_names else i,
+            ),
+            "stage": st.column_config.SelectboxColumn(
+                "Stage it performs", options=list(stage_names), format_func=lambda s: stage_names.get(s, s)
+            ),
+            "checks": st.column_config.MultiselectColumn(
+                "Checked by", options=checks, format_func=lambda t: tools[t].name
+            ),
+            "share": st.column_config.NumberColumn(
+                "Share", min_value=0.01, max_value=1.0, step=0.01, default=1.0, format="%.2f"
+            ),
+        },
+        alt="Editable table of workflow steps",
+    )
+    steps = steps_from_rows(records(edited))
+    if steps:
+        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Your workflow as a graph")
+    rationale = st.text_area(
+        "Rationale: why this design (tools, checks and where they sit, cost)",
+        value=base.get("rationale", ""),
+        key=f"design:{exercise.id}:rationale",
+        max_chars=MAX_TEXT,
+        height=160,
+    )
+    return {"kind": "design_workflow", "steps": steps, "rationale": rationale or ""}

@@ -1,0 +1,71 @@
+"""One submission form per task kind. Each returns the raw payload (autosaved as the draft,
+even when invalid) and, when it validates, the submission model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from exercises.model import AnyExercise
+from exercises.submission import Submission
+from exercises.workflow import Tool
+
+SUBMISSION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Submission)
+
+
+@dataclass
+class FormResult:
+    payload: dict[str, Any]
+    submission: BaseModel | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    parts = (
+        [str(p) for p in loc[1:]]
+        if loc and loc[0] in {"design_workflow", "find_failures", "validate_output", "explain_reasoning"}
+        else [str(p) for p in loc]
+    )
+    words = []
+    for i, part in enumerate(parts):
+        if part.isdigit() and i > 0:
+            words[-1] = f"{words[-1]} row {int(part) + 1}"
+        else:
+            words.append(part.replace("_", " "))
+    return ", ".join(words) or "answer"
+
+
+def validate_payload(payload: dict[str, Any]) -> FormResult:
+    """Build the submission model; explain every problem in the learner's terms."""
+    try:
+        return FormResult(payload, SUBMISSION_ADAPTER.validate_python(payload))
+    except ValidationError as exc:
+        errors = []
+        for e in exc.errors():
+            msg = e["msg"]
+            if e["type"] == "string_too_long":
+                limit = (e.get("ctx") or {}).get("max_length")
+                msg = f"too long: at most {limit:,} characters" if limit else msg
+            elif e["type"] == "too_long":
+                limit = (e.get("ctx") or {}).get("max_length")
+                msg = f"too many entries: at most {limit}" if limit else msg
+            elif e["type"] == "string_pattern_mismatch":
+                msg = "use lower-case letters, digits, '-' or '_' (e.g. extract_totals)"
+            errors.append(f"{_where(tuple(e['loc']))}: {msg}")
+        return FormResult(payload, None, errors)
+
+
+def submission_form(exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None) -> FormResult:
+    from ui import form_design, form_explain, form_failures, form_validate
+
+    render = {
+        "design_workflow": form_design.render,
+        "find_failures": form_failures.render,
+        "validate_output": form_validate.render,
+        "explain_reasoning": form_explain.render,
+    }[exercise.kind]
+    payload = render(exercise, tools, base or {})
+    return validate_payload(payload)

@@ -1,0 +1,189 @@
+"""The grade as a learner reads it: total, per-criterion evidence and feedback, the reference,
+and for workflows the simulation beside the reference design's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from exercises.model import (
+    AnyExercise,
+    DesignWorkflowExercise,
+    ExplainReasoningExercise,
+    FindFailuresExercise,
+    ValidateOutputExercise,
+)
+from exercises.workflow import Tool, Workflow
+from grading.simulate import SimulationResult, simulate
+from ui.charts import error_sankey, workflow_dot
+from ui.text import escape_markdown, label
+
+FLAG_TEXT = {
+    "judge_unavailable": "The AI judge could not be reached, so this grade comes from the deterministic grader alone.",
+    "possible_injection": (
+        "Your answer contains text addressed to the grader; it was ignored and an instructor will look at it."
+    ),
+    "needs_review": "This grade is provisional: an instructor will review it.",
+    "invalid_workflow": "The workflow could not be run as a graph; fix its structure to be graded on the rest.",
+}
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    title: str
+    weight: float
+    score: float
+    evidence: str
+    feedback: str
+
+
+def band(total: float) -> str:
+    if total >= 88:
+        return "Strong"
+    if total >= 70:
+        return "Proficient"
+    if total >= 45:
+        return "Developing"
+    if total >= 20:
+        return "Emerging"
+    return "Not yet"
+
+
+def show_grade(
+    total: float,
+    criteria: Sequence[CriterionLine],
+    flags: Sequence[str] = (),
+    override: tuple[str | None, str | None] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    with st.container(border=True, key="grade"):
+        cols = st.columns([1, 3], vertical_alignment="center")
+        cols[0].metric("Score", f"{total:.0f} / 100", help="Weighted sum of the criteria below")
+        cols[1].markdown(f"**{band(total)}**")
+        if override:
+            author, reason = override
+            cols[1].info(f"{escape_markdown(reason or '')}", title=f"Grade set by {author or 'an instructor'}")
+        capped = (details or {}).get("capped")
+        if capped:
+            cols[1].warning(
+                f"Capped at {capped['at']:g} (would be {capped['uncapped_total']:g}) because of a critical flaw "
+                f"under “{capped['by'].replace('_', ' ')}”."
+            )
+        for flag in flags:
+            st.warning(FLAG_TEXT.get(flag, flag))
+        for c in criteria:
+            with st.container(border=True):
+                head = st.columns([3, 1], vertical_alignment="center")
+                head[0].markdown(f"**{c.title}** · weight {c.weight:g}")
+                head[1].progress(max(0.0, min(1.0, c.score)), text=f"{c.score:.0%}")
+                st.markdown(escape_markdown(c.evidence))
+                if c.feedback:
+                    st.caption(escape_markdown(c.feedback))
+
+
+def show_reference(exercise: AnyExercise, tools: Mapping[str, Tool]) -> None:
+    st.markdown(exercise.reference_notes)
+    if isinstance(exercise, DesignWorkflowExercise):
+        steps = [s.model_dump() for s in exercise.reference.steps]
+        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Reference workflow")
+    elif isinstance(exercise, FindFailuresExercise):
+        names = {s.id: s.name for s in exercise.workflow.steps}
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Step": names.get(f.step, f.step),
+                        "Failure": label(f.category),
+                        "Severity": label(f.severity),
+                        "Why": f.explanation,
+                        "Fits": ", ".join(label(t) for t in f.fix_types),
+                    }
+                    for f in exercise.faults
+                ]
+            ),
+            hide_index=True,
+            alt="The seeded failure points",
+        )
+    elif isinstance(exercise, ValidateOutputExercise):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Claim": c.text,
+                        "Verdict": label(c.error) if c.error else "Supported",
+                        "Correction": c.correction,
+                        "Why it matters": c.why,
+                    }
+                    for c in exercise.claims
+                ]
+            ),
+            hide_index=True,
+            alt="Gold labels of every claim",
+        )
+        for spot in exercise.blind_spots:
+            st.markdown(f"- **Missing:** {spot.text} {spot.why}")
+    elif isinstance(exercise, ExplainReasoningExercise):
+        with st.container(border=True):
+            st.markdown(exercise.reference.text)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _reference_simulation(
+    exercise_id: str, content_hash: str, _exercise: DesignWorkflowExercise, _tools: Mapping[str, Tool]
+) -> dict[str, Any]:
+    from grading.design import SIM_CASES, SIM_SEED
+
+    workflow = Workflow(sources=_exercise.sources, steps=_exercise.reference.steps)
+    offered = {t: _tools[t] for t in _exercise.tools if t in _tools}
+    return simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED).model_dump(mode="json")
+
+
+def show_simulation(
+    exercise: DesignWorkflowExercise,
+    tools: Mapping[str, Tool],
+    details: Mapping[str, Any],
+    step_names: Mapping[str, str],
+) -> None:
+    learner = details.get("simulation")
+    if not learner:
+        return
+    ref = _reference_simulation(exercise.id, exercise.content_hash(), exercise, tools)
+    mine, theirs = SimulationResult.model_validate(learner), SimulationResult.model_validate(ref)
+    st.markdown("**Your design against the reference, simulated**")
+    table = pd.DataFrame(
+        {
+            "": [
+                "Items with an uncaught error",
+                "Reach an irreversible step with an error",
+                "Cost per item",
+                "Mean turnaround",
+            ],
+            "Your design": [
+                f"{mine.error_rate:.2%}",
+                f"{mine.harm_rate:.2%}",
+                f"${mine.cost_per_item:.3f}",
+                f"{mine.latency_mean_s / 60:.1f} min",
+            ],
+            "Reference": [
+                f"{theirs.error_rate:.2%}",
+                f"{theirs.harm_rate:.2%}",
+                f"${theirs.cost_per_item:.3f}",
+                f"{theirs.latency_mean_s / 60:.1f} min",
+            ],
+            "Target": [
+                f"≤ {exercise.constraints.max_error_rate:.1%}",
+                "",
+                f"≤ ${exercise.constraints.budget_per_item:.2f}",
+                f"≤ {exercise.constraints.turnaround_s / 60:.0f} min",
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, alt="Simulation of your design against the reference")
+    if mine.flows:
+        st.plotly_chart(
+            error_sankey(learner["flows"], step_names, mine.cases), alt="Where errors are made and where they end"
+        )

@@ -1,0 +1,42 @@
+"""Session-state keys, defined once; `init_state()` runs at the top of app.py."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import streamlit as st
+
+USER_ID = "user_id"
+USER = "user"  # the signed-in User row, refreshed on every run by app.py
+DEMO_ROLE = "demo_role"
+EXERCISE_ID = "exercise_id"
+NONCES = "submit_nonces"  # exercise id -> nonce for the idempotent submit
+DRAFT_BASE = "draft_base"  # exercise id -> payload the editors started from this session
+LAST_SAVED = "last_saved"  # exercise id -> payload last written to the store
+RESULTS = "results"  # exercise id -> attempt id of the grade to show
+SIMULATIONS = "simulations"  # exercise id -> last practice simulation
+
+DEFAULTS: dict[str, Any] = {
+    USER_ID: None,
+    USER: None,
+    DEMO_ROLE: "learner",
+    EXERCISE_ID: None,
+    NONCES: {},
+    DRAFT_BASE: {},
+    LAST_SAVED: {},
+    RESULTS: {},
+    SIMULATIONS: {},
+}
+
+
+def init_state() -> None:
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = copy.deepcopy(value)
+
+
+def per_exercise(key: str) -> dict[str, Any]:
+    """One of the dicts above, keyed by exercise id."""
+    value: dict[str, Any] = st.session_state[key]
+    return value

@@ -1,0 +1,17 @@
+"""Showing text safely: learner text is never rendered as HTML and shows exactly as typed."""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape every character markdown could act on, so `**x**` or `<b>` shows as typed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def label(value: str) -> str:
+    """snake_case enum values as readable labels."""
+    return value.replace("_", " ").capitalize()
