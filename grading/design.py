@@ -160,12 +160,12 @@ def _unguarded_sources(
         for inp in s.inputs:
             consumers.setdefault(inp, []).append(s)
     candidates = [by_id[u] for u in upstream(workflow, target.id)]
+    if target.tool in tools and _suitable(tools[target.tool], stage.required_check):
+        return [], 1  # the stage is performed by the required checker itself (a person decides)
     if stage.risk == Risk.high:
         if _guards(target, tools, stage.required_check, own_tool=False):
             return [], 1  # the risky output itself is checked before anyone uses it
         candidates.append(target)
-    elif stage.required_check != "any" and target.tool in tools and _suitable(tools[target.tool], stage.required_check):
-        return [], 1  # the irreversible decision is itself taken by the required person
     sources = [s for s in candidates if s.tool in tools and tools[s.tool].error_rates]
     unguarded = []
     for source in sources:

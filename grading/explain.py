@@ -10,7 +10,7 @@ from __future__ import annotations
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
 from grading.rubric import Scored, join
-from grading.text import Sentence, analyse, concept_found, reading_grade, stems, word_count
+from grading.text import Sentence, analyse, concept_found, contains_phrase, reading_grade, stems, word_count
 
 MAX_POINTS_PER_SENTENCE = 2
 LONG_SENTENCE_WORDS = 30
@@ -79,8 +79,7 @@ def _plain_language(exercise: ExplainReasoningExercise, prose: list[Sentence], r
         term_stems = stems(term.term)
         plain_stems = {w for w in stems(term.plain) if len(w) > 3}
         for s in prose:
-            joined = " ".join(s.stems)
-            if " ".join(term_stems) not in joined:
+            if not contains_phrase(s.stems, term_stems):  # whole words: "API" is not in "rapid"
                 continue
             lowered = s.text.lower()
             explained = any(e in lowered for e in EXPLAINERS) or bool(plain_stems & set(s.stems))
@@ -121,7 +120,7 @@ def _structure(points: list[KeyPoint], prose: list[Sentence], made: dict[str, in
     has_mitigation_points = any(p.role == "mitigation" for p in points)
     score, notes = 0.0, []
     decision_at = min(by_role.get("decision", [len(prose)]))
-    if decision_at <= 1:
+    if "decision" in by_role and decision_at <= 1:
         score += 0.4
     elif "decision" in by_role:
         score += 0.15

@@ -198,7 +198,8 @@ def _phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(stems(phrase))
 
 
-def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+def contains_phrase(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    """Whether the token sequence holds the phrase's tokens, contiguous and in order."""
     n = len(needle)
     if n == 0:
         return False
@@ -211,7 +212,7 @@ def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 
 
 def cue_found(tokens: Sequence[str], alternatives: Iterable[str]) -> bool:
-    return any(_contains(tokens, _phrase_stems(alt)) for alt in alternatives)
+    return any(contains_phrase(tokens, _phrase_stems(alt)) for alt in alternatives)
 
 
 def concept_found(tokens: Sequence[str], cues: Sequence[Sequence[str]]) -> bool:
