@@ -25,14 +25,26 @@ def answer_with(at, exercise, submission) -> None:
     if exercise.kind == Kind.explain_reasoning:
         at.text_area(key=f"explain:{exercise.id}:text").set_value(data["text"])
     elif exercise.kind == Kind.design_workflow:
-        at.session_state[f"design:{exercise.id}:steps"] = {"edited_rows": {}, "added_rows": data["steps"], "deleted_rows": []}
+        at.session_state[f"design:{exercise.id}:steps"] = {
+            "edited_rows": {},
+            "added_rows": data["steps"],
+            "deleted_rows": [],
+        }
         at.text_area(key=f"design:{exercise.id}:rationale").set_value(data["rationale"])
     elif exercise.kind == Kind.find_failures:
-        at.session_state[f"failures:{exercise.id}:flags"] = {"edited_rows": {}, "added_rows": data["flags"], "deleted_rows": []}
+        at.session_state[f"failures:{exercise.id}:flags"] = {
+            "edited_rows": {},
+            "added_rows": data["flags"],
+            "deleted_rows": [],
+        }
     else:
         index = {c.id: i for i, c in enumerate(exercise.claims)}
         edits = {index[m["claim"]]: {"verdict": m["error_type"], "correction": m["correction"]} for m in data["marks"]}
-        at.session_state[f"validate:{exercise.id}:claims"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+        at.session_state[f"validate:{exercise.id}:claims"] = {
+            "edited_rows": edits,
+            "added_rows": [],
+            "deleted_rows": [],
+        }
         at.text_area(key=f"validate:{exercise.id}:omissions").set_value("\n".join(data["omissions"]))
     at.run()
     assert not at.exception, at.exception
