@@ -315,7 +315,7 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
 
 def _reliability(exercise: DesignWorkflowExercise, sim: SimulationResult, coverage: float) -> Scored:
     target = exercise.constraints.max_error_rate
-    score = _over(sim.error_rate, target, 3.0) * coverage
+    score = _over(sim.error_rate, target, 1.0) * coverage
     evidence = (
         f"Simulated: {sim.error_rate:.1%} of items end with an uncaught error "
         f"({sim.harm_rate:.1%} reach an irreversible step with one), against a target of {target:.1%}."

@@ -15,6 +15,24 @@ def _w(claim: Claim) -> float:
     return float(SEVERITY_RANK[claim.severity])
 
 
+def _weighted_kappa(claims: list[Claim], flagged: set[str]) -> float:
+    """Severity-weighted Cohen's kappa between the learner's verdicts and the gold ones.
+
+    Chance-corrected, so flagging every claim (or none) earns nothing: a validator who cannot
+    tell a correct claim from a wrong one has not validated anything."""
+    weights = [_w(c) if c.error is not None else FALSE_FLAG_WEIGHT for c in claims]
+    total = sum(weights)
+    gold = [c.error is not None for c in claims]
+    said = [c.id in flagged for c in claims]
+    observed = sum(w for w, g, s in zip(weights, gold, said, strict=True) if g == s) / total
+    gold_yes = sum(w for w, g in zip(weights, gold, strict=True) if g) / total
+    said_yes = sum(w for w, s in zip(weights, said, strict=True) if s) / total
+    expected = gold_yes * said_yes + (1 - gold_yes) * (1 - said_yes)
+    if expected >= 1:
+        return 1.0 if observed >= 1 else 0.0
+    return max(0.0, (observed - expected) / (1 - expected))
+
+
 def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[float, bool]:
     """How well a correction matches the gold one, and whether it needs a human (or judge)
     because the gold gives nothing to check against."""
@@ -54,9 +72,11 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
     flagged_w = tp + FALSE_FLAG_WEIGHT * len(false_flags)
     precision = tp / flagged_w if flagged_w else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    agreement = _weighted_kappa(exercise.claims, set(marks))
     evidence = (
         f"Caught {len(caught)} of {len(errors)} errors (severity-weighted recall {recall:.0%}); "
-        f"{len(false_flags)} correct claim(s) flagged as wrong (precision {precision:.0%})."
+        f"{len(false_flags)} correct claim(s) flagged as wrong (precision {precision:.0%}, F1 {f1:.0%}); "
+        f"agreement with the gold verdicts beyond chance {agreement:.2f}."
     )
     if missed:
         worst = max(missed, key=_w)
@@ -68,7 +88,7 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         )
     else:
         feedback = "Every error caught and no correct claim flagged."
-    detection = Scored("detection", f1, evidence, feedback)
+    detection = Scored("detection", agreement, evidence, feedback)
 
     typed_w, wrong_types = 0.0, []
     for c in caught:

@@ -8,13 +8,16 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from exercises.loader import Bank, Problem, load_bank
 from grading import Judge
+from grading.llm_judge import OpenAIJudge
 from store.db import session_scope
 from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
+from store.llm_cache import DbJudgeCache
 from store.migrate import upgrade
 from store.models import Role, User
 from store.settings import settings
@@ -119,9 +122,34 @@ def demo_switch() -> None:
         )
 
 
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file: local mode
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _openai_judge(api_key: str, base_url: str | None, model: str, timeout_s: float) -> Judge:
+    client = OpenAI(api_key=api_key, base_url=base_url)
+    return OpenAIJudge(client, model, cache=DbJudgeCache(engine()), timeout_s=timeout_s)
+
+
 def judge() -> Judge | None:
     """The LLM judge when a key is configured; None means deterministic grading only."""
-    return None
+    config = settings()
+    key = config.openai_api_key or _secret("OPENAI_API_KEY")
+    if not key:
+        return None
+    base_url = config.openai_base_url or _secret("OPENAI_BASE_URL")
+    return _openai_judge(key, base_url, config.openai_model, config.judge_timeout_s)
+
+
+def judge_status() -> str:
+    if judge() is None:
+        return "AI judge off: grading is deterministic and works offline (set OPENAI_API_KEY to add a judge)."
+    return f"AI judge on ({settings().openai_model}); its effect on a grade is bounded and checked."
 
 
 def database_trouble(exc: OperationalError) -> None:

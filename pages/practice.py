@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, Kind, Sector
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge
+from pages.common import bank, database_trouble, engine, judge, judge_status
 from store import attempts
 from store.db import session_scope
 from ui import state
@@ -96,6 +96,7 @@ if result.payload != saved.get(exercise.id):
 
 nonces = state.per_exercise(state.NONCES)
 nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+st.caption(judge_status())
 if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
     if result.errors:
         st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")

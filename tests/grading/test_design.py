@@ -1,0 +1,248 @@
+"""The design grader judges controls by their position relative to the irreversible step, traces
+data classes through the graph, flags graphs that cannot run, and prices the design by simulation."""
+
+from __future__ import annotations
+
+import pytest
+
+from exercises.model import Constraints
+from exercises.submission import DesignSubmission
+from exercises.workflow import Step
+from grading import Flag, grade
+from grading.rubric import CRITICAL_CAP
+
+from .conftest import (
+    CATALOGUE,
+    PAYMENT_REFERENCE,
+    design,
+    ids,
+    letter_exercise,
+    payment_exercise,
+    shipped,
+    step,
+)
+
+EXTRACT, CHECK, REVIEW, PAY = PAYMENT_REFERENCE
+
+
+def test_the_reference_design_earns_every_criterion() -> None:
+    # Every stage covered, the human review sits between the extractor and the payment, no tool
+    # sees data it is not cleared for, and the sum of catalogue costs (2.5652) and latencies
+    # (906.1 s) is inside the budget (3.00) and turnaround (1,800 s).
+    result = grade(payment_exercise(), design(PAYMENT_REFERENCE))
+    assert {c.id: c.score for c in result.criteria if c.score < 1} == {}
+    assert result.total == 100
+    assert result.details["simulation"]["cost_per_item"] == pytest.approx(0.015 + 0.0002 + 2.5 + 0.05)
+
+
+# --- controls before the irreversible step -----------------------------------------------------
+
+
+def test_a_review_after_the_payment_scores_no_controls_and_caps_the_total() -> None:
+    late = [
+        EXTRACT,
+        CHECK,
+        step("pay", "payment_release", ["check"], stage="s-pay"),
+        step("review", "human_review", ["pay"]),
+    ]
+    result = grade(payment_exercise(), design(late))
+    controls = result.criterion("controls")
+    assert controls.score == 0
+    assert "comes after it" in controls.evidence
+    assert "'Extract'" in controls.evidence
+    assert f"caps this design at {CRITICAL_CAP:g}" in controls.feedback
+    assert result.total <= CRITICAL_CAP
+    assert result.details["capped"]["by"] == "controls"
+    assert result.details["capped"]["uncapped_total"] > CRITICAL_CAP  # the cap, not the scores, set the total
+
+
+def test_moving_the_same_review_before_the_payment_fixes_it() -> None:
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, PAY]))
+    assert result.criterion("controls").score == 1
+    assert "capped" not in result.details
+    assert result.total > CRITICAL_CAP
+
+
+def test_a_rule_check_does_not_stand_in_for_a_required_human_review() -> None:
+    result = grade(
+        payment_exercise(), design([EXTRACT, CHECK, step("pay", "payment_release", ["check"], stage="s-pay")])
+    )
+    assert result.criterion("controls").score == 0
+    assert "no human review between 'Extract' and 'Release the payment'" in result.criterion("controls").evidence
+    assert result.total <= CRITICAL_CAP
+
+
+def test_a_review_attached_to_the_payment_itself_comes_too_late() -> None:
+    on_pay = step("pay", "payment_release", ["check"], stage="s-pay", checks=["human_review"])
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, on_pay]))
+    assert result.criterion("controls").score == 0
+    assert "comes after it" in result.criterion("controls").evidence
+    assert result.total <= CRITICAL_CAP
+
+
+def test_an_unguarded_second_path_to_the_payment_earns_partial_credit_and_still_caps() -> None:
+    # Two error-making steps reach the payment; the review guards one path. The grader gives half
+    # credit scaled by the guarded share: 0.5 * (1 - 1/2) on the only risky stage.
+    note = step("note", "llm_enterprise", ["invoices"])
+    pay = step("pay", "payment_release", ["review", "note"], stage="s-pay")
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, note, pay]))
+    assert result.criterion("controls").score == pytest.approx(0.25)
+    assert "'Note'" in result.criterion("controls").evidence
+    assert result.total <= CRITICAL_CAP
+
+
+# --- data rules ---------------------------------------------------------------------------------
+
+
+def test_personal_data_sent_to_an_uncleared_tool_is_named_and_caps() -> None:
+    public = step("extract", "llm_public_api", ["invoices"], stage="s-extract")
+    result = grade(payment_exercise(), design([public, CHECK, REVIEW, PAY]))
+    data = result.criterion("data_rules")
+    assert "'Extract' sends personal data to General LLM, public API (no DPA) (dr-personal)" in data.evidence
+    assert data.score == pytest.approx(0.5)  # one breach costs half
+    assert result.details["capped"]["by"] == "data_rules"
+    assert result.total <= CRITICAL_CAP
+
+
+def test_health_data_sent_to_an_uncleared_tool_is_named_and_caps() -> None:
+    exercise = letter_exercise()
+    steps = [
+        step("draft", "llm_enterprise", ["record"], stage="s-draft"),  # cleared for personal, not health
+        step("sign", "expert_review", ["draft"]),
+        step("send", "email_send", ["sign"], stage="s-send"),
+    ]
+    result = grade(exercise, design(steps))
+    assert "'Draft' sends health data to General LLM, enterprise API" in result.criterion("data_rules").evidence
+    assert "personal data" not in result.criterion("data_rules").evidence
+    assert result.total <= CRITICAL_CAP
+
+
+def test_a_redactor_upstream_removes_the_breach() -> None:
+    exercise = letter_exercise()
+    downstream = [step("sign", "expert_review", ["draft"]), step("send", "email_send", ["sign"], stage="s-send")]
+    direct = grade(exercise, design([step("draft", "llm_public_api", ["record"], stage="s-draft"), *downstream]))
+    assert direct.criterion("data_rules").score == 0  # health and personal: two breaches
+    assert direct.total <= CRITICAL_CAP
+    redacted = [
+        step("redact", "pii_redactor", ["record"]),
+        step("draft", "llm_public_api", ["redact"], stage="s-draft"),
+        *downstream,
+    ]
+    result = grade(exercise, design(redacted))
+    assert result.criterion("data_rules").score == 1
+    assert result.criterion("data_rules").evidence == "No step sends data to a tool that is not cleared for it."
+    assert "capped" not in result.details
+    assert result.total > CRITICAL_CAP
+
+
+# --- graphs that cannot run -----------------------------------------------------------------------
+
+SIMULATED = ("controls", "data_rules", "constraints", "reliability")
+
+
+def test_a_cyclic_graph_is_flagged_and_earns_nothing_that_needs_a_run() -> None:
+    loop = [
+        step("extract", "doc_extractor", ["invoices", "review"], stage="s-extract"),
+        step("review", "human_review", ["extract"]),
+        step("pay", "payment_release", ["review"], stage="s-pay"),
+    ]
+    result = grade(payment_exercise(), design(loop))
+    assert Flag.invalid_workflow in result.flags
+    assert "cycle" in result.criterion("structure").evidence
+    assert result.criterion("structure").score < 1
+    assert all(result.criterion(c).score == 0 for c in SIMULATED)
+    assert "simulation" not in result.details
+
+
+def test_an_input_that_names_nothing_is_flagged() -> None:
+    ghost = step("pay", "payment_release", ["review", "bank_file"], stage="s-pay")
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, ghost]))
+    assert Flag.invalid_workflow in result.flags
+    assert "'pay' reads 'bank_file', which is no step or source" in result.criterion("structure").evidence
+
+
+def test_a_dangling_step_is_named_in_structure() -> None:
+    unused = step("summary", "llm_enterprise", ["extract"])
+    result = grade(payment_exercise(), design([*PAYMENT_REFERENCE, unused]))
+    assert Flag.invalid_workflow not in result.flags
+    structure = result.criterion("structure")
+    assert "'Summary' produces output nothing uses and performs no stage" in structure.evidence
+    assert structure.score == pytest.approx(1 - 0.34)
+
+
+def test_a_catalogue_tool_not_on_offer_is_flagged() -> None:
+    result = grade(
+        payment_exercise(),
+        design([step("extract", "llm_in_tenant", ["invoices"], stage="s-extract"), *PAYMENT_REFERENCE[1:]]),
+    )
+    assert Flag.invalid_workflow in result.flags
+    assert "tools not on offer in this exercise: llm_in_tenant" in result.criterion("structure").evidence
+
+
+def test_an_empty_design_scores_zero() -> None:
+    result = grade(payment_exercise(), DesignSubmission())
+    assert result.total == 0
+    assert all(c.score == 0 for c in result.criteria)
+    assert result.criterion("coverage").evidence == "The design has no steps yet."
+
+
+# --- constraints --------------------------------------------------------------------------------
+
+COST = 0.015 + 0.0002 + 2.5 + 0.05  # doc_extractor, rule_check, human_review, payment_release
+LATENCY = 5 + 0.1 + 900 + 1
+
+
+def _over(value: float, limit: float) -> float:
+    """The published rule: full marks within the limit, none at 1.5 times it, linear between."""
+    return 1.0 if value <= limit else max(0.0, 1 - (value / limit - 1) / 0.5)
+
+
+@pytest.mark.parametrize(
+    ("budget", "turnaround"),
+    [(3.0, 1800), (2.0, 1800), (3.0, 700), (2.0, 700), (1.0, 300)],
+)
+def test_budget_and_turnaround_overruns_lower_constraints(budget: float, turnaround: float) -> None:
+    constraints = Constraints(budget_per_item=budget, max_error_rate=0.02, turnaround_s=turnaround)
+    result = grade(payment_exercise(constraints=constraints.model_dump()), design(PAYMENT_REFERENCE))
+    expected = 0.5 * _over(COST, budget) + 0.5 * _over(LATENCY, turnaround)
+    assert result.criterion("constraints").score == pytest.approx(expected, abs=1e-4)
+    if budget < COST:
+        assert "cut cost" in result.criterion("constraints").feedback
+    if turnaround < LATENCY:
+        assert "cut waiting" in result.criterion("constraints").feedback
+
+
+def test_an_expert_on_every_item_breaks_budget_and_turnaround() -> None:
+    expert = step("review", "expert_review", ["check"])
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, expert, PAY]))
+    assert result.criterion("constraints").score == 0  # $12.07 against $3, 3,606 s against 1,800 s
+    assert "$12.065 per item against a budget of $3.000" in result.criterion("constraints").evidence
+
+
+# --- every shipped design ------------------------------------------------------------------------
+
+
+def _without_checks(steps: list[Step]) -> list[Step]:
+    """The same design with every check step and attached check removed, inputs rewired past them."""
+    removed = {s.id: s for s in steps if CATALOGUE[s.tool].is_check}
+
+    def resolve(inputs: list[str]) -> list[str]:
+        out: list[str] = []
+        for i in inputs:
+            for j in resolve(removed[i].inputs) if i in removed else [i]:
+                if j not in out:
+                    out.append(j)
+        return out
+
+    return [s.model_copy(update={"inputs": resolve(s.inputs), "checks": []}) for s in steps if s.id not in removed]
+
+
+IRREVERSIBLE = [e for e in shipped("design_workflow") if any(s.risk == "irreversible" for s in e.stages)]
+
+
+@pytest.mark.parametrize("exercise", IRREVERSIBLE, ids=ids(IRREVERSIBLE))
+def test_a_shipped_reference_stripped_of_its_checks_is_capped(exercise) -> None:
+    stripped = exercise.reference.model_copy(update={"steps": _without_checks(list(exercise.reference.steps))})
+    result = grade(exercise, stripped)
+    assert result.criterion("controls").score < 1
+    assert result.total <= CRITICAL_CAP

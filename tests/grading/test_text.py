@@ -1,0 +1,170 @@
+"""Text metrics: the same text always gets the same reading, cues match through light suffixes,
+keyword lists are not prose, numbers parse the way finance people write them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading.text import (
+    analyse,
+    concept_found,
+    cue_found,
+    cue_share,
+    number_matches,
+    numbers,
+    parse_number,
+    reading_grade,
+    sentences,
+    stem,
+    stems,
+    syllables,
+    word_count,
+    words,
+)
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["review", "reviews", "reviewed", "reviewer", "reviewing"],
+        ["check", "checks", "checked", "checking"],
+        ["approve", "approves", "approved", "approval"],
+        ["stop", "stops", "stopped"],
+        ["payment", "payments"],
+    ],
+)
+def test_inflections_share_one_stem(family: list[str]) -> None:
+    assert len({stem(w) for w in family}) == 1, {w: stem(w) for w in family}
+
+
+def test_stem_keeps_short_words_and_numbers_and_drops_possessive() -> None:
+    assert stem("pay") == "pay"
+    assert stem("2024") == "2024"
+    assert stem("Helen's") == stem("Helen") == "helen"
+    assert stem("doctor’s") == stem("doctor")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: stem() strips -ies to the bare root (policies -> polic) but leaves a final -y "
+    "(policy -> policy), so singular and plural of -y nouns never match as cues",
+)
+def test_y_plurals_share_the_singular_stem() -> None:
+    assert stem("policies") == stem("policy")
+    assert stem("allergies") == stem("allergy")
+
+
+def test_words_keep_numbers_and_contractions_whole() -> None:
+    assert words("Team-lead don't pay $1,250.50 to Helen's") == [
+        "team",
+        "lead",
+        "don't",
+        "pay",
+        "1,250.50",
+        "to",
+        "helen's",
+    ]
+    assert word_count("") == 0
+
+
+def test_sentences_split_on_ends_blank_lines_and_bullets_not_on_single_newlines() -> None:
+    text = "First point here. Second one!\nstill second\n\nNew paragraph\n- bullet one\n- bullet two"
+    assert sentences(text) == [
+        "First point here.",
+        "Second one!\nstill second",
+        "New paragraph",
+        "- bullet one",
+        "- bullet two",
+    ]
+
+
+def test_a_keyword_list_is_not_prose_but_a_sentence_is() -> None:
+    listed, prose = analyse(
+        "refund, check, approval, team lead, hours\n\nThe team lead approves each refund before it is paid."
+    )
+    assert not listed.is_prose
+    assert prose.is_prose
+    assert prose.word_count == 10
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: analyse() calls a sentence prose only if >= 15% of its words are in FUNCTION_WORDS; "
+    "'about' is listed but 'around'/'some'/'per' are not, so a real, number-dense sentence stops "
+    "being prose when 'about' becomes 'around' and the key points in it are no longer credited",
+)
+def test_a_number_dense_real_sentence_is_prose_whatever_the_preposition() -> None:
+    about, around = analyse(
+        "Buyers will spend about 15 minutes more per RFQ, some 35 hours a month.\n\n"
+        "Buyers will spend around 15 minutes more per RFQ, some 35 hours a month."
+    )
+    assert about.is_prose
+    assert around.is_prose
+
+
+def test_cue_phrases_must_be_contiguous_and_match_through_suffixes() -> None:
+    tokens = stems("The team leads reviewed every refunded order")
+    assert cue_found(tokens, ["team lead"])
+    assert cue_found(tokens, ["refund"])
+    assert cue_found(tokens, ["missing", "reviewing"])
+    assert not cue_found(tokens, ["lead team"])
+    assert not cue_found(tokens, ["team review"])
+
+
+def test_a_concept_needs_every_cue_group_in_the_same_token_run() -> None:
+    cues = [["approve", "approval"], ["before"], ["payment"]]
+    assert concept_found(stems("Approval happens before the payment run."), cues)
+    assert not concept_found(stems("Approval happens after the payment run."), cues)
+    assert not concept_found(stems("anything"), [])
+    assert cue_share(stems("Approval happens after the payment run."), cues) == pytest.approx(2 / 3)
+    assert cue_share(stems("anything"), []) == 0.0
+
+
+def test_reading_grade_is_flesch_kincaid() -> None:
+    # 6 one-syllable words in one sentence: 0.39 * 6 + 11.8 * 1 - 15.59
+    assert reading_grade("The cat sat on the mat.") == pytest.approx(0.39 * 6 + 11.8 - 15.59)
+    assert reading_grade("") == 0.0
+    long_words = "Organisational accountability necessitates comprehensive documentation."
+    assert reading_grade(long_words) > reading_grade("We write down who signs each form.") + 5
+
+
+def test_syllables_count_vowel_groups_with_a_silent_e() -> None:
+    assert [syllables(w) for w in ("make", "table", "refund", "the", "agreement")] == [1, 2, 2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("$1,250.50", 1250.5),
+        ("12.4k", 12_400),
+        ("3 million", 3_000_000),
+        ("24%", 24),
+        ("−5", -5),
+        ("£1.2m", 1_200_000),
+        ("2bn", 2e9),
+    ],
+)
+def test_numbers_parse_as_written_in_business_text(token: str, value: float) -> None:
+    assert numbers(f"The figure is {token} this month.") == [pytest.approx(value)]
+
+
+def test_numbers_skip_words_that_start_like_units() -> None:
+    assert numbers("It took 12 months and 3 minutes.") == [12, 3]
+    assert parse_number("abc") is None
+
+
+def test_number_matches_uses_relative_tolerance() -> None:
+    assert number_matches([1262.0], 1250, 0.01)  # 0.96 % off
+    assert not number_matches([1263.0], 1250, 0.01)  # 1.04 % off
+    assert number_matches([0.0], 0, 0.01)
+    assert not number_matches([], 1250, 0.5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_metrics_never_fail_and_are_deterministic(text: str) -> None:
+    first = (analyse(text), reading_grade(text), numbers(text), word_count(text))
+    assert first == (analyse(text), reading_grade(text), numbers(text), word_count(text))
+    assert all(s.word_count >= 0 for s in first[0])
