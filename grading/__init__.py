@@ -70,7 +70,7 @@ def grade(
         scored, flags, details = score_design(exercise, submission, tools or shared_tools())
     elif isinstance(exercise, FindFailuresExercise):
         assert isinstance(submission, FindFailuresSubmission)
-        scored = score_failures(exercise, submission)
+        scored, details = score_failures(exercise, submission, tools or shared_tools())
     elif isinstance(exercise, ValidateOutputExercise):
         assert isinstance(submission, ValidateSubmission)
         scored, unchecked = score_validation(exercise, submission)

@@ -3,10 +3,13 @@ the right category and severity, and given a fix that fits. False alarms cost.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
+from exercises.workflow import Tool
+from grading.fixes import before_and_after
 from grading.rubric import Scored, join
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -47,7 +50,9 @@ def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple
     return matches, free
 
 
-def score_failures(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[Scored]:
+def score_failures(
+    exercise: FindFailuresExercise, submission: FindFailuresSubmission, tools: Mapping[str, Tool]
+) -> tuple[list[Scored], dict[str, object]]:
     names = {s.id: s.name for s in exercise.workflow.steps}
     matches, false_alarms = match_flags(exercise, list(submission.flags))
     total_w = sum(_weight(f) for f in exercise.faults)
@@ -57,7 +62,11 @@ def score_failures(exercise: FindFailuresExercise, submission: FindFailuresSubmi
     found_w = sum(_weight(m.fault) * (1 if m.category_right else WRONG_CATEGORY_CREDIT) for m in matches)
     recall = found_w / total_w
     detection = max(0.0, recall - FALSE_ALARM_COST * len(false_alarms))
-    evidence = f"Found {len(matches)} of {len(exercise.faults)} seeded faults"
+    right = sum(m.category_right for m in matches)
+    evidence = (
+        f"Flagged the right step for {len(matches)} of {len(exercise.faults)} seeded faults "
+        f"({right} with the right category)"
+    )
     if false_alarms:
         evidence += f"; {len(false_alarms)} flag(s) match no real fault: " + join(
             [f"'{names.get(f.step, f.step)}' as {f.category.value}" for f in false_alarms], 3
@@ -69,7 +78,10 @@ def score_failures(exercise: FindFailuresExercise, submission: FindFailuresSubmi
             f"Missed: the fault at '{names.get(worst.step, worst.step)}' ({worst.severity.value}). {worst.explanation}"
         )
     elif false_alarms:
-        feedback = "All faults found, but unfounded flags cost time in a real review: flag only what the traces show."
+        feedback = (
+            f"{len(false_alarms)} of your {len(submission.flags)} flags match no real fault, and each costs "
+            "points as it would cost a real team's time: flag only what the traces and metrics show."
+        )
     else:
         feedback = "Every seeded fault found, with no false alarms."
     detection_scored = Scored("detection", detection, evidence, feedback)
@@ -114,7 +126,14 @@ def score_failures(exercise: FindFailuresExercise, submission: FindFailuresSubmi
         s_feedback,
     )
 
-    return [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
+    scored = [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
+    fitting = [(m.fault, m.flag) for m in matches if _fix_fit(m.fault, m.flag) >= 0.75]
+    simulated = before_and_after(exercise, tools, fitting)
+    details: dict[str, object] = {}
+    if simulated is not None:
+        details["simulation_before"] = simulated[0].model_dump(mode="json", exclude={"flows"})
+        details["simulation_after"] = simulated[1].model_dump(mode="json", exclude={"flows"})
+    return scored, details
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:

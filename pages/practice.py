@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, Kind, Sector
+from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
 from grading import grade
 from pages.common import bank, database_trouble, engine, judge, judge_status
 from store import attempts
@@ -15,7 +15,7 @@ from store.db import session_scope
 from ui import state
 from ui.attempt_view import show_attempt
 from ui.forms import submission_form
-from ui.grade_view import show_reference, show_simulation
+from ui.grade_view import show_fix_simulation, show_reference, show_simulation
 from ui.text import label
 
 user = st.session_state[state.USER]
@@ -126,6 +126,8 @@ if attempt_id is not None:
     if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
         names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
         show_simulation(exercise, exercises.tools, view.grade.details, names)
+    elif isinstance(exercise, FindFailuresExercise) and view is not None and view.grade.details:
+        show_fix_simulation(view.grade.details)
     with st.expander("Reference answer and why it works"):
         show_reference(exercise, exercises.tools)
     st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")

@@ -7,10 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from pydantic import ValidationError
 
+from exercises.graph import graph_problems
 from exercises.model import DesignWorkflowExercise
 from exercises.submission import MAX_TEXT
-from exercises.workflow import Tool
+from exercises.workflow import Risk, Tool, Workflow
+from grading.design import SIM_CASES, SIM_SEED
+from grading.simulate import simulate
 from ui.charts import workflow_dot
 from ui.tables import frame, records
 
@@ -47,6 +51,46 @@ def steps_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return steps
+
+
+def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], steps: list[dict[str, Any]]) -> None:
+    """Practice mode: run the draft through the simulator before submitting it."""
+    offered = {t: tools[t] for t in exercise.tools if t in tools}
+    try:
+        workflow = Workflow(sources=exercise.sources, steps=steps)
+    except ValidationError as exc:
+        st.warning("Finish the table first: " + "; ".join(e["msg"] for e in exc.errors()[:3]))
+        return
+    problems = graph_problems(workflow, offered)
+    if problems:
+        st.warning("This design cannot run yet: " + "; ".join(problems[:3]))
+        return
+    irreversible = {
+        s.id for s in workflow.steps for st_ in exercise.stages if s.stage == st_.id and st_.risk == Risk.irreversible
+    }
+    sim = simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible or None)
+    c = exercise.constraints
+    cols = st.columns(3)
+    cols[0].metric(
+        "Items with an uncaught error",
+        f"{sim.error_rate:.1%}",
+        f"target ≤ {c.max_error_rate:.1%}",
+        delta_color="off",
+        border=True,
+    )
+    cols[1].metric(
+        "Cost per item", f"${sim.cost_per_item:.3f}", f"budget ${c.budget_per_item:.2f}", delta_color="off", border=True
+    )
+    cols[2].metric(
+        "Mean turnaround",
+        f"{sim.latency_mean_s / 60:.1f} min",
+        f"target {c.turnaround_s / 60:.0f} min",
+        delta_color="off",
+        border=True,
+    )
+    st.caption(
+        f"{sim.harm_rate:.1%} of items reach an irreversible step with an error. Simulated over {sim.cases:,} items."
+    )
 
 
 def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +138,8 @@ def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: di
     steps = steps_from_rows(records(edited))
     if steps:
         st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Your workflow as a graph")
+        if st.button("Simulate this design", icon=":material/science:", key=f"design:{exercise.id}:simulate"):
+            show_trial(exercise, tools, steps)
     rationale = st.text_area(
         "Rationale: why this design (tools, checks and where they sit, cost)",
         value=base.get("rationale", ""),

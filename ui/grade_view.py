@@ -187,3 +187,45 @@ def show_simulation(
         st.plotly_chart(
             error_sankey(learner["flows"], step_names, mine.cases), alt="Where errors are made and where they end"
         )
+
+
+def show_fix_simulation(details: Mapping[str, Any]) -> None:
+    """The workflow under review simulated with its faults, and with the learner's fixes applied."""
+    before, after = details.get("simulation_before"), details.get("simulation_after")
+    if not before or not after:
+        return
+    b, a = SimulationResult.model_validate(before), SimulationResult.model_validate(after)
+    st.markdown("**What your fixes would change, simulated**")
+    cols = st.columns(4)
+    cols[0].metric(
+        "Items with an uncaught error",
+        f"{a.error_rate:.1%}",
+        f"{(a.error_rate - b.error_rate) * 100:+.1f} pts",
+        delta_color="inverse",
+        border=True,
+    )
+    cols[1].metric(
+        "Harm at irreversible steps",
+        f"{a.harm_rate:.1%}",
+        f"{(a.harm_rate - b.harm_rate) * 100:+.1f} pts",
+        delta_color="inverse",
+        border=True,
+    )
+    cols[2].metric(
+        "Cost per item",
+        f"${a.cost_per_item:.3f}",
+        f"{a.cost_per_item - b.cost_per_item:+.3f}",
+        delta_color="inverse",
+        border=True,
+    )
+    cols[3].metric(
+        "Mean turnaround",
+        f"{a.latency_mean_s / 60:.1f} min",
+        f"{(a.latency_mean_s - b.latency_mean_s) / 60:+.1f} min",
+        delta_color="inverse",
+        border=True,
+    )
+    st.caption(
+        f"Before your fixes: {b.error_rate:.1%} of items carry an uncaught error, at ${b.cost_per_item:.3f} per item. "
+        "Only faults you found with a fitting fix count as fixed."
+    )

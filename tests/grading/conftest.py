@@ -554,3 +554,10 @@ def keyword_stuffing(exercise: ExplainReasoningExercise, separator: str) -> str:
 
 def explanation(text: str) -> ExplainSubmission:
     return ExplainSubmission(text=text)
+
+
+def rounded(value: float) -> object:
+    """Criterion scores are kept to four decimals."""
+    import pytest
+
+    return pytest.approx(value, abs=1e-4)

@@ -18,6 +18,7 @@ from .conftest import (
     ids,
     letter_exercise,
     payment_exercise,
+    rounded,
     shipped,
     step,
 )
@@ -86,7 +87,7 @@ def test_an_unguarded_second_path_to_the_payment_earns_partial_credit_and_still_
     note = step("note", "llm_enterprise", ["invoices"])
     pay = step("pay", "payment_release", ["review", "note"], stage="s-pay")
     result = grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, note, pay]))
-    assert result.criterion("controls").score == pytest.approx(0.25)
+    assert result.criterion("controls").score == rounded(0.25)
     assert "'Note'" in result.criterion("controls").evidence
     assert result.total <= CRITICAL_CAP
 
@@ -99,7 +100,7 @@ def test_personal_data_sent_to_an_uncleared_tool_is_named_and_caps() -> None:
     result = grade(payment_exercise(), design([public, CHECK, REVIEW, PAY]))
     data = result.criterion("data_rules")
     assert "'Extract' sends personal data to General LLM, public API (no DPA) (dr-personal)" in data.evidence
-    assert data.score == pytest.approx(0.5)  # one breach costs half
+    assert data.score == rounded(0.5)  # one breach costs half
     assert result.details["capped"]["by"] == "data_rules"
     assert result.total <= CRITICAL_CAP
 
@@ -167,7 +168,7 @@ def test_a_dangling_step_is_named_in_structure() -> None:
     assert Flag.invalid_workflow not in result.flags
     structure = result.criterion("structure")
     assert "'Summary' produces output nothing uses and performs no stage" in structure.evidence
-    assert structure.score == pytest.approx(1 - 0.34)
+    assert structure.score == rounded(1 - 0.34)
 
 
 def test_a_catalogue_tool_not_on_offer_is_flagged() -> None:
@@ -205,7 +206,7 @@ def test_budget_and_turnaround_overruns_lower_constraints(budget: float, turnaro
     constraints = Constraints(budget_per_item=budget, max_error_rate=0.02, turnaround_s=turnaround)
     result = grade(payment_exercise(constraints=constraints.model_dump()), design(PAYMENT_REFERENCE))
     expected = 0.5 * _over(COST, budget) + 0.5 * _over(LATENCY, turnaround)
-    assert result.criterion("constraints").score == pytest.approx(expected, abs=1e-4)
+    assert result.criterion("constraints").score == rounded(expected)
     if budget < COST:
         assert "cut cost" in result.criterion("constraints").feedback
     if turnaround < LATENCY:
