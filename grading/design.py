@@ -295,7 +295,7 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
     c = exercise.constraints
     cost = _over(sim.cost_per_item, c.budget_per_item, 0.5)
     speed = _over(sim.latency_mean_s, c.turnaround_s, 0.5)
-    score = (0.5 * cost + 0.5 * speed) * coverage
+    score = cost * speed * coverage  # a design that breaks either limit is not feasible
     evidence = (
         f"Simulated cost ${sim.cost_per_item:.3f} per item against a budget of ${c.budget_per_item:.3f}; "
         f"mean turnaround {_duration(sim.latency_mean_s)} against {_duration(c.turnaround_s)}."

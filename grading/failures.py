@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
@@ -29,24 +30,42 @@ def _weight(fault: Fault) -> float:
 
 
 def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
-    """Pair flags with faults one to one: exact (step and category) pairs first, then the
-    right step with another category; the most severe faults are served first."""
-    faults = sorted(exercise.faults, key=lambda f: -_weight(f))
-    free = list(flags)
-    matches: list[Match] = []
-    matched: set[str] = set()
-    for exact in (True, False):
-        for fault in faults:
-            if fault.id in matched:
+    """Pair flags with faults one to one, choosing the pairing that earns the most credit
+    (severity weight, half for the right step with another category), so a flag that could
+    serve two faults is given to the one it serves best. Faults are few, so an exact search
+    over which faults are taken is cheap."""
+    faults = list(exercise.faults)
+
+    def credit(flag: FaultFlag, fault: Fault) -> tuple[float, int]:
+        if flag.step not in {fault.step, *fault.also_steps}:
+            return (0.0, 0)
+        exact = flag.category in {fault.category, *fault.also_categories}
+        return (_weight(fault) * (1.0 if exact else WRONG_CATEGORY_CREDIT), int(exact))
+
+    @cache
+    def best(i: int, used: int) -> tuple[float, int, tuple[int, ...]]:
+        """Best (credit, exact matches, fault index per flag or -1) for flags[i:] given used faults."""
+        if i == len(flags):
+            return (0.0, 0, ())
+        skip_credit, skip_exact, skip_plan = best(i + 1, used)
+        choice = (skip_credit, skip_exact, (-1, *skip_plan))
+        for j, fault in enumerate(faults):
+            if used & (1 << j):
                 continue
-            steps = {fault.step, *fault.also_steps}
-            categories = {fault.category, *fault.also_categories}
-            for flag in free:
-                if flag.step in steps and (flag.category in categories) == exact:
-                    matches.append(Match(fault, flag, exact))
-                    matched.add(fault.id)
-                    free.remove(flag)
-                    break
+            gain, exact = credit(flags[i], fault)
+            if gain <= 0:
+                continue
+            rest_credit, rest_exact, rest_plan = best(i + 1, used | (1 << j))
+            option = (gain + rest_credit, exact + rest_exact, (j, *rest_plan))
+            if option[:2] > choice[:2]:
+                choice = option
+        return choice
+
+    _, _, plan = best(0, 0)
+    matches = [
+        Match(faults[j], flag, credit(flag, faults[j])[1] == 1) for flag, j in zip(flags, plan, strict=True) if j >= 0
+    ]
+    free = [flag for flag, j in zip(flags, plan, strict=True) if j < 0]
     return matches, free
 
 
