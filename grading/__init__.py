@@ -23,7 +23,7 @@ from exercises.workflow import Tool
 from grading.design import score_design
 from grading.explain import score_explanation
 from grading.failures import score_failures
-from grading.injection import looks_like_injection
+from grading.injection import looks_like_injection, strip_injection
 from grading.judge import Judge, apply_judge
 from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
 from grading.rubric import assemble
@@ -54,6 +54,20 @@ def free_text(submission: AnySubmission) -> str:
     return "\n".join([*(m.correction for m in submission.marks), *submission.omissions])
 
 
+def without_injection(submission: AnySubmission) -> AnySubmission:
+    """The submission with every sentence addressed to the grader removed from its free text."""
+    if isinstance(submission, ExplainSubmission):
+        return submission.model_copy(update={"text": strip_injection(submission.text)})
+    if isinstance(submission, DesignSubmission):
+        return submission.model_copy(update={"rationale": strip_injection(submission.rationale)})
+    if isinstance(submission, FindFailuresSubmission):
+        flags = [f.model_copy(update={"fix": strip_injection(f.fix)}) for f in submission.flags]
+        return submission.model_copy(update={"flags": flags})
+    marks = [m.model_copy(update={"correction": strip_injection(m.correction)}) for m in submission.marks]
+    omissions = [strip_injection(o) for o in submission.omissions]
+    return submission.model_copy(update={"marks": marks, "omissions": omissions})
+
+
 def grade(
     exercise: AnyExercise,
     submission: AnySubmission,
@@ -65,9 +79,14 @@ def grade(
         raise ValueError(f"a {submission.kind} submission cannot answer a {exercise.kind} exercise")
     flags: list[Flag] = []
     details: dict[str, object] = {}
+    text = free_text(submission)
+    if looks_like_injection(text):
+        flags.append(Flag.possible_injection)
+        submission = without_injection(submission)
     if isinstance(exercise, DesignWorkflowExercise):
         assert isinstance(submission, DesignSubmission)
-        scored, flags, details = score_design(exercise, submission, tools or shared_tools())
+        scored, design_flags, details = score_design(exercise, submission, tools or shared_tools())
+        flags += design_flags
     elif isinstance(exercise, FindFailuresExercise):
         assert isinstance(submission, FindFailuresSubmission)
         scored, details = score_failures(exercise, submission, tools or shared_tools())
@@ -80,9 +99,6 @@ def grade(
         assert isinstance(exercise, ExplainReasoningExercise)
         assert isinstance(submission, ExplainSubmission)
         scored = score_explanation(exercise, submission)
-    text = free_text(submission)
-    if looks_like_injection(text):
-        flags.append(Flag.possible_injection)
     result = assemble(exercise, scored, flags, details)
     if judge is not None:
         result = apply_judge(judge, exercise, submission, text, result)

@@ -60,7 +60,7 @@ def engine() -> Engine:
 def make_ready_engine(url: str) -> Engine:
     from store.db import make_engine
 
-    eng = make_engine(url)
+    eng = make_engine(url, busy_timeout_ms=settings().db_busy_timeout_ms)
     upgrade(eng)
     return eng
 

@@ -18,6 +18,7 @@ from ui.forms import submission_form
 from ui.grade_view import show_fix_simulation, show_reference, show_simulation
 from ui.text import label
 
+MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
 user = st.session_state[state.USER]
 user_id: int = user.id
 exercises = bank()
@@ -85,7 +86,13 @@ if exercise.id not in drafts:
 
 result = submission_form(exercise, exercises.tools, drafts[exercise.id])
 
-if result.payload != saved.get(exercise.id):
+draft_size = len(json.dumps(result.payload))
+if draft_size > MAX_DRAFT_BYTES:
+    st.warning(
+        f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, so it is not autosaved. "
+        "Shorten it; what you typed is still on this page."
+    )
+elif result.payload != saved.get(exercise.id):
     try:
         with session_scope(engine()) as session:
             attempts.save_draft(session, user_id, exercise, result.payload)

@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_DB}")
+    db_busy_timeout_ms: int = Field(5_000, ge=0, description="how long SQLite waits on a lock before giving up")
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

@@ -10,8 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -53,42 +54,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    db = tmp_path_factory.mktemp("browser") / "baton.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "BATON_DEMO": "1"}
-    log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+def wait_healthy(url: str, proc: subprocess.Popen, log_name: str) -> None:
     for _ in range(240):
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}; see {log_name}")
         try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
+            urllib.request.urlopen(url, timeout=1)
+            return
         except OSError:
             time.sleep(0.25)
-    yield url
+    raise RuntimeError(f"{url} did not come up; see {log_name}")
+
+
+def serve_app(folder: Path, env: dict[str, str], extra: Sequence[str] = ()) -> tuple[subprocess.Popen, str, IO[str]]:
+    """Start `streamlit run app.py` on a free loopback port; return the process, its URL, its log."""
+    port = free_port()
+    log = (folder / f"streamlit-{port}.log").open("w")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        *extra,
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url + "/_stcore/health", proc, log.name)
+    return proc, url, log
+
+
+def stop(proc: subprocess.Popen, log: IO[str]) -> None:
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    proc, url, log = serve_app(folder, {"DATABASE_URL": f"sqlite:///{folder / 'baton.db'}", "BATON_DEMO": "1"})
+    yield url
+    stop(proc, log)
 
 
 @pytest.fixture
