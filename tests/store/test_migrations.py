@@ -22,7 +22,7 @@ ROWS = {
     "(1, 1, 'fin-explain-invoice-redesign', 1, 'abc123', 'explain_reasoning', 'finance', 'practice', 'graded', "
     "NULL, 'key-1', '2026-01-06 10:00:00', '2026-01-06 10:20:00', '2026-01-06 10:20:00')",
     "submissions": "INSERT INTO submissions (id, attempt_id, payload, created_at) VALUES "
-    "(1, 1, '{\"kind\": \"explain_reasoning\", \"text\": \"Old answer\"}', '2026-01-06 10:20:00')",
+    '(1, 1, \'{"kind": "explain_reasoning", "text": "Old answer"}\', \'2026-01-06 10:20:00\')',
     "grades": "INSERT INTO grades (id, attempt_id, total, flags, grader_version, source, author_id, reason, details, "
     "created_at) VALUES (1, 1, 61.5, '[\"needs_review\"]', 'old', 'auto', NULL, NULL, NULL, '2026-01-06 10:20:00'),"
     "(2, 1, 70.0, '[]', 'old', 'override', 2, 'Fair point', NULL, '2026-01-07 08:00:00')",
