@@ -34,9 +34,27 @@ cohort = st.Page(
     icon=":material/groups:",
     help="Instructors: your cohorts' learners, their scores, their work, and grade overrides.",
 )
-pages = [practice, progress]
+assessment = st.Page(
+    "pages/assessment.py",
+    title="Mock assessment",
+    icon=":material/timer:",
+    help="Four tasks against the clock, as in a hiring assessment; feedback and a report at the end.",
+)
+assessments_admin = st.Page(
+    "pages/assessments_admin.py",
+    title="Assessments",
+    icon=":material/assignment:",
+    help="Instructors: assign timed assessments to a cohort and follow who has sat them.",
+)
+reliability = st.Page(
+    "pages/reliability.py",
+    title="Grader reliability",
+    icon=":material/verified:",
+    help="Instructors: how often overrides agree with the automatic grade, and which graders need attention.",
+)
+pages = [practice, assessment, progress]
 if user.role in (Role.instructor, Role.admin):
-    pages.append(cohort)
+    pages += [cohort, assessments_admin, reliability]
 
 with st.sidebar:
     st.caption(f"Signed in as **{user.name}** · {user.role}")

@@ -4,9 +4,9 @@ page, the store and the grader all refuse the same oversized input."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from exercises.workflow import MAX_STEPS, Id, Step
 
@@ -111,3 +111,49 @@ Submission = Annotated[
     DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission,
     Field(discriminator="kind"),
 ]
+
+
+_LIST_FIELDS: dict[str, tuple[str, type[BaseModel]]] = {
+    "design_workflow": ("steps", Step),
+    "find_failures": ("flags", FaultFlag),
+    "validate_output": ("marks", ClaimMark),
+}
+_MODELS: dict[str, type[BaseModel]] = {
+    "design_workflow": DesignSubmission,
+    "find_failures": FindFailuresSubmission,
+    "validate_output": ValidateSubmission,
+    "explain_reasoning": ExplainSubmission,
+}
+
+
+def salvage(kind: str, payload: dict[str, Any] | None) -> BaseModel:
+    """The most of a draft that is a valid submission: used when time runs out, so what the
+    learner wrote is graded even if some rows were unfinished. Invalid rows are dropped,
+    over-long text is cut at the limit."""
+    model = _MODELS[kind]
+    data = dict(payload or {})
+    data["kind"] = kind
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        pass
+    clean: dict[str, Any] = {"kind": kind}
+    if kind in _LIST_FIELDS:
+        name, item_model = _LIST_FIELDS[kind]
+        items = []
+        for raw in data.get(name) or []:
+            try:
+                items.append(item_model.model_validate(raw))
+            except ValidationError:
+                continue
+        clean[name] = items[: (MAX_STEPS if name == "steps" else 40 if name == "flags" else 60)]
+    if kind == "design_workflow":
+        clean["rationale"] = str(data.get("rationale") or "")[:MAX_TEXT]
+    elif kind == "validate_output":
+        clean["omissions"] = [str(o)[:2_000] for o in (data.get("omissions") or [])][:20]
+    elif kind == "explain_reasoning":
+        clean["text"] = str(data.get("text") or "")[:MAX_TEXT]
+    try:
+        return model.model_validate(clean)
+    except ValidationError:
+        return model.model_validate({"kind": kind})

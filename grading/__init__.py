@@ -20,6 +20,7 @@ from exercises.submission import (
     ValidateSubmission,
 )
 from exercises.workflow import Tool
+from grading.agreement import BAND_EDGES
 from grading.design import score_design
 from grading.explain import score_explanation
 from grading.failures import score_failures
@@ -32,7 +33,7 @@ from grading.validate import score_validation
 __all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade"]
 
 AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
-UNCERTAIN_EXPLANATION = (35.0, 75.0)  # without a judge, the lexical grader is least sure here
+BAND_MARGIN = 1.5  # points either side of a band edge where a grade goes to review
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +90,7 @@ def grade(
         flags += design_flags
     elif isinstance(exercise, FindFailuresExercise):
         assert isinstance(submission, FindFailuresSubmission)
-        scored, details = score_failures(exercise, submission, tools or shared_tools())
+        scored, details = score_failures(exercise, submission)
     elif isinstance(exercise, ValidateOutputExercise):
         assert isinstance(submission, ValidateSubmission)
         scored, unchecked = score_validation(exercise, submission)
@@ -98,12 +99,17 @@ def grade(
     else:
         assert isinstance(exercise, ExplainReasoningExercise)
         assert isinstance(submission, ExplainSubmission)
-        scored = score_explanation(exercise, submission)
+        scored, thin = score_explanation(exercise, submission)
+        if thin:
+            flags.append(Flag.needs_review)
     result = assemble(exercise, scored, flags, details)
     if judge is not None:
         result = apply_judge(judge, exercise, submission, text, result)
-    elif isinstance(exercise, ExplainReasoningExercise):
-        low, high = UNCERTAIN_EXPLANATION
-        if low <= result.total <= high:
-            result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
+    if near_band_edge(result.total) and "cap" not in result.details:  # a capped flaw is certain
+        result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
     return result
+
+
+def near_band_edge(total: float) -> bool:
+    """A grade this close to a band edge could fall either side with a fairer reading."""
+    return any(abs(total - edge) < BAND_MARGIN for edge in BAND_EDGES)

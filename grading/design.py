@@ -14,7 +14,7 @@ from grading.rubric import CRITICAL_CAP, Scored, join
 from grading.simulate import SimulationResult, simulate
 from grading.text import analyse, concept_found
 
-SIM_CASES = 20_000
+SIM_CASES = 4_000  # standard error of an error rate near 3 %: about 0.3 points; seeded, so stable
 SIM_SEED = 7
 RISKY = (Risk.high, Risk.irreversible)
 
@@ -202,7 +202,13 @@ def _controls(
     for stage in risky:
         weight = 2.0 if stage.risk == Risk.irreversible else 1.0
         total += weight
-        chosen = performers.get(stage.id)
+        chosen = performers.get(stage.id) or [
+            # the stage is not tagged, but a step does its work anyway (one "pay" step for every
+            # refund): that step is where the stage's risk lands, so its controls are judged there
+            s
+            for s in workflow.steps
+            if s.tool in tools and stage.capability in tools[s.tool].capabilities
+        ]
         if not chosen:
             problems.append(f"'{stage.name}' is not in the design, so nothing guards it")
             continue

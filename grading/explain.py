@@ -2,33 +2,30 @@
 real sentences, the reader's concerns), then whether a manager could follow it (reading
 grade, unexplained jargon, bottom line first, a clear ask), then length.
 
-Plain language and length count only in proportion to the substance, so a fluent text about
-something else, or a keyword list, cannot collect them."""
+Plain language and length count only in proportion to how much the text is about the situation,
+so a fluent text about something else, or a keyword list, cannot collect them."""
 
 from __future__ import annotations
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
+from grading.explain_match import (
+    FRAGMENT_CREDIT,
+    PointMatch,
+    Unit,
+    concern_credit,
+    cue_vocabulary,
+    match_points,
+    slips_anywhere,
+    topical_relevance,
+    units,
+)
 from grading.rubric import Scored, join
-from grading.text import Sentence, analyse, concept_found, contains_phrase, reading_grade, stems, word_count
+from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
-MAX_POINTS_PER_SENTENCE = 2
+WRONG_FIGURE_CAP = 69.0  # a message that misstates a key figure cannot be proficient
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
-
-
-def _assign(points: list[KeyPoint], prose: list[Sentence]) -> dict[str, int]:
-    """Key point id -> index of the sentence that makes it; one sentence makes at most two."""
-    candidates = {p.id: [i for i, s in enumerate(prose) if concept_found(s.stems, p.cues)] for p in points}
-    load = [0] * len(prose)
-    made: dict[str, int] = {}
-    for point in sorted(points, key=lambda p: len(candidates[p.id])):
-        for i in candidates[point.id]:
-            if load[i] < MAX_POINTS_PER_SENTENCE:
-                made[point.id] = i
-                load[i] += 1
-                break
-    return made
 
 
 def _quote(sentence: Sentence, limit: int = 160) -> str:
@@ -36,39 +33,60 @@ def _quote(sentence: Sentence, limit: int = 160) -> str:
     return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
 
 
-def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSubmission) -> list[Scored]:
+def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSubmission) -> tuple[list[Scored], bool]:
+    """The criteria, and whether the evidence is too thin to trust them without a person."""
     text = submission.text
-    sents = analyse(text)
-    prose = [s for s in sents if s.is_prose]
+    found = units(text, cue_vocabulary(exercise))
+    prose = [u.sentence for u in found if u.prose]
     points = exercise.key_points
-    made = _assign(points, prose)
+    made = match_points(points, found)
     total_w = sum(p.weight for p in points)
-    coverage = sum(p.weight for p in points if p.id in made) / total_w
-    relevance = min(1.0, coverage / 0.5)
+    coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
+    topical = topical_relevance(exercise, " ".join(u.text for u in found))
+    relevance = topical
+    slips = slips_anywhere(points, found)
 
     missed = [p for p in points if p.id not in made]
-    if not prose:
-        kp_evidence = "No full sentences found: key points have to be made in sentences, not listed as keywords."
+    if not found:
+        kp_evidence = "No sentences found: key points have to be made in sentences, not listed as keywords."
     else:
-        shown = [f"{p.id} in {_quote(prose[made[p.id]], 90)}" for p in points if p.id in made][:3]
+        shown = [f"{p.id} in {_quote(found[made[p.id].first].sentence, 90)}" for p in points if p.id in made][:3]
         kp_evidence = (
             f"Makes {len(made)} of {len(points)} key points" + (": " + "; ".join(shown) if shown else "") + "."
         )
-    kp_feedback = (
-        "All the key points are there."
-        if not missed
-        else "Also say: " + " ".join(p.text for p in sorted(missed, key=lambda p: -p.weight)[:2])
-    )
-    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback)]
-    scored.append(_plain_language(exercise, prose, relevance))
-    scored.append(_structure(points, prose, made))
-    scored.append(_audience(exercise, prose))
+        if any(not u.prose for u in found):
+            kp_evidence += " Points made only as fragments earn half."
+        if slips:
+            kp_evidence += " Wrong figure: " + "; ".join(f"{p.id} states {slip}" for p, slip in slips) + "."
+    if slips:
+        kp_feedback = (
+            f"Check your figures: you state {slips[0][1]}. A reader acts on the number you give, so a wrong "
+            f"figure caps this answer at {WRONG_FIGURE_CAP:g}."
+        )
+    elif missed:
+        kp_feedback = "Also say: " + " ".join(p.text for p in sorted(missed, key=lambda p: -p.weight)[:2])
+    else:
+        kp_feedback = "All the key points are there."
+    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=WRONG_FIGURE_CAP if slips else None)]
+    scored.append(_plain_language(exercise, found, relevance))
+    scored.append(_structure(points, found, made))
+    scored.append(_audience(exercise, found))
     scored.append(_length(exercise, text, relevance))
-    return scored
+    # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
+    thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
+    return scored, thin
 
 
-def _plain_language(exercise: ExplainReasoningExercise, prose: list[Sentence], relevance: float) -> Scored:
+def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
+    prose = [u.sentence for u in found if u.prose]
     if not prose:
+        if found:
+            return Scored(
+                "plain_language",
+                FRAGMENT_CREDIT * relevance,
+                "Written as fragments, not sentences.",
+                "Fragments are quick to scan but hard to forward: write the points as short sentences.",
+            )
         return Scored("plain_language", 0.0, "No sentences to read.", "Write in full, short sentences.")
     body = " ".join(s.text for s in prose)
     grade = reading_grade(body)
@@ -88,7 +106,9 @@ def _plain_language(exercise: ExplainReasoningExercise, prose: list[Sentence], r
             break
     long_share = sum(s.word_count > LONG_SENTENCE_WORDS for s in prose) / len(prose)
     penalty = min(0.6, 0.15 * len(unexplained)) + 0.3 * long_share
-    score = max(0.0, grade_score - penalty) * relevance
+    # fragments are quick to scan but cannot be forwarded as they are: they earn half
+    prose_share = sum(s.word_count for s in prose) / max(1, sum(u.sentence.word_count for u in found))
+    score = max(0.0, grade_score - penalty) * relevance * (FRAGMENT_CREDIT + (1 - FRAGMENT_CREDIT) * prose_share)
     evidence = f"Reading grade {grade:.1f} against a target of {target:g}"
     if unexplained:
         evidence += "; unexplained jargon: " + join([f"'{t}'" for t, _ in unexplained], 4)
@@ -110,13 +130,14 @@ def _plain_language(exercise: ExplainReasoningExercise, prose: list[Sentence], r
     return Scored("plain_language", score, evidence, feedback)
 
 
-def _structure(points: list[KeyPoint], prose: list[Sentence], made: dict[str, int]) -> Scored:
-    if not prose:
+def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointMatch]) -> Scored:
+    if not found:
         return Scored("structure", 0.0, "No sentences.", "Lead with the decision, then the risks, then your ask.")
+    prose = [u.sentence for u in found]
     by_role: dict[str, list[int]] = {}
     for p in points:
-        if p.id in made:
-            by_role.setdefault(p.role, []).append(made[p.id])
+        if p.id in made and made[p.id].credit >= FRAGMENT_CREDIT:
+            by_role.setdefault(p.role, []).append(made[p.id].last)
     has_mitigation_points = any(p.role == "mitigation" for p in points)
     score, notes = 0.0, []
     decision_at = min(by_role.get("decision", [len(prose)]))
@@ -153,11 +174,12 @@ def _structure(points: list[KeyPoint], prose: list[Sentence], made: dict[str, in
     return Scored("structure", score, evidence, feedback)
 
 
-def _audience(exercise: ExplainReasoningExercise, prose: list[Sentence]) -> Scored:
+def _audience(exercise: ExplainReasoningExercise, found: list[Unit]) -> Scored:
     concerns = exercise.stakeholder.concerns
-    addressed = [c for c in concerns if any(concept_found(s.stems, c.cues) for s in prose)]
+    credit = {c.id: concern_credit(c, found) for c in concerns}
+    addressed = [c for c in concerns if credit[c.id] > 0]
     missing = [c for c in concerns if c not in addressed]
-    score = len(addressed) / len(concerns)
+    score = sum(credit.values()) / len(concerns)
     evidence = f"Addresses {len(addressed)} of {len(concerns)} of {exercise.stakeholder.name}'s concerns."
     feedback = (
         f"Speaks to what {exercise.stakeholder.name} cares about."
@@ -174,7 +196,7 @@ def _length(exercise: ExplainReasoningExercise, text: str, relevance: float) -> 
         raw = n / lo
         feedback = f"Too short to carry the points: aim for {lo}–{hi} words."
     elif n > hi:
-        raw = max(0.0, 1 - (n - hi) / hi)
+        raw = max(0.0, 1 - (n - hi) / (0.3 * hi))  # 30 % over the limit loses it all
         feedback = f"Too long for a busy reader: cut to at most {hi} words."
     else:
         raw = 1.0

@@ -3,14 +3,11 @@ the right category and severity, and given a fix that fits. False alarms cost.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
-from exercises.workflow import Tool
-from grading.fixes import before_and_after
 from grading.rubric import Scored, join
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -29,48 +26,65 @@ def _weight(fault: Fault) -> float:
     return float(SEVERITY_RANK[fault.severity])
 
 
-def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
-    """Pair flags with faults one to one, choosing the pairing that earns the most credit
-    (severity weight, half for the right step with another category), so a flag that could
-    serve two faults is given to the one it serves best. Faults are few, so an exact search
-    over which faults are taken is cheap."""
-    faults = list(exercise.faults)
+def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
+    gap = abs(SEVERITY_RANK[flag.severity] - SEVERITY_RANK[fault.severity])
+    return 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
 
-    def credit(flag: FaultFlag, fault: Fault) -> tuple[float, int]:
-        if flag.step not in {fault.step, *fault.also_steps}:
-            return (0.0, 0)
-        exact = flag.category in {fault.category, *fault.also_categories}
-        return (_weight(fault) * (1.0 if exact else WRONG_CATEGORY_CREDIT), int(exact))
+
+def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+    """Pair flags with faults one to one, choosing the pairing that earns the most marks overall
+    (every criterion, weighted as the rubric weighs it, less the cost of unmatched flags). So a
+    flag that could serve two faults goes where it serves the grade best, the order of the flags
+    does not matter, and finding one more fault can never lower the grade. Faults are few, so an
+    exact search over which faults are taken is cheap."""
+    faults = list(exercise.faults)
+    total_w = sum(_weight(f) for f in faults)
+    weight = {c.id: c.weight for c in exercise.rubric}
+    penalty = weight["detection"] * FALSE_ALARM_COST
 
     @cache
-    def best(i: int, used: int) -> tuple[float, int, tuple[int, ...]]:
-        """Best (credit, exact matches, fault index per flag or -1) for flags[i:] given used faults."""
+    def value(i: int, j: int) -> float:
+        flag, fault = flags[i], faults[j]
+        if flag.step not in {fault.step, *fault.also_steps}:
+            return -1.0
+        exact = flag.category in {fault.category, *fault.also_categories}
+        marks = (
+            weight["detection"] * (1.0 if exact else WRONG_CATEGORY_CREDIT)
+            + weight["classification"] * exact
+            + weight["severity"] * _severity_credit(fault, flag) * (1.0 if exact else 0.5)
+            + weight["fixes"] * _fix_fit(fault, flag)
+        )
+        return _weight(fault) / total_w * marks
+
+    @cache
+    def best(i: int, used: int) -> tuple[float, tuple[int, ...]]:
         if i == len(flags):
-            return (0.0, 0, ())
-        skip_credit, skip_exact, skip_plan = best(i + 1, used)
-        choice = (skip_credit, skip_exact, (-1, *skip_plan))
-        for j, fault in enumerate(faults):
+            return (0.0, ())
+        rest, plan = best(i + 1, used)
+        choice = (rest - penalty, (-1, *plan))
+        for j in range(len(faults)):
             if used & (1 << j):
                 continue
-            gain, exact = credit(flags[i], fault)
-            if gain <= 0:
+            gain = value(i, j)
+            if gain < 0:
                 continue
-            rest_credit, rest_exact, rest_plan = best(i + 1, used | (1 << j))
-            option = (gain + rest_credit, exact + rest_exact, (j, *rest_plan))
-            if option[:2] > choice[:2]:
-                choice = option
+            rest, plan = best(i + 1, used | (1 << j))
+            if gain + rest > choice[0] + 1e-12:
+                choice = (gain + rest, (j, *plan))
         return choice
 
-    _, _, plan = best(0, 0)
-    matches = [
-        Match(faults[j], flag, credit(flag, faults[j])[1] == 1) for flag, j in zip(flags, plan, strict=True) if j >= 0
-    ]
+    _, plan = best(0, 0)
+    matches = []
+    for flag, j in zip(flags, plan, strict=True):
+        if j >= 0:
+            fault = faults[j]
+            matches.append(Match(fault, flag, flag.category in {fault.category, *fault.also_categories}))
     free = [flag for flag, j in zip(flags, plan, strict=True) if j < 0]
     return matches, free
 
 
 def score_failures(
-    exercise: FindFailuresExercise, submission: FindFailuresSubmission, tools: Mapping[str, Tool]
+    exercise: FindFailuresExercise, submission: FindFailuresSubmission
 ) -> tuple[list[Scored], dict[str, object]]:
     names = {s.id: s.name for s in exercise.workflow.steps}
     matches, false_alarms = match_flags(exercise, list(submission.flags))
@@ -81,10 +95,10 @@ def score_failures(
     found_w = sum(_weight(m.fault) * (1 if m.category_right else WRONG_CATEGORY_CREDIT) for m in matches)
     recall = found_w / total_w
     detection = max(0.0, recall - FALSE_ALARM_COST * len(false_alarms))
-    right = sum(m.category_right for m in matches)
+    n_right = sum(m.category_right for m in matches)
     evidence = (
         f"Flagged the right step for {len(matches)} of {len(exercise.faults)} seeded faults "
-        f"({right} with the right category)"
+        f"({n_right} with the right category)"
     )
     if false_alarms:
         evidence += f"; {len(false_alarms)} flag(s) match no real fault: " + join(
@@ -123,9 +137,9 @@ def score_failures(
 
     sev_points, sev_notes = 0.0, []
     for m in matches:
-        gap = abs(SEVERITY_RANK[m.flag.severity] - SEVERITY_RANK[m.fault.severity])
-        sev_points += _weight(m.fault) * (1.0 if gap == 0 else 0.5 if gap == 1 else 0.0)
-        if gap:
+        # rating the severity of a fault you named wrongly is half a judgement at best
+        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * (1.0 if m.category_right else 0.5)
+        if SEVERITY_RANK[m.flag.severity] != SEVERITY_RANK[m.fault.severity]:
             sev_notes.append(
                 f"'{names.get(m.fault.step, m.fault.step)}' rated {m.flag.severity.value}, "
                 f"it is {m.fault.severity.value}"
@@ -146,13 +160,14 @@ def score_failures(
     )
 
     scored = [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
-    fitting = [(m.fault, m.flag) for m in matches if _fix_fit(m.fault, m.flag) >= 0.75]
-    simulated = before_and_after(exercise, tools, fitting)
-    details: dict[str, object] = {}
-    if simulated is not None:
-        details["simulation_before"] = simulated[0].model_dump(mode="json", exclude={"flows"})
-        details["simulation_after"] = simulated[1].model_dump(mode="json", exclude={"flows"})
-    return scored, details
+    return scored, {}
+
+
+def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[tuple[Fault, FaultFlag]]:
+    """The seeded faults the learner found and gave a fitting fix: what `fixes.before_and_after`
+    simulates as fixed (shown with the grade, not part of it)."""
+    matches, _ = match_flags(exercise, list(submission.flags))
+    return [(m.fault, m.flag) for m in matches if _fix_fit(m.fault, m.flag) >= 0.75]
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
@@ -163,8 +178,9 @@ def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
     else:
         whole = stems(flag.fix)
         full = any(concept_found(s.stems, fault.fix_cues) for s in prose)
-        text_ok = 1.0 if full else 0.5 * cue_share(whole, fault.fix_cues) if prose else 0.0
-    return 0.5 * type_ok + 0.5 * text_ok
+        text_ok = 1.0 if full else 0.3 * cue_share(whole, fault.fix_cues) if prose else 0.0
+    # the fix's substance (what it changes, where) weighs more than ticking the right type
+    return 0.35 * type_ok + 0.65 * text_ok
 
 
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:

@@ -74,6 +74,9 @@ def apply_judge(judge: Judge, exercise: AnyExercise, submission: object, answer:
     total = sum(c.weight * c.score for c in criteria)
     shift = max(-MAX_SHIFT, min(MAX_SHIFT, total - grade.total))
     total = grade.total + shift
+    cap = (grade.details.get("cap") or {}).get("at")
+    if cap is not None:
+        total = min(total, float(cap))  # a critical flaw stays critical, whatever the judge thinks
     if grade.total < PASS_MARK <= total or Flag.possible_injection in flags:
         # a judge alone never turns a fail into a pass, and never rewards a suspicious answer
         total = min(total, grade.total) if Flag.possible_injection in flags else min(total, PASS_MARK - 0.1)

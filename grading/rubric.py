@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from exercises.model import AnyExercise
 from grading.model import CriterionScore, Flag, Grade, clamp
 
-CRITICAL_CAP = 55.0
+CRITICAL_CAP = 44.0
 """The most a submission with a critical flaw can score, however polished the rest: an
 unchecked irreversible step or a data-rule breach makes a design undeployable, as an
 assessor would mark it."""
@@ -50,6 +50,7 @@ def assemble(
     info = dict(details or {})
     if caps:
         cap, reason = min(caps)
+        info["cap"] = {"at": cap, "by": reason}  # kept so a judge can never lift the total past it
         if total > cap:
             info["capped"] = {"at": cap, "by": reason, "uncapped_total": round(total, 1)}
             total = cap

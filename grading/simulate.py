@@ -13,6 +13,7 @@ so every catch, harm and escape is attributed to its origin without a Python loo
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Mapping
 
 import numpy as np
@@ -72,7 +73,6 @@ def simulate(
     irreversible_ids = set(irreversible_steps(workflow, tools) if irreversible is None else irreversible)
     consumers = {inp for s in workflow.steps for inp in s.inputs}
     sinks = [s for s in order if s not in consumers]
-    rng = np.random.default_rng(seed)
     n_types = len(ERROR_TYPES)
     dtype = np.int16 if len(order) < 30_000 else np.int32
 
@@ -87,7 +87,13 @@ def simulate(
     caught: dict[str, int] = {}
     events: list[tuple[np.ndarray, int, str, str]] = []  # (origins, type index, outcome, at)
 
-    def apply_check(errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str) -> int:
+    def stream(*parts: str) -> np.random.Generator:
+        """An independent, item-aligned random stream per step and check, so changing one step
+        (adding a check) leaves every other step's draws as they were: runs pair up."""
+        key = [zlib.crc32(part.encode()) for part in parts]
+        return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=key))
+
+    def apply_check(errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str, draws: np.random.Generator) -> int:
         """Catch errors in place; return how many it caught. Record false alarms."""
         has_any = (errs > 0).any(axis=0)
         n_caught = 0
@@ -95,27 +101,25 @@ def simulate(
             rate = tool.catch_rates.get(kind, 0.0)
             if rate <= 0:
                 continue
+            roll = draws.random(cases)  # one draw per item and type, whether or not it has an error
             present = errs[t] > 0
             if takes is not None:
                 present &= takes
-            candidates = np.flatnonzero(present)
-            if candidates.size == 0:
-                continue
-            hit = candidates[rng.random(candidates.size) < rate]
+            hit = np.flatnonzero(present & (roll < rate))
             if hit.size:
                 events.append((errs[t, hit].copy(), t, "caught", at))
                 errs[t, hit] = 0
                 n_caught += int(hit.size)
         if tool.false_alarm_rate > 0:
             clean = ~has_any if takes is None else (~has_any & takes)
-            false_alarm[clean & (rng.random(cases) < tool.false_alarm_rate)] = True
+            false_alarm[clean & (draws.random(cases) < tool.false_alarm_rate)] = True
         return n_caught
 
     for step_id in order:
         step = steps[step_id]
         tool = tools[step.tool]
-        takes = None if step.share >= 1 else rng.random(cases) < step.share
-        n_taking = cases if takes is None else int(takes.sum())
+        draws = stream(step_id)
+        takes = None if step.share >= 1 else draws.random(cases) < step.share
         upstream = [origin[i] for i in step.inputs if i in origin]
         if not upstream:
             errs = blank.copy()
@@ -142,24 +146,24 @@ def simulate(
             rate = tool.error_rates.get(kind, 0.0)
             if rate <= 0:
                 continue
-            new = (rng.random(cases) < rate) & (errs[t] == 0)
+            new = (draws.random(cases) < rate) & (errs[t] == 0)
             if takes is not None:
                 new &= takes
             errs[t, new] = index[step_id]
             n_new += int(new.sum())
         introduced[step_id] = n_new
-        n_caught = apply_check(errs, tool, takes, step_id) if tool.is_check else 0
+        n_caught = apply_check(errs, tool, takes, step_id, draws) if tool.is_check else 0
 
         cost = tool.cost_per_item
         latency = tool.latency_s
-        for check_id in step.checks:
+        for n, check_id in enumerate(step.checks):
             check = tools[check_id]
-            n_caught += apply_check(errs, check, takes, step_id)
+            n_caught += apply_check(errs, check, takes, step_id, stream(step_id, "check", str(n), check_id))
             cost += check.cost_per_item
             latency += check.latency_s
         if n_caught:
             caught[step_id] = n_caught
-        total_cost += cost * n_taking
+        total_cost += cost * step.share * cases  # expected cost: exact, and the same for every seed
         finish[step_id] = start + (latency if takes is None else latency * takes)
         origin[step_id] = errs
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:[.,][0-9]+)*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+# a sentence ends at . ! or ? followed by anything but a lower-case letter (so "e.g. this" stays
+# whole, while "<system>" or a full-width letter after a full stop starts a new sentence)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z\s])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 _NUMBER = re.compile(
     r"(?<![\w.])[-−]?\$?£?€?\d[\d,]*(?:\.\d+)?\s*(?:%|k\b|m\b|bn\b|million\b|billion\b)?", re.IGNORECASE
 )
@@ -94,6 +96,41 @@ FUNCTION_WORDS = frozenset(
         "before",
         "after",
         "until",
+        "around",
+        "some",
+        "any",
+        "each",
+        "every",
+        "per",
+        "via",
+        "over",
+        "under",
+        "more",
+        "less",
+        "most",
+        "all",
+        "both",
+        "either",
+        "neither",
+        "whether",
+        "while",
+        "since",
+        "through",
+        "during",
+        "within",
+        "without",
+        "against",
+        "between",
+        "among",
+        "across",
+        "up",
+        "down",
+        "out",
+        "off",
+        "still",
+        "yet",
+        "very",
+        "too",
     ]
 )
 
@@ -121,8 +158,6 @@ _SUFFIXES = (
     "ises",
     "izes",
     "ing",
-    "ies",
-    "ied",
     "ity",
     "ers",
     "est",
@@ -152,6 +187,10 @@ def stem(word: str) -> str:
         word = word[:-2]
     if len(word) <= 3 or word.isdigit():
         return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"  # policies, policied -> policy; then strip as a -y word
+    if word.endswith("y") and len(word) > 4:
+        return word[:-1]  # policy -> polic, matching policies
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -162,11 +201,81 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [m.group(0).lower() for m in _WORD.finditer(text)]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16_384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(m.group(0).lower() for m in _WORD.finditer(text))
+
+
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+
+
+def numberize(tokens: list[str]) -> list[str]:
+    """Number words as digits, so "thirty-six hours" matches a cue written "36 hours"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] not in _UNITS and tokens[i] not in _TENS:
+            out.append(tokens[i])
+            i += 1
+            continue
+        total, current = 0, 0
+        while i < len(tokens):
+            word = tokens[i]
+            if word in _UNITS:
+                current += _UNITS[word]
+            elif word in _TENS:
+                current += _TENS[word]
+            elif word in _SCALES and (current or total):
+                if _SCALES[word] == 100:
+                    current *= 100
+                else:
+                    total += current * _SCALES[word]
+                    current = 0
+            elif word == "and" and i + 1 < len(tokens) and (tokens[i + 1] in _UNITS or tokens[i + 1] in _TENS):
+                pass
+            else:
+                break
+            i += 1
+        out.append(str(total + current))
+    return out
 
 
 def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+    return [stem(w) for w in numberize(words(text))]
 
 
 def sentences(text: str) -> list[str]:
@@ -188,8 +297,10 @@ def analyse(text: str) -> list[Sentence]:
     for raw in sentences(text):
         ws = words(raw)
         function_share = sum(w in FUNCTION_WORDS for w in ws) / len(ws) if ws else 0.0
-        prose = len(ws) >= 5 and function_share >= 0.15
-        result.append(Sentence(raw, tuple(stem(w) for w in ws), len(ws), prose))
+        # a comma-separated run of terms is a list, however many small words it contains
+        list_like = raw.count(",") + raw.count(";") + raw.count("\n") >= 0.25 * len(ws)
+        prose = len(ws) >= 6 and function_share >= 0.15 and not list_like
+        result.append(Sentence(raw, tuple(stem(w) for w in numberize(ws)), len(ws), prose))
     return result
 
 
@@ -205,10 +316,14 @@ def contains_phrase(haystack: Sequence[str], needle: Sequence[str]) -> bool:
         return False
     if n == 1:
         return needle[0] in haystack
-    first = needle[0]
-    return any(
-        haystack[i] == first and tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1)
-    )
+    if needle[0] not in haystack:
+        return False
+    return f" {' '.join(needle)} " in _joined(tuple(haystack))
+
+
+@lru_cache(maxsize=16_384)
+def _joined(tokens: tuple[str, ...]) -> str:
+    return f" {' '.join(tokens)} "
 
 
 def cue_found(tokens: Sequence[str], alternatives: Iterable[str]) -> bool:
@@ -266,8 +381,13 @@ def parse_number(token: str) -> float | None:
 
 
 def numbers(text: str) -> list[float]:
+    return list(_numbers(text))
+
+
+@lru_cache(maxsize=16_384)
+def _numbers(text: str) -> tuple[float, ...]:
     found = (parse_number(m.group(0)) for m in _NUMBER.finditer(text))
-    return [n for n in found if n is not None]
+    return tuple(n for n in found if n is not None)
 
 
 def number_matches(found: Iterable[float], gold: float, tolerance: float) -> bool:

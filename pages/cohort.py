@@ -1,98 +1,278 @@
-"""Cohort (instructors): learners and their scores, their work, and grade overrides."""
+"""Cohort (instructors): how the cohort is doing, each learner's progress and work, which
+exercises and rubric criteria work, the review queue with overrides, members, assignments and
+the CSV export."""
 
-import pandas as pd
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+
 import streamlit as st
 
-from exercises.model import KIND_LABELS, Kind
 from pages.common import bank, engine
-from store import attempts, dashboards, users
+from store import assignments, dashboards, export, progress, review, users
 from store.access import AccessDenied
+from store.attempts import attempt_detail
 from store.db import session_scope
+from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
+from store.models import User
 from ui import state
 from ui.attempt_view import show_answer, show_attempt
+from ui.cohort_view import show_exercises, show_members, show_overview
+from ui.dashboard_charts import kind_label
+from ui.progress_view import (
+    attempt_label,
+    show_grade_history,
+    show_history,
+    show_kpis,
+    show_profile,
+    show_trend_and_misses,
+)
+from ui.review_view import FLASH, override_form, show_queue
+from ui.text import escape_markdown
 
-user = st.session_state[state.USER]
+user = st.session_state.get(state.USER)
+if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
+    st.switch_page("app.py")
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
+VIEWS = [
+    ":material/dashboard: Overview",
+    ":material/person_search: Learners",
+    ":material/quiz: Exercises",
+    ":material/rate_review: Review queue",
+    ":material/group: Members and assignments",
+]
+
+
+@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+def load(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.CohortDashboard:
+    """Cached per data version: a new grade or override anywhere changes the key at once."""
+    with session_scope(engine()) as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer is not None
+        return dashboards.cohort_dashboard(session, viewer, cohort_id)
+
+
+@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+def load_exercises(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.ExerciseReport:
+    with session_scope(engine()) as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer is not None
+        return dashboards.exercise_report(session, viewer, cohort_id)
+
+
+@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+def load_learner(viewer_id: int, user_id: int, cohort_id: int, version: tuple[int, ...]) -> progress.LearnerDashboard:
+    with session_scope(engine()) as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer is not None
+        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
+
+
+def csv_for(viewer_id: int, cohort_id: int) -> Callable[[], str]:
+    """The export, built only when the instructor clicks (it can be large)."""
+
+    def build() -> str:
+        with session_scope(engine()) as session:
+            viewer = session.get(User, viewer_id)
+            assert viewer is not None
+            return export.cohort_csv(session, viewer, cohort_id)
+
+    return build
+
+
+def create_cohort() -> None:
+    name = st.session_state.get("new_cohort_name", "")
+    if name.strip():
+        with session_scope(engine()) as session:
+            created = users.create_cohort(session, user, name)
+        st.session_state["cohort_pick"] = created.id
+        st.session_state[FLASH] = f"Cohort created. Learners join with the code {created.join_code}."
+
+
+def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
+    """The submission beside its grade, with the override form (and, from the queue, confirm)."""
+    try:
+        with session_scope(engine()) as session:
+            detail = attempt_detail(session, user, attempt_id)
+    except AccessDenied:
+        st.error("You can only see the work of learners in cohorts you teach.")
+        return
+    exercise = exercises.get(detail.attempt.exercise_id)
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        with st.container(border=True):
+            st.markdown("**Submission**")
+            show_answer(detail.payload)
+        view = detail.effective
+        if view is not None:
+            if confirm and st.button("Confirm the grade as it is", key=f"{key}_confirm", icon=":material/check:"):
+                with session_scope(engine()) as session:
+                    review.confirm_grade(session, user, attempt_id)
+                st.session_state[FLASH] = (
+                    "Grade confirmed: it leaves the review queue, and the learner sees it was reviewed."
+                )
+                st.rerun()
+            request = override_form(key, view.grade.total, view.criteria)
+            if request is not None:
+                try:
+                    with session_scope(engine()) as session:
+                        saved = review.override_grade(
+                            session, user, attempt_id, request.reason, request.total, request.criteria
+                        )
+                except (AccessDenied, ValueError) as exc:
+                    st.error(str(exc), title="Not saved")
+                else:
+                    st.session_state[FLASH] = (
+                        f"Override saved: the grade is now {saved.total:.1f}. The earlier grade stays in the history."
+                    )
+                    st.rerun()
+    with right:
+        show_attempt(detail, exercise, exercises.tools)
+        if len(detail.grades) > 1:
+            st.markdown("**Grade history**")
+            show_grade_history(detail)
+
+
 st.title("Cohort")
+if flash := st.session_state.pop(FLASH, None):
+    st.success(flash, icon=":material/check_circle:")
 
 with session_scope(engine()) as session:
     taught = users.cohorts_taught(session, user)
+    version = dashboards.data_version(session)
 
-with st.expander("Create a cohort"):
-    name = st.text_input("Cohort name", key="new_cohort_name", max_chars=200)
-    if st.button("Create", key="create_cohort") and name.strip():
-        with session_scope(engine()) as session:
-            created = users.create_cohort(session, user, name)
-        st.success(f"Cohort created. Learners join with the code **{created.join_code}**.")
-        st.rerun()
+head = st.columns([3, 1, 1], vertical_alignment="bottom")
+with head[2].popover("New cohort", icon=":material/add:", width="stretch"):
+    st.text_input("Cohort name", key="new_cohort_name", max_chars=200)
+    st.button("Create", key="create_cohort", type="primary", on_click=create_cohort)
 
 if not taught:
-    st.info("You don't teach a cohort yet. Create one above and share its join code.")
+    st.info("You don't teach a cohort yet. Create one with **New cohort** and share its join code.")
     st.stop()
 
-cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="cohort_pick")
-st.caption(f"Join code: **{cohort.join_code}**")
-with session_scope(engine()) as session:
-    summary = dashboards.cohort_overview(session, user, cohort.id)
-
-active = [s for s in summary if s.attempts]
-c1, c2, c3 = st.columns(3)
-c1.metric("Learners", len(summary), border=True)
-c2.metric("Active learners", len(active), border=True)
-c3.metric("Graded attempts", sum(s.attempts for s in summary), border=True)
-
-table = pd.DataFrame(
-    [
-        {
-            "Learner": s.name,
-            "Attempts": s.attempts,
-            "Mean": s.mean_total,
-            **{KIND_LABELS[k]: s.by_kind.get(k) for k in Kind},
-        }
-        for s in summary
-    ]
+by_id = {c.id: c for c in taught}
+cohort_id = head[0].selectbox("Cohort", list(by_id), format_func=lambda i: by_id[i].name, key="cohort_pick")
+cohort = by_id[cohort_id]
+head[1].download_button(
+    "Export CSV",
+    data=csv_for(user.id, cohort_id),
+    file_name=f"baton-cohort-{cohort_id}-attempts.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="cohort_export",
+    width="stretch",
+    help="Every graded attempt of this cohort's learners: the grade in effect, overrides, and each criterion's score",
 )
-st.dataframe(table, hide_index=True, alt="Learners in this cohort with mean scores by task")
 
-learner = st.selectbox("Learner", summary, format_func=lambda s: s.name, key="cohort_learner")
-if learner is None:
-    st.stop()
-try:
-    with session_scope(engine()) as session:
-        rows = attempts.history(session, user, learner.user_id)
-except AccessDenied:
-    st.error("You can only see learners in cohorts you teach.")
-    st.stop()
-if not rows:
-    st.caption(f"{learner.name} has no graded attempts yet.")
-    st.stop()
-titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
-pick = st.selectbox(
-    "Attempt",
-    [r.attempt_id for r in rows],
-    key="cohort_attempt",
-    format_func=lambda a: next(
-        f"{titles.get(r.exercise_id, r.exercise_id)} · {r.total:.0f} ({r.source})" for r in rows if r.attempt_id == a
-    ),
-)
-with session_scope(engine()) as session:
-    detail = attempts.attempt_detail(session, user, pick)
-left, right = st.columns(2, gap="medium")
-with left:
-    st.markdown("**Submission**")
-    show_answer(detail.payload)
-with right:
-    show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
-    with st.form("override", clear_on_submit=True):
-        st.markdown("**Override this grade**")
-        current = detail.effective.grade.total if detail.effective else 0.0
-        new_total = st.number_input("New total", min_value=0.0, max_value=100.0, value=float(current), step=1.0)
-        reason = st.text_area("Reason (the learner sees it)", max_chars=2000)
-        if st.form_submit_button("Save override"):
-            if not reason.strip():
-                st.error("Give a reason: the learner sees it next to the grade.")
+dash = load(user.id, cohort_id, version)
+s = dash.summary
+st.caption(f"Join code **{cohort.join_code}** · {s.learners} learners · {s.attempts:,} graded attempts")
+
+# Only the open tab runs (each holds charts, and two of them a grade view with fixed keys).
+tabs = st.tabs(VIEWS, key="cohort_view", on_change="rerun")
+
+# --- overview ---------------------------------------------------------------------------
+if tabs[0].open:
+    with tabs[0]:
+        show_overview(dash, dashboards.ACTIVE_DAYS)
+
+# --- one learner --------------------------------------------------------------------------
+if tabs[1].open:
+    with tabs[1]:
+        people = {p.user_id: p for p in dash.learners}
+        learner_id = st.selectbox(
+            "Learner",
+            list(people),
+            key="cohort_learner",
+            format_func=lambda i: (
+                people[i].name + ("" if people[i].mean_total is None else f" · mean {people[i].mean_total:.0f}")
+            ),
+        )
+        if learner_id is not None:
+            ldash = load_learner(user.id, learner_id, cohort_id, version)
+            if not ldash.history:
+                st.caption(f"{escape_markdown(people[learner_id].name)} has no graded attempts yet.")
             else:
+                show_kpis(ldash, key="cohort_learner")
+                show_profile(ldash, key="cohort_learner", whose="their")
+                show_trend_and_misses(ldash, key="cohort_learner")
+                st.markdown("**Attempts**")
+                show_history(ldash.history, titles, key="cohort_learner")
+                rows = {r.attempt_id: r for r in ldash.history}
+                pick = st.selectbox(
+                    "Open an attempt",
+                    list(rows),
+                    key="cohort_attempt",
+                    format_func=lambda a: attempt_label(rows[a], titles),
+                )
+                if pick is not None:
+                    review_attempt(pick, key="learner_override", confirm=False)
+
+
+# --- exercises ----------------------------------------------------------------------------
+if tabs[2].open:
+    with tabs[2]:
+        report = load_exercises(user.id, cohort_id, version)
+        show_exercises(
+            report, exercises.exercises, criteria_by_kind(report.criteria), WEAK_DISCRIMINATION, MIN_ITEM_LEARNERS
+        )
+
+# --- review queue -------------------------------------------------------------------------
+if tabs[3].open:
+    with tabs[3]:
+        if not dash.review:
+            st.success("Nothing is waiting for review.", icon=":material/task_alt:")
+        else:
+            more = f" The oldest {len(dash.review)} are listed." if s.waiting_review > len(dash.review) else ""
+            st.caption(
+                f"{s.waiting_review} grade(s) wait for a person: text addressed to the grader first, then grades "
+                "the grader flagged, then ones the judge could not check or disagreed with; oldest first."
+                f"{more} Confirming or overriding a grade takes it off the queue."
+            )
+            show_queue(dash.review, titles, key="review_table")
+            queue = {i.attempt_id: i for i in dash.review}
+            pick = st.selectbox(
+                "Review",
+                list(queue),
+                key="review_pick",
+                format_func=lambda a: (
+                    f"{queue[a].learner} · {titles.get(queue[a].exercise_id, queue[a].exercise_id)} · "
+                    f"{queue[a].score:.0f}"
+                ),
+            )
+            if pick is not None:
+                review_attempt(pick, key="review_override", confirm=True)
+
+
+# --- members and assignments --------------------------------------------------------------
+if tabs[4].open:
+    with tabs[4]:
+        show_members(dash, cohort.join_code, titles)
+        with st.form("assign_form", border=True):
+            st.markdown("**Assign exercises**")
+            chosen_ids = st.multiselect(
+                "Exercises",
+                sorted(titles, key=lambda e: titles[e]),
+                format_func=lambda e: f"{titles[e]} ({kind_label(exercises.exercises[e].kind)})",
+                key="assign_exercises",
+            )
+            due = st.date_input("Due (optional)", value=None, key="assign_due")
+            if st.form_submit_button("Assign", type="primary", icon=":material/assignment_add:") and chosen_ids:
+                due_at = datetime.combine(due, time(23, 59), tzinfo=UTC) if due else None
                 with session_scope(engine()) as session:
-                    attempts.record_override(session, user, pick, new_total, reason)
-                st.success("Override saved; the automatic grade stays in the history.")
+                    added = assignments.assign(session, user, cohort_id, chosen_ids, due_at)
+                st.session_state[FLASH] = f"{added} exercise(s) assigned; learners see them on My progress."
+                st.rerun()
+        if dash.assignments:
+            remove_cols = st.columns([3, 1], vertical_alignment="bottom")
+            gone = remove_cols[0].selectbox(
+                "Remove an assignment",
+                [a.exercise_id for a in dash.assignments],
+                format_func=lambda e: titles.get(e, e),
+                key="unassign_pick",
+            )
+            if remove_cols[1].button("Remove", key="unassign", width="stretch") and gone:
+                with session_scope(engine()) as session:
+                    assignments.unassign(session, user, cohort_id, gone)
+                st.session_state[FLASH] = "Assignment removed."
                 st.rerun()

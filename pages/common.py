@@ -5,6 +5,8 @@ Not a page itself (st.navigation lists the pages explicitly)."""
 from __future__ import annotations
 
 import logging
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -26,6 +28,7 @@ from ui import state
 
 log = logging.getLogger("baton")
 LOCAL_USER = "local"
+DEMO_VISITOR = re.compile(r"[a-z0-9]{1,24}")
 LOOPBACK = {None, "", "127.0.0.1", "localhost", "::1"}
 
 
@@ -105,6 +108,9 @@ def current_user() -> User:
     with session_scope(engine()) as session:
         if settings().baton_demo:
             learner, instructor = ensure_demo_users(session)
+            visitor = DEMO_VISITOR.fullmatch(st.query_params.get("demo_user", ""))
+            if visitor:  # demo only: many distinct demo learners, e.g. for a load test on localhost
+                return get_or_create_user(session, f"demo-visitor-{visitor[0]}", f"Demo visitor {visitor[0]}", None)
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
@@ -134,6 +140,12 @@ def _secret(name: str) -> str | None:
 def _openai_judge(api_key: str, base_url: str | None, model: str, timeout_s: float) -> Judge:
     client = OpenAI(api_key=api_key, base_url=base_url)
     return OpenAIJudge(client, model, cache=DbJudgeCache(engine()), timeout_s=timeout_s)
+
+
+def clock() -> datetime:
+    """The server's time (UTC). Tests inject a fixed time through session state instead of sleeping."""
+    injected = st.session_state.get(state.NOW_OVERRIDE)
+    return injected if injected is not None else datetime.now(UTC)
 
 
 def judge() -> Judge | None:

@@ -133,8 +133,8 @@ if attempt_id is not None:
     if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
         names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
         show_simulation(exercise, exercises.tools, view.grade.details, names)
-    elif isinstance(exercise, FindFailuresExercise) and view is not None and view.grade.details:
-        show_fix_simulation(view.grade.details)
+    elif isinstance(exercise, FindFailuresExercise):
+        show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
     with st.expander("Reference answer and why it works"):
         show_reference(exercise, exercises.tools)
     st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")

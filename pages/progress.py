@@ -1,69 +1,129 @@
-"""My progress: scores by task kind and every graded attempt, with its feedback."""
+"""My progress: competency by task and sector against the cohort's median learner, the trend,
+the criteria missed most, what to practise next, and every graded attempt with its feedback."""
 
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, Kind
 from pages.common import bank, engine
-from store import attempts
+from store import dashboards, progress, users
+from store.attempts import attempt_detail
 from store.db import session_scope
+from store.models import User
 from ui import state
 from ui.attempt_view import show_answer, show_attempt
+from ui.dashboard_charts import day
+from ui.progress_view import (
+    attempt_label,
+    show_grade_history,
+    show_history,
+    show_kpis,
+    show_profile,
+    show_recommendation,
+    show_trend_and_misses,
+)
+from ui.text import escape_markdown
 
-user = st.session_state[state.USER]
+user = st.session_state.get(state.USER)
+if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
+    st.switch_page("app.py")
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
+
+
+@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+def load(viewer_id: int, user_id: int, cohort_id: int | None, version: tuple[int, ...]) -> progress.LearnerDashboard:
+    """Cached per data version: a new grade or override anywhere changes the key at once."""
+    with session_scope(engine()) as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer is not None
+        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
+
+
 st.title("My progress")
-
 with session_scope(engine()) as session:
-    averages = attempts.kind_averages(session, user, user.id)
-    rows = attempts.history(session, user, user.id)
+    joined = users.cohorts_joined(session, user)
+    version = dashboards.data_version(session)
 
-cols = st.columns(4)
-for col, kind in zip(cols, list(Kind), strict=True):
-    mean, n = averages.get(kind, (None, 0))
-    col.metric(
-        KIND_LABELS[kind], "—" if mean is None else f"{mean:.0f}", help=f"Mean score over {n} attempt(s)", border=True
+head = st.columns([4, 1], vertical_alignment="center")
+with head[1].popover("Join a cohort", icon=":material/group_add:", width="stretch"):
+    code = st.text_input("Join code from your instructor", max_chars=32, key="progress_join_code")
+    if st.button("Join", key="progress_join", type="primary") and code.strip():
+        with session_scope(engine()) as session:
+            cohort = users.join_cohort(session, user, code)
+        if cohort is None:
+            st.error("No cohort has that code. Check it with your instructor.")
+        else:
+            st.session_state["progress_cohort"] = cohort.id
+            st.rerun()
+
+cohort_id = None
+if len(joined) > 1:
+    cohort_id = head[0].selectbox(
+        "Compare with",
+        [c.id for c in joined],
+        format_func=lambda i: next(c.name for c in joined if c.id == i),
+        key="progress_cohort",
     )
+elif joined:
+    cohort_id = joined[0].id
+    head[0].caption(
+        f"In **{escape_markdown(joined[0].name)}**: compared with its median learner, never with anyone by name."
+    )
+else:
+    head[0].caption("Practising on your own. Join a cohort with your instructor's code to compare with its median.")
 
-if not rows:
-    st.info("No graded attempts yet. Open **Practice**, pick an exercise and submit it to see it here.")
+dash = load(user.id, user.id, cohort_id, version)
+rec = dash.recommendation
+if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key="progress"):
+    assert rec is not None
+    st.switch_page("pages/practice.py", query_params={"exercise": rec.exercise_id})
+
+if dash.assignments:
+    todo = sum(a.best is None for a in dash.assignments)
+    heading = f"Assigned to you: {todo} to do" if todo else "Assigned to you: all done"
+    with st.expander(heading, icon=":material/assignment:", expanded=bool(todo)):
+        st.table(
+            pd.DataFrame(
+                [
+                    {
+                        "Exercise": escape_markdown(titles.get(a.exercise_id, a.exercise_id)),
+                        "Cohort": escape_markdown(a.cohort_name),  # st.table renders Markdown
+                        "Due": day(a.due),
+                        "Your best": "not done yet" if a.best is None else f"{a.best:.0f}",
+                    }
+                    for a in dash.assignments
+                ]
+            ),
+            hide_index=True,
+        )
+
+if not dash.history:
+    st.info(
+        "No graded attempts yet. Open **Practice**, pick an exercise and submit it: your scores, trend and feedback "
+        "appear here.",
+        icon=":material/info:",
+    )
     st.stop()
 
-titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
-table = pd.DataFrame(
-    [
-        {
-            "Submitted": r.submitted_at,
-            "Exercise": titles.get(r.exercise_id, r.exercise_id),
-            "Task": KIND_LABELS.get(Kind(r.kind), r.kind),
-            "Score": r.total,
-            "Graded by": {"override": "Instructor", "llm": "Judge"}.get(r.source or "", "Auto"),
-        }
-        for r in rows
-    ]
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    alt="Your graded attempts",
-    column_config={
-        "Submitted": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-        "Score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
-    },
-)
+show_kpis(dash, key="progress")
+show_profile(dash, key="progress")
+show_trend_and_misses(dash, key="progress")
 
+st.subheader("Attempt history")
+show_history(dash.history, titles, key="progress")
+rows = {r.attempt_id: r for r in dash.history}
 choice = st.selectbox(
     "Open an attempt",
-    [r.attempt_id for r in rows],
+    list(rows),
     key="progress_attempt",
-    format_func=lambda a: next(
-        f"{titles.get(r.exercise_id, r.exercise_id)} · {r.total:.0f}" for r in rows if r.attempt_id == a
-    ),
+    format_func=lambda a: attempt_label(rows[a], titles),
 )
 if choice is not None:
     with session_scope(engine()) as session:
-        detail = attempts.attempt_detail(session, user, choice)
-    exercise = exercises.get(detail.attempt.exercise_id)
-    show_attempt(detail, exercise, exercises.tools)
+        detail = attempt_detail(session, user, choice)
+    show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
+    if len(detail.grades) > 1:
+        st.markdown("**Grade history**")
+        show_grade_history(detail)
     with st.expander("Your answer as submitted"):
         show_answer(detail.payload)

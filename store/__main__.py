@@ -1,9 +1,10 @@
-"""`python -m store migrate | demo [--learners N --attempts M]`."""
+"""`python -m store migrate | demo [--learners N --attempts M --cohort-size K --learner-history H]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from exercises.loader import load_bank
 from store.db import make_engine
@@ -16,15 +17,40 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m store")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="upgrade the database schema to the latest version")
-    demo = sub.add_parser("demo", help="create the demo users and a generated demo cohort")
-    demo.add_argument("--learners", type=int, default=12)
-    demo.add_argument("--attempts", type=int, default=8)
+    demo = sub.add_parser(
+        "demo",
+        help="create the demo users and a generated demo cohort (once: a database that has one keeps it)",
+    )
+    demo.add_argument("--learners", type=int, default=12, help="generated learners (default 12)")
+    demo.add_argument("--attempts", type=int, default=8, help="graded attempts per generated learner (default 8)")
+    demo.add_argument(
+        "--cohort-size",
+        type=int,
+        default=None,
+        help="split the learners into cohorts of this size, each with its own instructor (default: one cohort)",
+    )
+    demo.add_argument(
+        "--learner-history",
+        type=int,
+        default=20,
+        help="graded attempts for the demo learner, so My progress has something to show (default 20; 0 starts fresh)",
+    )
+    demo.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     engine = make_engine(settings().database_url)
     upgrade(engine)
     if args.command == "demo":
-        cohort_id = seed_demo(engine, load_bank(), args.learners, args.attempts)
-        print(f"demo cohort {cohort_id} ready")
+        started = time.perf_counter()
+        cohort_id = seed_demo(
+            engine,
+            load_bank(),
+            args.learners,
+            args.attempts,
+            args.seed,
+            cohort_size=args.cohort_size,
+            learner_history=args.learner_history,
+        )
+        print(f"demo cohort {cohort_id} ready ({time.perf_counter() - started:.1f} s)")
     else:
         print("database is up to date")
     return 0

@@ -67,3 +67,18 @@ def taught_learner_filter(viewer: User) -> ColumnElement[bool]:
             learn.c.user_id == col(User.id),
         )
     )
+
+
+def belongs_to(session: Session, viewer: User, cohort_id: int) -> bool:
+    """A member of the cohort (learner or instructor), or an admin: who may see its aggregates."""
+    if viewer.role == Role.admin:
+        return True
+    row = session.exec(
+        select(Membership.id).where(Membership.cohort_id == cohort_id, Membership.user_id == viewer.id)
+    ).first()
+    return row is not None
+
+
+def require_member(session: Session, viewer: User, cohort_id: int) -> None:
+    if not belongs_to(session, viewer, cohort_id):
+        raise AccessDenied(f"user {viewer.id} is not in cohort {cohort_id}")

@@ -273,8 +273,10 @@ def attempt_detail(session: Session, viewer: User, attempt_id: int) -> AttemptDe
     return AttemptDetail(attempt, sub.payload if sub else None, views)
 
 
-def kind_averages(session: Session, viewer: User, user_id: int) -> dict[str, tuple[float, int]]:
-    """Mean effective score and attempt count per task kind, for one learner."""
+def kind_averages(
+    session: Session, viewer: User, user_id: int, mode: str | None = None
+) -> dict[str, tuple[float, int]]:
+    """Mean effective score and attempt count per task kind, for one learner (one mode, or all)."""
     require_user(session, viewer, user_id)
     eff = _effective_grades()
     query = (
@@ -283,4 +285,13 @@ def kind_averages(session: Session, viewer: User, user_id: int) -> dict[str, tup
         .where(Attempt.user_id == user_id)
         .group_by(Attempt.kind)
     )
+    if mode is not None:
+        query = query.where(Attempt.mode == mode)
     return {kind: (float(avg), int(n)) for kind, avg, n in session.exec(query)}
+
+
+def effective_total(session: Session, attempt_id: int) -> float | None:
+    """The effective total of one attempt (latest override, else latest grade)."""
+    eff = _effective_grades()
+    row = session.exec(select(eff.c.total).where(eff.c.attempt_id == attempt_id, eff.c.rank == 1)).first()
+    return float(row) if row is not None else None

@@ -67,6 +67,10 @@ class Attempt(SQLModel, table=True):
         Index("ix_attempts_user_exercise", "user_id", "exercise_id"),
         Index("ix_attempts_exercise_status", "exercise_id", "status"),
         Index("ix_attempts_user_submitted", "user_id", "submitted_at"),
+        # Covers every dashboard aggregate: a cohort's learners, then their graded attempts.
+        Index(
+            "ix_attempts_user_scores", "user_id", "kind", "exercise_id", "sector", "score", "submitted_at", "grade_id"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
@@ -82,6 +86,14 @@ class Attempt(SQLModel, table=True):
     started_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
     submitted_at: datetime | None = None
+    # The effective grade (latest override, else latest grade), copied here by a database trigger
+    # on `grades` (migration 0002) so dashboards aggregate attempts without ranking grade history.
+    # Never written by application code; grades stay the record.
+    grade_id: int | None = None
+    score: float | None = None
+    grade_source: str | None = Field(default=None, max_length=20)
+    grade_flags: str | None = Field(default=None, max_length=400)  # comma-separated, None when no flag
+    judge_gap: float | None = None  # |total - deterministic total| when a judge took part
 
 
 class SubmissionRow(SQLModel, table=True):
@@ -109,7 +121,10 @@ class GradeRow(SQLModel, table=True):
 
 class CriterionRow(SQLModel, table=True):
     __tablename__ = "criterion_grades"
-    __table_args__ = (Index("ix_criterion_grades_criterion", "criterion_id"),)
+    __table_args__ = (
+        Index("ix_criterion_grades_criterion", "criterion_id"),
+        Index("ix_criterion_grades_grade_scores", "grade_id", "criterion_id", "score"),  # covers pass rates
+    )
     id: int | None = Field(default=None, primary_key=True)
     grade_id: int = Field(foreign_key="grades.id", index=True)
     criterion_id: str = Field(max_length=64)
@@ -118,6 +133,19 @@ class CriterionRow(SQLModel, table=True):
     score: float
     evidence: str = Field(default="", max_length=4000)
     feedback: str = Field(default="", max_length=4000)
+
+
+class Assignment(SQLModel, table=True):
+    """An exercise an instructor assigned to a cohort, optionally with a due date."""
+
+    __tablename__ = "cohort_assignments"
+    __table_args__ = (UniqueConstraint("cohort_id", "exercise_id", name="uq_assignment"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohorts.id", index=True)
+    exercise_id: str = Field(max_length=64)
+    assigned_by: int | None = Field(default=None, foreign_key="users.id")
+    assigned_at: datetime = Field(default_factory=now)
+    due: datetime | None = None
 
 
 class LLMCache(SQLModel, table=True):

@@ -93,7 +93,9 @@ def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], step
     )
 
 
-def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
+def render(
+    exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: dict[str, Any], scope: str = ""
+) -> dict[str, Any]:
     offered = [t for t in exercise.tools if t in tools]
     checks = [t for t in offered if tools[t].is_check]
     base_steps = base.get("steps") or []
@@ -108,7 +110,7 @@ def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: di
     )
     edited = st.data_editor(
         frame(base_steps, COLUMNS),
-        key=f"design:{exercise.id}:steps",
+        key=f"{scope}design:{exercise.id}:steps",
         num_rows="dynamic",
         hide_index=True,
         column_config={
@@ -138,12 +140,14 @@ def render(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: di
     steps = steps_from_rows(records(edited))
     if steps:
         st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Your workflow as a graph")
-        if st.button("Simulate this design", icon=":material/science:", key=f"design:{exercise.id}:simulate"):
+        if not scope and st.button(
+            "Simulate this design", icon=":material/science:", key=f"{scope}design:{exercise.id}:simulate"
+        ):
             show_trial(exercise, tools, steps)
     rationale = st.text_area(
         "Rationale: why this design (tools, checks and where they sit, cost)",
         value=base.get("rationale", ""),
-        key=f"design:{exercise.id}:rationale",
+        key=f"{scope}design:{exercise.id}:rationale",
         max_chars=MAX_TEXT,
         height=160,
     )

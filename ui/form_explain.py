@@ -13,7 +13,9 @@ from exercises.workflow import Tool
 from grading.text import reading_grade, word_count
 
 
-def render(exercise: ExplainReasoningExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
+def render(
+    exercise: ExplainReasoningExercise, tools: Mapping[str, Tool], base: dict[str, Any], scope: str = ""
+) -> dict[str, Any]:
     person = exercise.stakeholder
     with st.container(border=True):
         st.markdown(f"**{person.name}**, {person.role} · technical level: {person.technical_level}")
@@ -23,7 +25,7 @@ def render(exercise: ExplainReasoningExercise, tools: Mapping[str, Tool], base: 
         st.text_area(
             f"Your explanation to {person.name} ({exercise.word_min}–{exercise.word_max} words)",
             value=base.get("text", ""),
-            key=f"explain:{exercise.id}:text",
+            key=f"{scope}explain:{exercise.id}:text",
             max_chars=MAX_TEXT,
             height=280,
         )

@@ -62,7 +62,9 @@ def show_evidence(exercise: FindFailuresExercise) -> None:
                 st.info(trace.outcome, title="Outcome")
 
 
-def render(exercise: FindFailuresExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
+def render(
+    exercise: FindFailuresExercise, tools: Mapping[str, Tool], base: dict[str, Any], scope: str = ""
+) -> dict[str, Any]:
     show_workflow(exercise, tools)
     show_evidence(exercise)
     names = {s.id: s.name for s in exercise.workflow.steps}
@@ -70,7 +72,7 @@ def render(exercise: FindFailuresExercise, tools: Mapping[str, Tool], base: dict
     st.caption("One row per failure point: the step where it happens, what kind of failure, how bad, and your fix.")
     edited = st.data_editor(
         frame(base.get("flags") or [], COLUMNS),
-        key=f"failures:{exercise.id}:flags",
+        key=f"{scope}failures:{exercise.id}:flags",
         num_rows="dynamic",
         hide_index=True,
         column_config={

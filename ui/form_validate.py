@@ -18,7 +18,9 @@ SUPPORTED = "supported"
 VERDICTS = [SUPPORTED] + [e.value for e in ClaimError]
 
 
-def render(exercise: ValidateOutputExercise, tools: Mapping[str, Tool], base: dict[str, Any]) -> dict[str, Any]:
+def render(
+    exercise: ValidateOutputExercise, tools: Mapping[str, Tool], base: dict[str, Any], scope: str = ""
+) -> dict[str, Any]:
     marks = {m["claim"]: m for m in base.get("marks") or [] if isinstance(m, dict) and "claim" in m}
     left, right = st.columns([2, 3], gap="medium")
     with left, st.container(border=True, height=640):
@@ -38,7 +40,7 @@ def render(exercise: ValidateOutputExercise, tools: Mapping[str, Tool], base: di
         )
         edited = st.data_editor(
             table,
-            key=f"validate:{exercise.id}:claims",
+            key=f"{scope}validate:{exercise.id}:claims",
             hide_index=True,
             disabled=["n", "claim"],
             column_config={
@@ -63,7 +65,7 @@ def render(exercise: ValidateOutputExercise, tools: Mapping[str, Tool], base: di
     omissions = st.text_area(
         "What should the output have said, and didn't? One point per line.",
         value="\n".join(base.get("omissions") or []),
-        key=f"validate:{exercise.id}:omissions",
+        key=f"{scope}validate:{exercise.id}:omissions",
         max_chars=20 * 2000,
         height=110,
     )

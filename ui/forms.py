@@ -58,7 +58,11 @@ def validate_payload(payload: dict[str, Any]) -> FormResult:
         return FormResult(payload, None, errors)
 
 
-def submission_form(exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None) -> FormResult:
+def submission_form(
+    exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None, scope: str = ""
+) -> FormResult:
+    """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting keeps
+    its own widgets apart from practice) and turns practice aids such as the simulator off."""
     from ui import form_design, form_explain, form_failures, form_validate
 
     render = {
@@ -67,5 +71,5 @@ def submission_form(exercise: AnyExercise, tools: Mapping[str, Tool], base: dict
         "validate_output": form_validate.render,
         "explain_reasoning": form_explain.render,
     }[exercise.kind]
-    payload = render(exercise, tools, base or {})
+    payload = render(exercise, tools, base or {}, scope)
     return validate_payload(payload)

@@ -3,6 +3,7 @@ and for workflows the simulation beside the reference design's."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,11 @@ from exercises.model import (
     FindFailuresExercise,
     ValidateOutputExercise,
 )
+from exercises.submission import FindFailuresSubmission
 from exercises.workflow import Tool, Workflow
+from grading.failures import fixed_faults
+from grading.fixes import before_and_after
+from grading.report import band_name
 from grading.simulate import SimulationResult, simulate
 from ui.charts import error_sankey, workflow_dot
 from ui.text import escape_markdown, label
@@ -41,18 +46,6 @@ class CriterionLine:
     feedback: str
 
 
-def band(total: float) -> str:
-    if total >= 88:
-        return "Strong"
-    if total >= 70:
-        return "Proficient"
-    if total >= 45:
-        return "Developing"
-    if total >= 20:
-        return "Emerging"
-    return "Not yet"
-
-
 def show_grade(
     total: float,
     criteria: Sequence[CriterionLine],
@@ -63,7 +56,7 @@ def show_grade(
     with st.container(border=True, key="grade"):
         cols = st.columns([1, 3], vertical_alignment="center")
         cols[0].metric("Score", f"{total:.0f} / 100", help="Weighted sum of the criteria below")
-        cols[1].markdown(f"**{band(total)}**")
+        cols[1].markdown(f"**{band_name(total)}**")
         if override:
             author, reason = override
             cols[1].info(f"{escape_markdown(reason or '')}", title=f"Grade set by {author or 'an instructor'}")
@@ -189,12 +182,27 @@ def show_simulation(
         )
 
 
-def show_fix_simulation(details: Mapping[str, Any]) -> None:
+@st.cache_data(max_entries=512, show_spinner=False)
+def _fix_simulation(
+    attempt_id: int, _exercise: FindFailuresExercise, _tools: Mapping[str, Tool], payload: str
+) -> tuple[dict, dict] | None:
+    submission = FindFailuresSubmission.model_validate_json(payload)
+    result = before_and_after(_exercise, _tools, fixed_faults(_exercise, submission))
+    if result is None:
+        return None
+    return result[0].model_dump(mode="json"), result[1].model_dump(mode="json")
+
+
+def show_fix_simulation(
+    exercise: FindFailuresExercise, tools: Mapping[str, Tool], attempt_id: int, payload: Mapping[str, Any] | None
+) -> None:
     """The workflow under review simulated with its faults, and with the learner's fixes applied."""
-    before, after = details.get("simulation_before"), details.get("simulation_after")
-    if not before or not after:
+    if not payload:
         return
-    b, a = SimulationResult.model_validate(before), SimulationResult.model_validate(after)
+    simulated = _fix_simulation(attempt_id, exercise, tools, json.dumps(dict(payload)))
+    if simulated is None:
+        return
+    b, a = SimulationResult.model_validate(simulated[0]), SimulationResult.model_validate(simulated[1])
     st.markdown("**What your fixes would change, simulated**")
     cols = st.columns(4)
     cols[0].metric(

@@ -16,6 +16,9 @@ DRAFT_BASE = "draft_base"  # exercise id -> payload the editors started from thi
 LAST_SAVED = "last_saved"  # exercise id -> payload last written to the store
 RESULTS = "results"  # exercise id -> attempt id of the grade to show
 SIMULATIONS = "simulations"  # exercise id -> last practice simulation
+SITTING_BASE = "sitting_base"  # (sitting id, exercise id) -> draft the assessment editors started from
+SITTING_SAVED = "sitting_saved"  # (sitting id, exercise id) -> draft last written to the store
+NOW_OVERRIDE = "now_override"  # tests inject the clock here (a datetime); never set by the app
 
 DEFAULTS: dict[str, Any] = {
     USER_ID: None,
@@ -27,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     LAST_SAVED: {},
     RESULTS: {},
     SIMULATIONS: {},
+    SITTING_BASE: {},
+    SITTING_SAVED: {},
+    NOW_OVERRIDE: None,
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import store.assessment_models
+import store.job_models
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.db import make_engine
 from store.settings import settings

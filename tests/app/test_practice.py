@@ -19,20 +19,20 @@ def first(kind: Kind):
     return next(e for e in sorted(BANK.exercises.values(), key=lambda e: e.id) if e.kind == kind)
 
 
-def answer_with(at, exercise, submission) -> None:
+def answer_with(at, exercise, submission, scope: str = "") -> None:
     """Fill the exercise's form with a submission, the way the widgets receive it."""
     data = submission.model_dump(mode="json")
     if exercise.kind == Kind.explain_reasoning:
-        at.text_area(key=f"explain:{exercise.id}:text").set_value(data["text"])
+        at.text_area(key=f"{scope}explain:{exercise.id}:text").set_value(data["text"])
     elif exercise.kind == Kind.design_workflow:
-        at.session_state[f"design:{exercise.id}:steps"] = {
+        at.session_state[f"{scope}design:{exercise.id}:steps"] = {
             "edited_rows": {},
             "added_rows": data["steps"],
             "deleted_rows": [],
         }
-        at.text_area(key=f"design:{exercise.id}:rationale").set_value(data["rationale"])
+        at.text_area(key=f"{scope}design:{exercise.id}:rationale").set_value(data["rationale"])
     elif exercise.kind == Kind.find_failures:
-        at.session_state[f"failures:{exercise.id}:flags"] = {
+        at.session_state[f"{scope}failures:{exercise.id}:flags"] = {
             "edited_rows": {},
             "added_rows": data["flags"],
             "deleted_rows": [],
@@ -40,12 +40,12 @@ def answer_with(at, exercise, submission) -> None:
     else:
         index = {c.id: i for i, c in enumerate(exercise.claims)}
         edits = {index[m["claim"]]: {"verdict": m["error_type"], "correction": m["correction"]} for m in data["marks"]}
-        at.session_state[f"validate:{exercise.id}:claims"] = {
+        at.session_state[f"{scope}validate:{exercise.id}:claims"] = {
             "edited_rows": edits,
             "added_rows": [],
             "deleted_rows": [],
         }
-        at.text_area(key=f"validate:{exercise.id}:omissions").set_value("\n".join(data["omissions"]))
+        at.text_area(key=f"{scope}validate:{exercise.id}:omissions").set_value("\n".join(data["omissions"]))
     at.run()
     assert not at.exception, at.exception
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import pytest
+
 from exercises import Bank, load_bank
 from exercises.loader import SHARED_TOOLS, load_tools
 from exercises.model import (
@@ -425,7 +427,14 @@ def explain_exercise(**overrides: Any) -> ExplainReasoningExercise:
                 {"id": "suppliers", "text": "Are suppliers paid late?", "cues": [["supplier", "suppliers"], ["late"]]},
             ],
         },
-        "situation": "Approvals run after the payment run today.",
+        "situation": (
+            "**Today** budget holders approve invoices in a batch that runs after the daily payment run, "
+            "so an approval cannot stop a payment. In March the company paid out $41,900 that it should "
+            "not have. **The change**: the payment run moves to the next morning and only releases "
+            "invoices a budget holder has approved. Suppliers are paid one day later; terms are 30 days, "
+            "so nobody is paid late, and urgent payments can still go the same day. Clerk time on the "
+            "change costs about $1,150 a month. It can start on 1 May if the finance director agrees by Friday."
+        ),
         "key_points": [
             {
                 "id": "decision",
@@ -558,6 +567,4 @@ def explanation(text: str) -> ExplainSubmission:
 
 def rounded(value: float) -> object:
     """Criterion scores are kept to four decimals."""
-    import pytest
-
     return pytest.approx(value, abs=1e-4)

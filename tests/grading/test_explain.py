@@ -12,7 +12,7 @@ import pytest
 
 from exercises.model import ExplainReasoningExercise
 from grading import grade
-from grading.text import analyse, word_count
+from grading.text import analyse, concept_found, word_count
 
 from .conftest import (
     EXPLAIN_REFERENCE,
@@ -29,15 +29,11 @@ from .conftest import (
 
 EXPLAIN = [*shipped("explain_reasoning"), explain_exercise()]
 
-# Known grader bugs, by exercise, for the keyword-stuffing test.
-STUFFING_BUGS = {
-    "hc-explain-discharge-signoff": (
-        "BUG: cue alternatives that contain function words ('not be asked', 'could you', "
-        "'reached a GP', 'I would like you') make a comma- or newline-separated keyword list pass "
-        "analyse()'s prose test (>= 15% function words) as ONE sentence; it is credited with two key "
-        "points and, since _audience() is not scaled by relevance, with every concern: 49.5 > 30"
-    ),
-}
+# Known bugs, by exercise id.
+STUFFING_BUGS: dict[str, str] = {}  # none known
+
+
+LATE_BOTTOM_LINE_BUGS: dict[str, str] = {}  # none known
 
 
 def _params(marked: dict[str, str]) -> list:
@@ -55,7 +51,6 @@ def test_the_reference_scores_at_least_90(exercise: ExplainReasoningExercise) ->
 @pytest.mark.parametrize("exercise", EXPLAIN, ids=ids(EXPLAIN))
 @pytest.mark.parametrize("text", [OFF_TOPIC, GIBBERISH], ids=["off-topic", "gibberish"])
 def test_off_topic_prose_and_gibberish_score_at_most_10(exercise: ExplainReasoningExercise, text: str) -> None:
-    assert exercise.word_min <= word_count(OFF_TOPIC) * 3  # long enough that length alone could pay
     assert grade(exercise, explanation(text)).total <= 10
 
 
@@ -89,7 +84,7 @@ def _bottom_line_late(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-@pytest.mark.parametrize("exercise", EXPLAIN, ids=ids(EXPLAIN))
+@pytest.mark.parametrize("exercise", _params(LATE_BOTTOM_LINE_BUGS))
 def test_the_bottom_line_late_lowers_structure(exercise: ExplainReasoningExercise) -> None:
     assert len(_prose_paragraphs(exercise.reference.text)) >= 3
     on_time = grade(exercise, exercise.reference).criterion("structure")
@@ -142,26 +137,24 @@ def test_the_hand_built_reference_earns_every_criterion() -> None:
     assert all(score == 1 for score in scores(EXPLAIN_REFERENCE).values())
 
 
-def test_a_keyword_list_earns_no_key_points() -> None:
-    result = grade(EXERCISE, explanation("approval, before, payment, 41,900, 1,150 month, please approve"))
+def test_a_keyword_list_earns_nothing() -> None:
+    result = grade(EXERCISE, explanation(keyword_stuffing(EXERCISE, ", ")))
     assert result.criterion("key_points").score == 0
-    assert result.criterion("key_points").evidence.startswith("No full sentences found")
+    assert result.total <= 10
 
 
 def test_one_sentence_makes_at_most_two_key_points() -> None:
     crammed = "Please approve the change so that every approval comes before the payment after we lost $41,900."
-    assert (
-        scores(crammed)["key_points"]
-        == rounded(
-            (POINT_WEIGHTS["decision"] + POINT_WEIGHTS["ask"]) / TOTAL_WEIGHT  # the two heaviest it makes
-        )
-        or scores(crammed)["key_points"] <= (POINT_WEIGHTS["decision"] + POINT_WEIGHTS["ask"]) / TOTAL_WEIGHT
-    )
+    three = ["decision", "loss", "ask"]
+    tokens = analyse(crammed)[0].stems
+    assert all(concept_found(tokens, next(p.cues for p in EXERCISE.key_points if p.id == i)) for i in three)
+    pairs = {POINT_WEIGHTS[a] + POINT_WEIGHTS[b] for a in three for b in three if a < b}
+    assert round(scores(crammed)["key_points"] * TOTAL_WEIGHT, 3) in {round(w, 3) for w in pairs}
     split = (
-        "Please approve the change. Every approval will come before the payment. We lost $41,900 in March, "
-        "and we should not lose it again."
+        "Please approve the change by Friday. Every approval will come before the payment. "
+        "We lost $41,900 in March, and we should not lose it again."
     )
-    assert scores(split)["key_points"] > scores(crammed)["key_points"]
+    assert scores(split)["key_points"] == rounded(sum(POINT_WEIGHTS[i] for i in three) / TOTAL_WEIGHT)
 
 
 def test_a_single_sentence_with_no_decision_gets_no_bottom_line_credit() -> None:
@@ -170,17 +163,20 @@ def test_a_single_sentence_with_no_decision_gets_no_bottom_line_credit() -> None
     assert "the decision itself is never stated" in result.criterion("structure").evidence
 
 
-def test_length_outside_the_range_loses_in_proportion() -> None:
-    padding = " The team met on Monday and the team met again on Tuesday to talk it over once more."
-    long_text = EXPLAIN_REFERENCE + padding * 12
-    n = word_count(long_text)
-    assert n > EXERCISE.word_max
-    assert scores(long_text)["length"] == rounded(1 - (n - EXERCISE.word_max) / EXERCISE.word_max)
-    short = (
-        "Dana, every approval will happen before the payment run. Please approve it."  # decision and ask: 3.5 of 7.5
-    )
-    relevance = min(1.0, (3.5 / TOTAL_WEIGHT) / 0.5)
-    assert scores(short)["length"] == rounded(word_count(short) / EXERCISE.word_min * relevance)
+def test_length_outside_the_range_loses_the_more_the_further_out() -> None:
+    # Padding with the reference's own sentences keeps the text on topic and its points made.
+    paragraphs = EXPLAIN_REFERENCE.split("\n\n")
+    longer = [EXPLAIN_REFERENCE + "\n\n" + "\n\n".join(paragraphs[1:3]) * k for k in (0, 2, 3, 6)]
+    counts = [word_count(t) for t in longer]
+    assert counts[0] <= EXERCISE.word_max < counts[1] < EXERCISE.word_max * 1.1
+    lengths = [scores(t)["length"] for t in longer]
+    assert lengths[0] == 1 > lengths[1] > lengths[2] >= lengths[3]
+    assert lengths[3] < 0.5  # more than twice the limit
+    assert "Too long" in grade(EXERCISE, explanation(longer[1])).criterion("length").feedback
+    shorter = [" ".join(EXPLAIN_REFERENCE.split()[:n]) for n in (55, 40, 25)]
+    short_lengths = [scores(t)["length"] for t in shorter]
+    assert short_lengths == sorted(short_lengths, reverse=True)
+    assert short_lengths[0] < 1
 
 
 def test_plain_language_and_length_count_only_in_proportion_to_substance() -> None:
@@ -193,7 +189,9 @@ def test_plain_language_and_length_count_only_in_proportion_to_substance() -> No
 
 
 def test_the_reader_s_concerns_are_counted() -> None:
-    text = EXPLAIN_REFERENCE.replace("so no supplier is paid late, ", "")
+    text = EXPLAIN_REFERENCE.replace("so no supplier is paid late, ", "").replace(
+        "suppliers are paid one day later", "payments go out one day later"
+    )
     got = grade(EXERCISE, explanation(text)).criterion("audience")
     assert got.score == rounded(1 / 2)
     assert got.feedback == "Dana (Finance director) will ask: Are suppliers paid late?"

@@ -17,7 +17,7 @@ from exercises.submission import FaultCategory, FaultFlag, FindFailuresSubmissio
 from grading import grade
 from grading.failures import FALSE_ALARM_COST, WRONG_CATEGORY_CREDIT, match_flags
 
-from .conftest import AP_FAULTS, AP_STEPS, failures_exercise, ids, perfect_flag, rounded, shipped
+from .conftest import AP_FAULTS, AP_STEPS, failures_exercise, perfect_flag, rounded, shipped
 
 EXERCISE = failures_exercise()
 FAULTS = {f.id: f for f in EXERCISE.faults}
@@ -93,20 +93,24 @@ def test_severity_one_level_off_earns_half_two_levels_nothing() -> None:
     assert scores(flags(late.model_copy(update={"severity": Severity.medium})))["severity"] == 0
 
 
-@pytest.mark.parametrize(
-    ("fix_type", "fix", "fit"),
-    [
-        ("move_check_before_action", "Move the approval before the pay run.", 1.0),
-        ("move_check_before_action", "", 0.5),
-        ("replace_tool", "Move the approval before the pay run.", 0.5),
-        ("replace_tool", "Use a better model everywhere.", 0.0),
-        # two of three cue groups (approval, pay run) in a real sentence: half of the text half, pro rata
-        ("move_check_before_action", "The approval should follow the pay run more closely.", 0.5 + 0.5 * 0.5 * 2 / 3),
-    ],
-)
-def test_a_fix_fits_by_its_type_and_by_what_it_says(fix_type: str, fix: str, fit: float) -> None:
+def _fix_fit(fix_type: str, fix: str) -> float:
+    """How well one fix fits the critical fault, read off the fixes criterion (weight 4 of 10)."""
     flag = perfect_flag(FAULTS["f-late"]).model_copy(update={"fix_type": FixType(fix_type), "fix": fix})
-    assert scores(flags(flag))["fixes"] == rounded(fit * 4 / TOTAL_WEIGHT)
+    return scores(flags(flag))["fixes"] * TOTAL_WEIGHT / 4
+
+
+def test_a_fix_fits_by_its_type_and_by_what_it_says() -> None:
+    # How type and text are weighed is the grader's choice; each must count, and together they fit.
+    said = "Move the approval before the pay run."
+    full = _fix_fit("move_check_before_action", said)
+    type_only = _fix_fit("move_check_before_action", "")
+    text_only = _fix_fit("replace_tool", said)
+    partial = _fix_fit("move_check_before_action", "The approval should follow the pay run more closely.")
+    neither = _fix_fit("replace_tool", "Use a better model everywhere.")
+    assert full == rounded(1)
+    assert neither == 0
+    assert 0 < type_only < partial < full  # two of three cue groups, outside one sentence, add something
+    assert 0 < text_only < full
 
 
 # --- finding one more fault never lowers the grade -------------------------------------------------
@@ -117,21 +121,22 @@ FIX_TEXTS = ["", "Use a better model.", "Add a check before the step.", "A perso
 
 
 @st.composite
-def unambiguous_exercises(draw: st.DrawFn):
-    """Up to four faults whose accepted categories are disjoint, so one flag can be exact for at
-    most one fault (steps may overlap freely)."""
-    n = draw(st.integers(1, 4))
-    categories = draw(st.permutations(list(FaultCategory)))
+def exercises_on_separate_steps(draw: st.DrawFn):
+    """Up to three faults, each on its own steps (step and also_steps never shared), so a flag can
+    only ever match the fault on its step. Categories and severities are free to repeat. Faults
+    that share a step break the property; the xfail tests below show how."""
+    n = draw(st.integers(1, 3))
+    steps = draw(st.permutations(STEP_IDS))
     faults: list[dict[str, Any]] = []
     for i in range(n):
-        own = categories[2 * i : 2 * i + 2]
+        own = steps[2 * i : 2 * i + 2]
         faults.append(
             {
                 "id": f"f{i}",
-                "step": draw(st.sampled_from(STEP_IDS)),
-                "also_steps": draw(st.lists(st.sampled_from(STEP_IDS), max_size=2, unique=True)),
-                "category": own[0],
-                "also_categories": own[1:] if draw(st.booleans()) else [],
+                "step": own[0],
+                "also_steps": own[1:] if draw(st.booleans()) else [],
+                "category": draw(st.sampled_from(list(FaultCategory))),
+                "also_categories": draw(st.lists(st.sampled_from(list(FaultCategory)), max_size=2, unique=True)),
                 "severity": draw(st.sampled_from(list(Severity))),
                 "fix_types": draw(st.lists(st.sampled_from(list(FixType)), min_size=1, max_size=2, unique=True)),
                 "fix_cues": draw(st.sampled_from(CUE_CHOICES)),
@@ -152,7 +157,7 @@ random_flags = st.builds(
 
 
 @settings(max_examples=80, deadline=None)
-@given(unambiguous_exercises(), st.data())
+@given(exercises_on_separate_steps(), st.data())
 def test_one_more_correctly_identified_fault_never_lowers_the_total(exercise, data: st.DataObject) -> None:
     found = data.draw(st.lists(st.sampled_from(exercise.faults), unique_by=lambda f: f.id))
     fix = data.draw(st.sampled_from(FIX_TEXTS))
@@ -165,8 +170,9 @@ def test_one_more_correctly_identified_fault_never_lowers_the_total(exercise, da
     before = grade(exercise, flags(*base))
     after = grade(exercise, flags(*base, perfect_flag(new, data.draw(st.sampled_from(FIX_TEXTS)))))
     assert after.total >= before.total
-    for criterion in ("detection", "classification", "severity"):
+    for criterion in ("detection", "classification", "severity", "fixes"):
         assert after.criterion(criterion).score >= before.criterion(criterion).score
+    assert new.id in {m.fault.id for m in match_flags(exercise, [*base, perfect_flag(new)])[0]}
 
 
 def _two_faults_on_one_step() -> tuple[Any, FaultFlag, FaultFlag]:
@@ -195,26 +201,14 @@ def _two_faults_on_one_step() -> tuple[Any, FaultFlag, FaultFlag]:
     return exercise, person, rule
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: match_flags() pairs each fault (most severe first) with the FIRST free flag on its "
-    "step and category, ignoring severity and fix, so two perfect flags for two faults on the same "
-    "step and category score 100 in one order and 60 in the other",
-)
 def test_the_order_of_the_flags_does_not_change_the_grade() -> None:
     exercise, person, rule = _two_faults_on_one_step()
     assert grade(exercise, flags(person, rule)).total == 100
     assert grade(exercise, flags(rule, person)).total == 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the greedy matcher lets a heavier fault that lists the new flag's step in also_steps "
-    "take that flag, freeing the wrong-category flag it held, which becomes a false alarm: adding "
-    "the perfect flag for a low fault drops the total from 48 to 42 and the low fault counts as missed",
-)
-def test_a_correct_flag_for_a_fault_on_a_shared_step_never_lowers_the_total() -> None:
-    exercise = failures_exercise(
+def _shared_step_cases() -> list:
+    steal = failures_exercise(
         [
             {
                 "id": "f-low",
@@ -236,17 +230,53 @@ def test_a_correct_flag_for_a_fault_on_a_shared_step_never_lowers_the_total() ->
             },
         ]
     )
-    held = FaultFlag(
+    steal_held = FaultFlag(
         step="match",
         category="fabrication",
         severity="critical",
         fix_type="add_human_review",
         fix="A person checks every match.",
     )
-    new = FaultFlag(
-        step="extract", category="missing_check", severity="low", fix_type="enforce_schema", fix="Enforce the schema."
+    tie = failures_exercise(
+        [
+            {
+                "id": "f-low",
+                "step": "intake",
+                "category": "fabrication",
+                "severity": "low",
+                "fix_types": ["add_validation"],
+                "explanation": "x",
+            },
+            {
+                "id": "f-high",
+                "step": "intake",
+                "category": "personal_data_leak",
+                "severity": "high",
+                "fix_types": ["add_human_review"],
+                "explanation": "x",
+            },
+        ]
     )
-    before, after = grade(exercise, flags(held)), grade(exercise, flags(held, new))
+    tie_held = FaultFlag(step="intake", category="fabrication", severity="high", fix="Use a better model.")
+    return [
+        pytest.param(
+            steal,
+            steal_held,
+            id="also-steps-steal",
+        ),
+        pytest.param(
+            tie,
+            tie_held,
+            id="tie-on-one-step",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("exercise", "held"), _shared_step_cases())
+def test_a_correct_flag_for_a_fault_on_a_shared_step_never_lowers_the_total(exercise, held: FaultFlag) -> None:
+    low = next(f for f in exercise.faults if f.severity == Severity.low)
+    assert low.id not in {m.fault.id for m in match_flags(exercise, [held])[0]}  # not found before
+    before, after = grade(exercise, flags(held)), grade(exercise, flags(held, perfect_flag(low, "")))
     assert after.total >= before.total
 
 
@@ -259,10 +289,16 @@ def _every_step_random_category(exercise, seed: int) -> FindFailuresSubmission:
     return flags(*(FaultFlag(step=s.id, category=rng.choice(categories)) for s in exercise.workflow.steps))
 
 
-SHOTGUN = [EXERCISE, *shipped("find_failures")]
+SHOTGUN_BUGS: dict[str, str] = {}  # none known
+SHOTGUN = [
+    pytest.param(e, id=e.id, marks=pytest.mark.xfail(strict=True, reason=SHOTGUN_BUGS[e.id]))
+    if e.id in SHOTGUN_BUGS
+    else e
+    for e in [EXERCISE, *shipped("find_failures")]
+]
 
 
-@pytest.mark.parametrize("exercise", SHOTGUN, ids=ids(SHOTGUN))
+@pytest.mark.parametrize("exercise", SHOTGUN)
 def test_flagging_every_step_with_a_random_category_scores_low(exercise) -> None:
     totals = [grade(exercise, _every_step_random_category(exercise, seed)).total for seed in range(30)]
     assert mean(totals) <= 30

@@ -181,12 +181,6 @@ def test_cost_per_item_is_the_sum_of_tool_and_check_costs() -> None:
     assert run(*CHAIN, cases=1_000).cost_per_item == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: simulate() charges a share < 1 step for the items its random draw sent there "
-    "(cost * n_taking / cases), not cost * share, so the cost per item carries sampling noise and "
-    "changes with the seed",
-)
 def test_cost_of_a_partial_step_is_share_weighted_exactly() -> None:
     result = run(step("a", "gen-wv"), step("r", "review", ["a"], share=0.3), cases=10_000)
     assert result.cost_per_item == pytest.approx(0.01 + 0.3 * 2.5, rel=1e-9)
@@ -295,12 +289,6 @@ def test_a_perfect_check_on_any_step_never_lowers_expected_accuracy(wf: Workflow
     assert after.accuracy >= before.accuracy - tolerance
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (RNG coupling): simulate() draws every step's randomness from one stream, so a check "
-    "added upstream (its catch draws and a full false-alarm draw) shifts every later step's draws; "
-    "with the same seed a strictly safer design can report a higher error rate",
-)
 def test_adding_a_check_with_the_same_seed_never_raises_the_error_rate() -> None:
     src = Source(id="rec", name="Customer record", data_classes=[DataClass.personal])
     base = [

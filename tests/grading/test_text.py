@@ -46,11 +46,6 @@ def test_stem_keeps_short_words_and_numbers_and_drops_possessive() -> None:
     assert stem("doctor’s") == stem("doctor")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: stem() strips -ies to the bare root (policies -> polic) but leaves a final -y "
-    "(policy -> policy), so singular and plural of -y nouns never match as cues",
-)
 def test_y_plurals_share_the_singular_stem() -> None:
     assert stem("policies") == stem("policy")
     assert stem("allergies") == stem("allergy")
@@ -89,12 +84,6 @@ def test_a_keyword_list_is_not_prose_but_a_sentence_is() -> None:
     assert prose.word_count == 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: analyse() calls a sentence prose only if >= 15% of its words are in FUNCTION_WORDS; "
-    "'about' is listed but 'around'/'some'/'per' are not, so a real, number-dense sentence stops "
-    "being prose when 'about' becomes 'around' and the key points in it are no longer credited",
-)
 def test_a_number_dense_real_sentence_is_prose_whatever_the_preposition() -> None:
     about, around = analyse(
         "Buyers will spend about 15 minutes more per RFQ, some 35 hours a month.\n\n"

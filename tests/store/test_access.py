@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from exercises.model import Kind
 from grading import grade
-from store import attempts, dashboards, users
+from store import assignments, attempts, dashboards, export, items, progress, review, users
 from store.access import AccessDenied
 from store.db import session_scope
 
@@ -34,18 +34,85 @@ def _override(s: Session, viewer, target, people, attempt_id):
     return attempts.record_override(s, viewer, attempt_id, 10.0, "checking access")
 
 
-QUERIES = {"history": _history, "detail": _detail, "averages": _averages, "override": _override}
+def _cohort(people, target) -> int:
+    """The cohort the data's owner learns in."""
+    return people.other_cohort_id if target is people.outsider else people.cohort_id
+
+
+def _user_query(fn):
+    return lambda s, viewer, target, people, attempt_id: fn(s, viewer, target.id)
+
+
+def _cohort_query(fn):
+    return lambda s, viewer, target, people, attempt_id: fn(s, viewer, _cohort(people, target))
+
+
+QUERIES = {
+    "history": _history,
+    "detail": _detail,
+    "averages": _averages,
+    "override": _override,
+    # a learner's own progress
+    "competency": _user_query(progress.competency),
+    "sector_profile": _user_query(progress.sector_profile),
+    "trend": _user_query(progress.trend),
+    "missed_criteria": _user_query(progress.missed_criteria),
+    "progress_history": _user_query(progress.history),
+    "exercise_means": _user_query(progress.exercise_means),
+    "learner_assignments": _user_query(assignments.learner_assignments),
+    "learner_dashboard": lambda s, viewer, target, people, attempt_id: progress.learner_dashboard(
+        s, viewer, target.id, [], _cohort(people, target)
+    ),
+    # a cohort's aggregates: its members see the median learner, only its instructors the rest
+    "cohort_comparison": _cohort_query(progress.cohort_comparison),
+    "cohort_overview": _cohort_query(dashboards.cohort_overview),
+    "kind_medians": _cohort_query(dashboards.kind_medians),
+    "score_spreads": _cohort_query(dashboards.score_spreads),
+    "cohort_dashboard": _cohort_query(dashboards.cohort_dashboard),
+    "exercise_report": _cohort_query(dashboards.exercise_report),
+    "item_analysis": _cohort_query(items.item_analysis),
+    "criterion_rates": _cohort_query(items.criterion_rates),
+    "review_queue": _cohort_query(review.review_queue),
+    "assignment_progress": _cohort_query(assignments.assignment_progress),
+    "assign": lambda s, viewer, target, people, attempt_id: assignments.assign(
+        s, viewer, _cohort(people, target), ["cs-explain-refund-triage"]
+    ),
+    "unassign": lambda s, viewer, target, people, attempt_id: assignments.unassign(
+        s, viewer, _cohort(people, target), "cs-explain-refund-triage"
+    ),
+    "export": _cohort_query(export.cohort_csv),
+    # overriding from the review queue
+    "override_grade": lambda s, viewer, target, people, attempt_id: review.override_grade(
+        s, viewer, attempt_id, "checking access", total=12.0
+    ),
+    "confirm_grade": lambda s, viewer, target, people, attempt_id: review.confirm_grade(s, viewer, attempt_id),
+}
+OWN = {
+    "history",
+    "detail",
+    "averages",
+    "competency",
+    "sector_profile",
+    "trend",
+    "missed_criteria",
+    "progress_history",
+    "exercise_means",
+    "learner_assignments",
+    "learner_dashboard",
+    "cohort_comparison",
+}
+TEACHING = set(QUERIES)  # everything, overrides included
 # (viewer, owner of the data) -> allowed, per query
 CASES = [
-    ("learner", "learner", {"history", "detail", "averages"}),
-    ("learner", "other_learner", set()),
+    ("learner", "learner", OWN),
+    ("learner", "other_learner", {"cohort_comparison"}),  # the same cohort's median learner, nobody's own data
     ("learner", "outsider", set()),
-    ("instructor", "learner", {"history", "detail", "averages", "override"}),
+    ("instructor", "learner", TEACHING),
     ("instructor", "outsider", set()),
     ("other_instructor", "learner", set()),
-    ("other_instructor", "outsider", {"history", "detail", "averages", "override"}),
-    ("admin", "learner", {"history", "detail", "averages", "override"}),
-    ("admin", "outsider", {"history", "detail", "averages", "override"}),
+    ("other_instructor", "outsider", TEACHING),
+    ("admin", "learner", TEACHING),
+    ("admin", "outsider", TEACHING),
 ]
 
 

@@ -1,0 +1,80 @@
+"""The rated calibration set: realistic answers to shipped exercises, each rated independently
+by two people against the exercise's rubric. It is the human baseline the graders are checked
+against (benchmarks/validity.py), stored and validated beside the packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, TypeAdapter, ValidationError
+
+from exercises.loader import Bank, Problem
+from exercises.submission import Submission
+from exercises.workflow import Id, ShortText, Strict
+
+CALIBRATION_DIR = Path(__file__).parent / "calibration"
+SUBMISSION: TypeAdapter[Any] = TypeAdapter(Submission)
+
+
+class Rating(Strict):
+    total: float = Field(ge=0, le=100)
+    criteria: dict[str, float]
+    rationale: str = Field("", max_length=2000)
+
+
+class RatedAnswer(Strict):
+    id: Id
+    label: ShortText = ""
+    answer: dict[str, Any]
+    ratings: dict[str, Rating]
+
+    def submission(self) -> Any:
+        return SUBMISSION.validate_python(self.answer)
+
+
+class CalibrationSet(Strict):
+    exercise: Id
+    exercise_version: int = 1
+    held_out: bool = Field(False, description="never looked at while changing the graders")
+    answers: list[RatedAnswer] = Field(min_length=1)
+
+
+def load_calibration(bank: Bank, folder: Path = CALIBRATION_DIR) -> tuple[list[CalibrationSet], list[Problem]]:
+    sets: list[CalibrationSet] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yaml")):
+        label = path.name
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            rated = CalibrationSet.model_validate(data)
+        except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
+            problems.append(Problem(label, "(file)", str(exc).splitlines()[0][:300]))
+            continue
+        exercise = bank.get(rated.exercise)
+        if exercise is None:
+            problems.append(Problem(label, "exercise", f"no exercise '{rated.exercise}' in the bank"))
+            continue
+        criteria = {c.id for c in exercise.rubric}
+        seen: set[str] = set()
+        for i, item in enumerate(rated.answers):
+            if item.id in seen:
+                problems.append(Problem(label, f"answers.{i}.id", f"duplicate answer id '{item.id}'"))
+            seen.add(item.id)
+            try:
+                submission = item.submission()
+            except ValidationError as exc:
+                problems.append(Problem(label, f"answers.{i}.answer", exc.errors()[0]["msg"]))
+                continue
+            if submission.kind != exercise.kind:
+                problems.append(Problem(label, f"answers.{i}.answer.kind", f"expected {exercise.kind}"))
+            for rater, rating in item.ratings.items():
+                if set(rating.criteria) != criteria:
+                    problems.append(
+                        Problem(label, f"answers.{i}.ratings.{rater}.criteria", f"must rate exactly {sorted(criteria)}")
+                    )
+                if any(not 0 <= v <= 1 for v in rating.criteria.values()):
+                    problems.append(Problem(label, f"answers.{i}.ratings.{rater}.criteria", "scores are 0 to 1"))
+        sets.append(rated)
+    return sets, problems

@@ -1,0 +1,189 @@
+"""Finding the ideas of an explanation in a learner's text: which key points it makes, where,
+and how well (in full sentences, in terse fragments, or with a figure that is wrong).
+
+A text is read as units: prose sentences, and short fragment lines (a bullet such as
+"Cost: ~23c/email (vs $4.10 agent)") that state a fact without a sentence around it. Long
+keyword lists are neither, so they earn nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
+from grading.text import (
+    FUNCTION_WORDS,
+    Sentence,
+    analyse,
+    concept_found,
+    cue_share,
+    number_matches,
+    numbers,
+    stems,
+    words,
+)
+
+MAX_POINTS_PER_UNIT = 2
+FRAGMENT_CREDIT = 0.5  # a fact stated as a fragment informs, but cannot be forwarded as it is
+SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Unit:
+    sentence: Sentence
+    prose: bool
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    first: int  # unit where the point starts
+    last: int  # unit where it is complete (a point may take two sentences)
+    credit: float
+    note: str = ""
+
+
+def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]:
+    """Prose sentences and short fragment lines. A short line made only of cue words (a keyword
+    typed on its own line) is neither: it states nothing."""
+    found = []
+    for s in analyse(text):
+        if s.is_prose:
+            found.append(Unit(s, True))
+        elif 3 <= s.word_count <= 15:
+            content = [t for t in s.stems if t not in FUNCTION_WORDS]
+            if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
+                continue
+            found.append(Unit(s, False))
+    return found
+
+
+def cue_vocabulary(exercise: ExplainReasoningExercise) -> frozenset[str]:
+    cues = [alt for p in exercise.key_points for group in p.cues for alt in group]
+    cues += [alt for c in exercise.stakeholder.concerns for group in c.cues for alt in group]
+    return frozenset(t for alt in cues for t in stems(alt))
+
+
+def _significant(value: float) -> str:
+    return f"{abs(value):.6g}".replace(".", "").replace("-", "").strip("0") or "0"
+
+
+def _period_after(tokens: list[str], value: float) -> str | None:
+    """The period word ("week", "month") within three words after a figure, if any."""
+    for i, token in enumerate(tokens):
+        found = numbers(token)
+        if found and abs(found[0] - value) <= 1e-9 * max(1.0, abs(value)):
+            for follower in tokens[i + 1 : i + 4]:
+                if numbers(follower):
+                    break  # a period after the next figure belongs to that figure
+                for period in PERIODS:
+                    if follower.startswith(period) or follower == f"{period}ly":
+                        return period
+    return None
+
+
+def wrong_figure(point: KeyPoint, text: str) -> str | None:
+    """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), or
+    over the wrong period (36 hours a month for 36 a week). Returns what was said."""
+    gold = numbers(point.text)
+    if not gold:
+        return None
+    said = numbers(text)
+    for g in gold:
+        if number_matches(said, g, 0.05):
+            period_gold = _period_after(words(point.text), g)
+            period_said = _period_after(words(text), g)
+            if period_gold and period_said and period_gold != period_said:
+                return f"{g:g} a {period_said} (the facts say a {period_gold})"
+    if not said or any(number_matches([s], g, 0.05) for s in said for g in gold):
+        return None
+    for s in said:
+        for g in gold:
+            digits = _significant(g)
+            if len(digits) < 2:
+                continue  # 1 against 100 is no slip; 2.3 against 23 is
+            shifted = _significant(s) == digits
+            transposed = sorted(_significant(s)) == sorted(digits)
+            if shifted or transposed:
+                return f"{s:g} (the facts say {g:g})"
+    return None
+
+
+def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str, bool]]:
+    """(first, last, stems, text, prose) for each unit, and for each pair of prose sentences."""
+    result = [(i, i, u.sentence.stems, u.text, u.prose) for i, u in enumerate(found)]
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if a.prose and b.prose:
+            result.append((i, i + 1, a.sentence.stems + b.sentence.stems, a.text + " " + b.text, True))
+    return result
+
+
+def match_points(points: Sequence[KeyPoint], found: Sequence[Unit]) -> dict[str, PointMatch]:
+    """Key point id -> where and how well it is made. A unit carries at most two points, so one
+    sentence stuffed with every keyword earns little."""
+    windows = _windows(found)
+    options: dict[str, list[PointMatch]] = {}
+    for point in points:
+        matches = []
+        for first, last, tokens, raw, prose in windows:
+            base = 1.0 if prose else FRAGMENT_CREDIT
+            if concept_found(tokens, point.cues):
+                slip = wrong_figure(point, raw)
+                matches.append(
+                    PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
+                )
+            elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
+                matches.append(PointMatch(first, last, 0.5, "partly made"))
+        options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
+    load = [0] * len(found)
+    made: dict[str, PointMatch] = {}
+    for point in sorted(points, key=lambda p: (len(options[p.id]), -p.weight)):
+        for option in options[point.id]:
+            if all(load[i] < MAX_POINTS_PER_UNIT for i in range(option.first, option.last + 1)):
+                made[point.id] = option
+                for i in range(option.first, option.last + 1):
+                    load[i] += 1
+                break
+    return made
+
+
+def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tuple[KeyPoint, str]]:
+    """Wrong figures anywhere in the text, even where the point itself was not recognised."""
+    result = []
+    for point in points:
+        for u in found:
+            if len(_content(point.text) & set(u.sentence.stems)) < 2:
+                continue  # a figure in a sentence about something else is not this point's
+            slip = wrong_figure(point, u.text)
+            if slip:
+                result.append((point, slip))
+                break
+    return result
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in stems(text) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit()}
+
+
+def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:
+    best = 0.0
+    for _, _, tokens, _, prose in _windows(found):
+        if concept_found(tokens, concern.cues):
+            best = max(best, 1.0 if prose else FRAGMENT_CREDIT)
+    return best
+
+
+def topical_relevance(exercise: ExplainReasoningExercise, text: str) -> float:
+    """How much of the situation's own vocabulary the text uses: an off-topic text, however
+    fluent, shares little of it; a paraphrase of the right content shares a lot."""
+    source = " ".join(
+        [exercise.situation, *(p.text for p in exercise.key_points), *(c.text for c in exercise.stakeholder.concerns)]
+    )
+    topic = {w for w in stems(source) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit()}
+    used = {w for w in stems(text) if w in topic}
+    return max(0.0, min(1.0, (len(used) - 3) / 12))

@@ -1,0 +1,197 @@
+"""Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
+
+import json
+from datetime import timedelta
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from exercises.assessment import draw, time_limit_s
+from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from grading import grade
+from grading.report import CriterionResult, build_report
+from pages.common import bank, clock, database_trouble, engine, judge
+from store import assessments, attempts
+from store.access import AccessDenied
+from store.assessments import AssessmentClosed
+from store.db import session_scope
+from ui import state
+from ui.forms import submission_form
+from ui.report_view import report_html, show_report
+
+user = st.session_state[state.USER]
+exercises = bank()
+now = clock()
+st.title("Mock assessment")
+
+
+def score(exercise, submission):
+    return grade(exercise, submission, judge=judge(), tools=exercises.tools)
+
+
+with session_scope(engine()) as session:
+    active = assessments.active_sitting(session, user)
+
+if active is not None:
+    with session_scope(engine()) as session:
+        sitting, assessment = assessments.sitting_for(session, user, active.id)
+        saved_drafts = assessments.drafts(session, active.id)
+    deadline = assessments.deadline(sitting)
+    if now >= deadline:
+        finished = assessments.finish(engine(), user, sitting.id, exercises, score, now)
+        st.query_params["report"] = str(finished.id)
+        st.rerun()
+
+    st.subheader(assessment.title)
+
+    @st.fragment(run_every=timedelta(seconds=1))
+    def countdown() -> None:
+        left = max(0, int((deadline - clock()).total_seconds()))
+        st.metric(
+            "Time left",
+            f"{left // 3600:d}:{left % 3600 // 60:02d}:{left % 60:02d}",
+            border=True,
+            help="Counted from the server's start time; a reload does not reset it.",
+        )
+        if left == 0:
+            st.rerun(scope="app")  # the page then submits what was written
+
+    countdown()
+    st.caption(
+        "Your answers are saved as you work. No feedback until you submit all four tasks; "
+        "when the time is up, what you have written is submitted."
+    )
+    base = state.per_exercise(state.SITTING_BASE)
+    last = state.per_exercise(state.SITTING_SAVED)
+    tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
+    tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
+    for tab, exercise in zip(tabs, tasks, strict=True):
+        if exercise is None:
+            tab.error("This exercise is no longer in the bank; it will be graded as empty.")
+            continue
+        with tab:
+            key = f"{sitting.id}:{exercise.id}"
+            if key not in base:
+                base[key] = saved_drafts.get(exercise.id, {})
+                last[key] = base[key]
+            st.markdown(f"#### {exercise.title}")
+            st.markdown(exercise.brief)
+            with st.expander("How this is marked"):
+                for c in exercise.rubric:
+                    st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
+            result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
+            if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
+                try:
+                    with session_scope(engine()) as session:
+                        kept = assessments.save_draft(session, user, sitting.id, exercise.id, result.payload, now)
+                    if kept:
+                        last[key] = result.payload
+                except OperationalError as exc:
+                    database_trouble(exc)
+    if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
+        finished = assessments.finish(engine(), user, sitting.id, exercises, score, clock())
+        st.query_params["report"] = str(finished.id)
+        st.rerun()
+    st.stop()
+
+report_id = st.query_params.get("report")
+if report_id:
+    try:
+        with session_scope(engine()) as session:
+            sitting, assessment = assessments.sitting_for(session, user, int(report_id))
+            answered = assessments.results(session, user, sitting.id)
+            details = {eid: attempts.attempt_detail(session, user, aid) for eid, aid in answered.items()}
+            practice = {
+                k: v[0] for k, v in attempts.kind_averages(session, user, sitting.user_id, mode="practice").items()
+            }
+            done = {r.exercise_id for r in attempts.history(session, user, sitting.user_id)}
+    except (AccessDenied, ValueError):
+        st.error("That report is not available to you.")
+        st.stop()
+    rows = []
+    for eid in assessment.exercise_ids:
+        exercise, detail = exercises.get(eid), details.get(eid)
+        view = detail.effective if detail else None
+        if exercise is None or view is None:
+            continue
+        criteria = [CriterionResult(c.title, c.weight, c.score, c.feedback) for c in view.criteria]
+        rows.append((exercise, view.grade.total, criteria))
+    report = build_report(rows, practice, exercises, done)
+    status = "ran out of time; what was written was graded" if sitting.status == "timed_out" else "submitted"
+    st.subheader(assessment.title)
+    st.caption(f"Sitting {sitting.number} · {status}")
+    show_report(report)
+    st.download_button(
+        "Download the report (print-ready HTML)",
+        report_html(report, user.name, assessment.title, sitting.finished_at),
+        file_name=f"baton-report-{sitting.id}.html",
+        mime="text/html",
+        icon=":material/download:",
+        key="download_report",
+    )
+    with st.expander("Each task's grade and feedback"):
+        for eid in assessment.exercise_ids:
+            exercise, detail = exercises.get(eid), details.get(eid)
+            if exercise and detail and detail.effective:
+                st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
+                for c in detail.effective.criteria:
+                    st.caption(f"{c.title}: {c.score:.0%}. {c.feedback}")
+    if st.button("Back to assessments", key="back_to_assessments"):
+        del st.query_params["report"]
+        st.rerun()
+    st.stop()
+
+with session_scope(engine()) as session:
+    offered = assessments.offers(session, user, now)
+    past = assessments.finished_sittings(session, user)
+
+assigned = [o for o in offered if o.assessment.cohort_id is not None]
+if assigned:
+    st.subheader("Assigned to you")
+    for offer in assigned:
+        a = offer.assessment
+        with st.container(border=True):
+            cols = st.columns([4, 1], vertical_alignment="center")
+            cols[0].markdown(f"**{a.title}** · {a.time_limit_s // 60} min · four tasks")
+            note = "open" if offer.is_open else "not open now"
+            cols[0].caption(f"{note} · sittings used {offer.used} of {offer.allowed}")
+            if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
+                try:
+                    with session_scope(engine()) as session:
+                        assessments.start(session, user, a.id, clock())
+                except AssessmentClosed as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+
+st.subheader("Take a mock assessment")
+st.caption("One task of each kind, timed like a hiring assessment. Feedback and a report come at the end.")
+with st.form("self_assessment"):
+    sector = st.selectbox(
+        "Sector", [None, *Sector], format_func=lambda s: "Any sector" if s is None else SECTOR_LABELS[s]
+    )
+    level = st.segmented_control(
+        "Level", [1, 2, 3], default=2, required=True, format_func=lambda d: "●" * d + "○" * (3 - d)
+    )
+    start_now = st.form_submit_button("Start now: the clock starts at once", type="primary")
+if start_now:
+    with session_scope(engine()) as session:
+        done = {r.exercise_id for r in attempts.history(session, user, user.id)}
+    picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
+    title = f"Mock assessment · {SECTOR_LABELS[sector] if sector else 'mixed sectors'}"
+    with session_scope(engine()) as session:
+        created = assessments.create_assessment(
+            session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)
+        )
+        assessments.start(session, user, created.id, clock())
+    st.rerun()
+
+if past:
+    st.subheader("Your reports")
+    for sitting, assessment in past:
+        label = (
+            f"{assessment.title} · {sitting.finished_at:%d %b %Y %H:%M}" if sitting.finished_at else assessment.title
+        )
+        if st.button(label, key=f"report:{sitting.id}", icon=":material/description:"):
+            st.query_params["report"] = str(sitting.id)
+            st.rerun()

@@ -1,0 +1,85 @@
+"""Assessments (instructors): assign a timed assessment to a cohort with a window, see who has
+started, submitted or run out of time, and allow another sitting."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from exercises.assessment import draw, time_limit_s
+from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from pages.common import bank, clock, engine
+from store import assessments, users
+from store.db import session_scope
+from ui import state
+
+user = st.session_state[state.USER]
+exercises = bank()
+st.title("Assessments")
+
+with session_scope(engine()) as session:
+    taught = users.cohorts_taught(session, user)
+if not taught:
+    st.info("Assessments are assigned to cohorts. Create a cohort on the Cohort page first.")
+    st.stop()
+cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="assess_cohort")
+
+with st.expander("Assign a new assessment", icon=":material/add:"), st.form("assign_assessment", clear_on_submit=False):
+    title = st.text_input("Title", value="Mock assessment", max_chars=200)
+    sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
+    level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
+    picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
+    st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))
+    minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
+    today = clock().date()
+    opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
+    if st.form_submit_button("Assign to the cohort", type="primary"):
+        with session_scope(engine()) as session:
+            assessments.create_assessment(
+                session,
+                user,
+                title,
+                [e.id for e in picked],
+                int(minutes) * 60,
+                cohort_id=cohort.id,
+                sector=sector,
+                level=int(level or 2),
+                opens_at=datetime.combine(opens, time.min, tzinfo=UTC),
+                closes_at=datetime.combine(closes, time.max, tzinfo=UTC),
+            )
+        st.success("Assigned. Learners see it under Mock assessment while the window is open.")
+
+with session_scope(engine()) as session:
+    assigned = assessments.cohort_assessments(session, user, cohort.id)
+if not assigned:
+    st.caption("No assessment assigned to this cohort yet.")
+    st.stop()
+
+chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
+with session_scope(engine()) as session:
+    rows = assessments.sitting_status(session, user, chosen.id)
+labels = {
+    "not_started": "Not started",
+    "in_progress": "Sitting now",
+    "submitted": "Submitted",
+    "timed_out": "Ran out of time",
+}
+counts = {label: sum(r.status == key for r in rows) for key, label in labels.items()}
+cols = st.columns(4)
+for col, (label, n) in zip(cols, counts.items(), strict=True):
+    col.metric(label, n, border=True)
+st.dataframe(
+    pd.DataFrame(
+        [{"Learner": r.name, "Status": labels[r.status], "Started": r.started_at, "Score": r.total} for r in rows]
+    ),
+    hide_index=True,
+    alt="Each learner's sitting of this assessment",
+)
+done = [r for r in rows if r.status in ("submitted", "timed_out")]
+if done:
+    with st.form("extra_sitting"):
+        who = st.selectbox("Allow another sitting for", done, format_func=lambda r: r.name)
+        if st.form_submit_button("Allow one more sitting"):
+            with session_scope(engine()) as session:
+                assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
+            st.success(f"{who.name} may sit it once more.")

@@ -1,0 +1,68 @@
+"""Tables for timed mock assessments: the assessment, each learner's sitting of it, and the
+drafts written during a sitting (graded only when the whole sitting is submitted)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.models import now
+
+
+class SittingStatus(StrEnum):
+    in_progress = "in_progress"
+    submitted = "submitted"
+    timed_out = "timed_out"
+
+
+class Assessment(SQLModel, table=True):
+    __tablename__ = "assessments"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    cohort_id: int | None = Field(default=None, foreign_key="cohorts.id", index=True)  # None: self-set
+    sector: str | None = Field(default=None, max_length=32)
+    level: int = 2
+    exercise_ids: list = Field(sa_column=Column(JSON, nullable=False))
+    time_limit_s: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now)
+
+
+class Sitting(SQLModel, table=True):
+    __tablename__ = "assessment_sittings"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id", "number", name="uq_sitting"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    number: int = 1
+    started_at: datetime = Field(default_factory=now)
+    deadline_at: datetime
+    finished_at: datetime | None = None
+    status: str = Field(default=SittingStatus.in_progress, max_length=20)
+
+
+class SittingAnswer(SQLModel, table=True):
+    __tablename__ = "assessment_answers"
+    __table_args__ = (UniqueConstraint("sitting_id", "exercise_id", name="uq_sitting_answer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sitting_id: int = Field(foreign_key="assessment_sittings.id", index=True)
+    exercise_id: str = Field(max_length=64)
+    draft: dict | None = Field(default=None, sa_column=Column(JSON))
+    attempt_id: int | None = Field(default=None, foreign_key="attempts.id")
+    updated_at: datetime = Field(default_factory=now)
+
+
+class ExtraSitting(SQLModel, table=True):
+    """An instructor's permission for one more sitting of an assessment."""
+
+    __tablename__ = "assessment_extra_sittings"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    granted_by: int | None = Field(default=None, foreign_key="users.id")
+    granted_at: datetime = Field(default_factory=now)

@@ -1,0 +1,334 @@
+"""Timed mock assessments: assigning them, sitting them against the server's clock, and
+grading a sitting only when it is submitted (or its time runs out).
+
+The clock is a parameter (`now`), so the time limit is tested without sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from exercises.loader import Bank
+from exercises.model import AnyExercise
+from exercises.submission import salvage
+from grading.model import Grade
+from store import attempts
+from store.access import AccessDenied, require_teaches
+from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
+from store.db import session_scope
+from store.models import Membership, Role, User
+
+Scorer = Callable[[AnyExercise, BaseModel], Grade]
+
+
+class AssessmentClosed(RuntimeError):
+    """The assessment cannot be started now: outside its window, or no sittings left."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    assessment: Assessment
+    used: int
+    allowed: int
+    is_open: bool
+
+    @property
+    def can_start(self) -> bool:
+        return self.is_open and self.used < self.allowed
+
+
+@dataclass(frozen=True)
+class SittingRow:
+    user_id: int
+    name: str
+    status: str  # not_started, in_progress, submitted, timed_out
+    started_at: datetime | None
+    total: float | None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they are UTC."""
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _is_open(assessment: Assessment, now: datetime) -> bool:
+    opens, closes = _aware(assessment.opens_at), _aware(assessment.closes_at)
+    return (opens is None or opens <= now) and (closes is None or now < closes)
+
+
+def create_assessment(
+    session: Session,
+    author: User,
+    title: str,
+    exercise_ids: list[str],
+    time_limit_s: int,
+    cohort_id: int | None = None,
+    sector: str | None = None,
+    level: int = 2,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Assessment:
+    if cohort_id is not None:
+        require_teaches(session, author, cohort_id)
+    if time_limit_s < 60:
+        raise ValueError("a time limit is at least a minute")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValueError("the window must close after it opens")
+    assessment = Assessment(
+        title=title.strip()[:200] or "Mock assessment",
+        cohort_id=cohort_id,
+        sector=sector,
+        level=level,
+        exercise_ids=list(exercise_ids),
+        time_limit_s=time_limit_s,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=author.id,
+    )
+    session.add(assessment)
+    session.flush()
+    return assessment
+
+
+def _may_sit(session: Session, user: User, assessment: Assessment) -> bool:
+    if assessment.cohort_id is None:
+        return assessment.created_by == user.id
+    member = session.exec(
+        select(Membership.id).where(
+            Membership.cohort_id == assessment.cohort_id, Membership.user_id == user.id, Membership.role == Role.learner
+        )
+    ).first()
+    return member is not None
+
+
+def _used_and_allowed(session: Session, user_id: int, assessment_id: int) -> tuple[int, int]:
+    used = session.exec(
+        select(func.count())
+        .select_from(Sitting)
+        .where(Sitting.assessment_id == assessment_id, Sitting.user_id == user_id)
+    ).one()
+    extra = session.exec(
+        select(func.count())
+        .select_from(ExtraSitting)
+        .where(ExtraSitting.assessment_id == assessment_id, ExtraSitting.user_id == user_id)
+    ).one()
+    return int(used), 1 + int(extra)
+
+
+def offers(session: Session, user: User, now: datetime) -> list[Offer]:
+    """Assessments this learner may see: assigned to their cohorts, or set by themselves."""
+    cohorts = select(Membership.cohort_id).where(Membership.user_id == user.id, Membership.role == Role.learner)
+    found = session.exec(
+        select(Assessment)
+        .where(
+            col(Assessment.cohort_id).in_(cohorts)
+            | (col(Assessment.created_by) == user.id) & col(Assessment.cohort_id).is_(None)
+        )
+        .order_by(col(Assessment.id).desc())
+    ).all()
+    result = []
+    for a in found:
+        assert a.id is not None
+        assert user.id is not None
+        used, allowed = _used_and_allowed(session, user.id, a.id)
+        result.append(Offer(a, used, allowed, _is_open(a, now)))
+    return result
+
+
+def active_sitting(session: Session, user: User) -> Sitting | None:
+    return session.exec(
+        select(Sitting).where(Sitting.user_id == user.id, Sitting.status == SittingStatus.in_progress)
+    ).first()
+
+
+def start(session: Session, user: User, assessment_id: int, now: datetime) -> Sitting:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or not _may_sit(session, user, assessment):
+        raise AccessDenied(f"no assessment {assessment_id} for this user")
+    if active_sitting(session, user) is not None:
+        raise AssessmentClosed("finish the assessment you are sitting first")
+    if not _is_open(assessment, now):
+        raise AssessmentClosed("this assessment is not open now")
+    assert user.id is not None
+    used, allowed = _used_and_allowed(session, user.id, assessment_id)
+    if used >= allowed:
+        raise AssessmentClosed("you have already sat this assessment; your instructor can allow another attempt")
+    deadline = now + timedelta(seconds=assessment.time_limit_s)
+    closes = _aware(assessment.closes_at)
+    if closes is not None:
+        deadline = min(deadline, closes)
+    sitting = Sitting(
+        assessment_id=assessment_id, user_id=user.id, number=used + 1, started_at=now, deadline_at=deadline
+    )
+    session.add(sitting)
+    session.flush()
+    return sitting
+
+
+def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sitting, Assessment]:
+    sitting = session.get(Sitting, sitting_id)
+    if sitting is None:
+        raise AccessDenied(f"no sitting {sitting_id}")
+    assessment = session.get(Assessment, sitting.assessment_id)
+    assert assessment is not None
+    if sitting.user_id != viewer.id and viewer.role != Role.admin:
+        if assessment.cohort_id is None or viewer.role != Role.instructor:
+            raise AccessDenied(f"sitting {sitting_id} is not yours")
+        require_teaches(session, viewer, assessment.cohort_id)
+    return sitting, assessment
+
+
+def deadline(sitting: Sitting) -> datetime:
+    value = _aware(sitting.deadline_at)
+    assert value is not None
+    return value
+
+
+def drafts(session: Session, sitting_id: int) -> dict[str, dict]:
+    rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
+    return {r.exercise_id: r.draft or {} for r in rows}
+
+
+def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, payload: dict, now: datetime) -> bool:
+    """Keep a draft; False when the sitting is over (the clock ran out or it was submitted)."""
+    sitting, assessment = sitting_for(session, user, sitting_id)
+    if sitting.user_id != user.id or exercise_id not in assessment.exercise_ids:
+        raise AccessDenied("not your sitting or not its exercise")
+    if sitting.status != SittingStatus.in_progress or now >= deadline(sitting):
+        return False
+    row = session.exec(
+        select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id)
+    ).first()
+    row = row or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
+    row.draft = payload
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return True
+
+
+def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Scorer, now: datetime) -> Sitting:
+    """Submit the whole sitting: grade each task from its last saved draft. Timed out when the
+    clock has passed the deadline. Idempotent: a second call (a double click, the timer and the
+    button at once) changes nothing and stores no second grade."""
+    with session_scope(engine) as session:
+        sitting, assessment = sitting_for(session, user, sitting_id)
+        if sitting.user_id != user.id:
+            raise AccessDenied("only the learner submits their sitting")
+        if sitting.status != SittingStatus.in_progress:
+            return sitting
+        status = SittingStatus.timed_out if now >= deadline(sitting) else SittingStatus.submitted
+        claimed = session.execute(
+            update(Sitting)
+            .where(col(Sitting.id) == sitting_id, col(Sitting.status) == SittingStatus.in_progress)
+            .values(status=status, finished_at=min(now, deadline(sitting)))
+        )
+        if claimed.rowcount == 0:  # type: ignore[attr-defined]
+            return sitting  # someone else finished it a moment ago
+        written = drafts(session, sitting_id)
+    assert user.id is not None
+    for exercise_id in assessment.exercise_ids:
+        exercise = bank.get(exercise_id)
+        if exercise is None:
+            continue
+        submission = salvage(exercise.kind, written.get(exercise_id))
+        result = score(exercise, submission)
+        attempt_id = attempts.submit(
+            engine, user.id, exercise, submission, result, f"sitting-{sitting_id}-{exercise_id}", mode="assessment"
+        )
+        with session_scope(engine) as session:
+            row = session.exec(
+                select(SittingAnswer).where(
+                    SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id
+                )
+            ).first() or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
+            row.attempt_id = attempt_id
+            session.add(row)
+    with session_scope(engine) as session:
+        done = session.get(Sitting, sitting_id)
+        assert done is not None
+        return done
+
+
+def results(session: Session, viewer: User, sitting_id: int) -> dict[str, int]:
+    """Exercise id -> attempt id of a finished sitting; nothing while it is in progress."""
+    sitting, _ = sitting_for(session, viewer, sitting_id)
+    if sitting.status == SittingStatus.in_progress:
+        raise AccessDenied("feedback comes when the whole assessment is submitted")
+    rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
+    return {r.exercise_id: r.attempt_id for r in rows if r.attempt_id is not None}
+
+
+def finished_sittings(session: Session, user: User) -> list[tuple[Sitting, Assessment]]:
+    rows = session.exec(
+        select(Sitting, Assessment)
+        .join(Assessment, col(Assessment.id) == col(Sitting.assessment_id))
+        .where(Sitting.user_id == user.id, Sitting.status != SittingStatus.in_progress)
+        .order_by(col(Sitting.id).desc())
+    ).all()
+    return [(s, a) for s, a in rows]
+
+
+def cohort_assessments(session: Session, viewer: User, cohort_id: int) -> list[Assessment]:
+    require_teaches(session, viewer, cohort_id)
+    return list(
+        session.exec(select(Assessment).where(Assessment.cohort_id == cohort_id).order_by(col(Assessment.id).desc()))
+    )
+
+
+def sitting_status(session: Session, viewer: User, assessment_id: int) -> list[SittingRow]:
+    """Each cohort learner's latest sitting: not started, in progress, submitted or timed out."""
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or assessment.cohort_id is None:
+        raise AccessDenied(f"no cohort assessment {assessment_id}")
+    require_teaches(session, viewer, assessment.cohort_id)
+    learners = session.exec(
+        select(User.id, User.name)
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(Membership.cohort_id == assessment.cohort_id, Membership.role == Role.learner)
+        .order_by(col(User.name))
+    ).all()
+    latest: dict[int, Sitting] = {}
+    for s in session.exec(select(Sitting).where(Sitting.assessment_id == assessment_id).order_by(col(Sitting.number))):
+        latest[s.user_id] = s
+    totals: dict[int, float] = {}
+    ids = [s.id for s in latest.values() if s.status != SittingStatus.in_progress]
+    if ids:
+        answers = session.exec(select(SittingAnswer).where(col(SittingAnswer.sitting_id).in_(ids))).all()
+        by_sitting: dict[int, list[int]] = {}
+        for a in answers:
+            if a.attempt_id is not None:
+                by_sitting.setdefault(a.sitting_id, []).append(a.attempt_id)
+        for user_id, s in latest.items():
+            found = [attempts.effective_total(session, a) for a in by_sitting.get(s.id or 0, [])]
+            scores = [x for x in found if x is not None]
+            if scores:
+                totals[user_id] = round(sum(scores) / len(scores), 1)
+    return [
+        SittingRow(
+            uid,
+            name,
+            latest[uid].status if uid in latest else "not_started",
+            latest[uid].started_at if uid in latest else None,
+            totals.get(uid),
+        )
+        for uid, name in learners
+        if uid is not None
+    ]
+
+
+def grant_extra_sitting(session: Session, instructor: User, assessment_id: int, user_id: int) -> None:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or assessment.cohort_id is None:
+        raise AccessDenied(f"no cohort assessment {assessment_id}")
+    require_teaches(session, instructor, assessment.cohort_id)
+    session.add(ExtraSitting(assessment_id=assessment_id, user_id=user_id, granted_by=instructor.id))
+    session.flush()

@@ -1,0 +1,26 @@
+"""The rows a cohort dashboard covers: its learners' graded attempts, each with its effective
+grade already on the row (see migration 0002). Every cohort query starts here, so they all
+walk the same indexes: memberships by cohort, then attempts by learner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlmodel import col
+
+from store.models import Attempt, Membership, Role
+
+
+def graded(cohort_id: int, *columns: Any) -> Select[Any]:
+    """SELECT columns FROM the cohort's learners' graded attempts (add GROUP BY and more)."""
+    return (
+        select(*columns)
+        .select_from(Membership)
+        .join(Attempt, col(Attempt.user_id) == col(Membership.user_id))
+        .where(
+            col(Membership.cohort_id) == cohort_id,
+            col(Membership.role) == Role.learner,
+            col(Attempt.score).is_not(None),
+        )
+    )

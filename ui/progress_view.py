@@ -1,0 +1,189 @@
+"""One learner's progress, shown to them on My progress and to their instructor on Cohort.
+
+Functions take the store's result objects by duck typing (the ui layer does not import the
+store): a learner dashboard has `kinds`, `sectors`, `trend`, `missed`, `history`, `comparison`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from exercises.model import KIND_LABELS, SECTOR_LABELS, AnyExercise, Kind, Sector
+from ui.dashboard_charts import KIND_SHORT, competency_chart, kind_label, matrix_heatmap, trend_chart
+from ui.text import escape_markdown
+
+GRADED_BY = {"override": "Instructor", "llm": "Judge", "auto": "Auto"}
+
+
+def show_kpis(dash: Any, key: str) -> None:
+    kinds = {k.kind: k for k in dash.kinds}
+    cohort = dash.comparison.medians if dash.comparison else {}
+    mean = dash.mean
+    recent = [p.score for p in dash.trend[-5:]]
+    cols = st.container(key=f"{key}_kpis").columns(5)
+    cols[0].metric("Graded attempts", f"{dash.attempts}", border=True, help="Every graded attempt, practice included")
+    cols[1].metric("Mean score", "—" if mean is None else f"{mean:.0f}", border=True, help="Over every graded attempt")
+    cols[2].metric(
+        "Last five attempts",
+        f"{sum(recent) / len(recent):.0f}" if recent else "—",
+        border=True,
+        help="Mean score of the five most recent graded attempts",
+    )
+    if kinds:
+        strongest = max(kinds.values(), key=lambda k: k.mean)
+        weakest = min(kinds.values(), key=lambda k: k.mean)
+        for col, title, stat in ((cols[3], "Strongest", strongest), (cols[4], "Weakest", weakest)):
+            median = f"; the cohort's median learner: {cohort[stat.kind]:.0f}" if stat.kind in cohort else ""
+            col.metric(
+                f"{title}: {KIND_SHORT[Kind(stat.kind)]}",
+                f"{stat.mean:.0f}",
+                border=True,
+                help=f"{kind_label(stat.kind)}: mean over {stat.attempts} attempt(s){median}",
+            )
+
+
+def show_profile(dash: Any, key: str, whose: str = "your") -> None:
+    """Competency by task kind (against the cohort's median learner) and by sector."""
+    means = {k.kind: k.mean for k in dash.kinds}
+    counts = {k.kind: k.attempts for k in dash.kinds}
+    cohort = dash.comparison.medians if dash.comparison else {}
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(border=True, height="stretch"):
+        st.markdown("**Competency by task**")
+        if dash.comparison and cohort:
+            cohort_name = escape_markdown(dash.comparison.cohort_name)
+            st.caption(f"Bars: {whose} mean score. Marks: the median learner in {cohort_name}.")
+        elif dash.comparison:
+            st.caption("The cohort has too few learners with scores yet for a comparison.")
+        st.plotly_chart(competency_chart(means, counts, cohort), key=f"{key}_competency", alt="Mean score by task kind")
+    with right, st.container(border=True, height="stretch"):
+        st.markdown("**By sector**")
+        st.caption("Mean score by sector and task; blank where there is no attempt yet.")
+        sectors = [s for s in Sector if any(x.sector == s for x in dash.sectors)]
+        cells = {(x.sector, x.kind): x for x in dash.sectors}
+        values = [[cells[(s, k)].mean if (s, k) in cells else None for k in Kind] for s in sectors]
+        counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in Kind] for s in sectors]
+        if sectors:
+            st.plotly_chart(
+                matrix_heatmap(
+                    [SECTOR_LABELS[s] for s in sectors],
+                    [KIND_SHORT[k] for k in Kind],
+                    values,
+                    counts_grid,
+                    height=80 + 44 * len(sectors),
+                    scale=False,
+                ),
+                key=f"{key}_sectors",
+                alt="Mean score by sector and task kind",
+            )
+
+
+def show_trend_and_misses(dash: Any, key: str) -> None:
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(border=True, height="stretch"):
+        st.markdown("**Trend**")
+        st.caption("Each attempt as a dot; lines are the moving mean of the last five attempts per task.")
+        points = [
+            {"submitted_at": p.submitted_at, "kind": p.kind, "score": p.score, "moving_mean": p.moving_mean}
+            for p in dash.trend
+        ]
+        st.plotly_chart(trend_chart(points, height=420), key=f"{key}_trend", alt="Scores over time by task kind")
+    with right, st.container(border=True, height="stretch"):
+        st.markdown("**Criteria missed most often**")
+        st.caption("Scored below 60 % on the criterion; the advice is from the latest grade that missed it.")
+        if not dash.missed:
+            st.write("Nothing missed so far.")
+        for m in dash.missed[:4]:
+            with st.container(border=False):
+                head = st.columns([3, 2], vertical_alignment="center")
+                head[0].markdown(f"**{escape_markdown(m.title)}**  \n{KIND_LABELS.get(Kind(m.kind), m.kind)}")
+                head[1].progress(min(1.0, m.missed / m.graded), text=f"missed {m.missed} of {m.graded}")
+                if m.feedback:
+                    st.caption(escape_markdown(m.feedback))
+
+
+def history_frame(rows: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Submitted": r.submitted_at,
+                "Exercise": titles.get(r.exercise_id, r.exercise_id),
+                "Task": kind_label(r.kind),
+                "Sector": SECTOR_LABELS.get(Sector(r.sector), r.sector) if r.sector in Sector.__members__ else r.sector,
+                "Score": r.score,
+                "Graded by": GRADED_BY.get(r.graded_by, r.graded_by),
+            }
+            for r in rows
+        ],
+        columns=["Submitted", "Exercise", "Task", "Sector", "Score", "Graded by"],
+    )
+
+
+def show_history(rows: list[Any], titles: Mapping[str, str], key: str) -> None:
+    st.dataframe(
+        history_frame(rows, titles),
+        hide_index=True,
+        key=f"{key}_history",
+        alt="Graded attempts, newest first",
+        column_config={
+            "Submitted": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            "Score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
+        },
+    )
+
+
+def attempt_label(row: Any, titles: Mapping[str, str]) -> str:
+    when = row.submitted_at.strftime("%d %b") if row.submitted_at else ""
+    who = " · instructor" if row.graded_by == "override" else ""
+    return f"{titles.get(row.exercise_id, row.exercise_id)} · {row.score:.0f}{who} · {when}"
+
+
+def show_grade_history(detail: Any) -> None:
+    """Every grade of the attempt, oldest first: who set it, when, and why."""
+    rows = [
+        {
+            "Graded": g.grade.created_at,
+            "By": g.author_name if g.grade.source == "override" else GRADED_BY.get(g.grade.source, g.grade.source),
+            "Score": g.grade.total,
+            "Reason": g.grade.reason or "",
+            "In effect": g is detail.effective,
+        }
+        for g in detail.grades
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        alt="Every grade of this attempt",
+        column_config={
+            "Graded": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            "Score": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+
+
+def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> bool:
+    """The recommended next exercise; True when the learner asks to start it."""
+    if rec is None or exercise is None:
+        return False
+    kind = KIND_LABELS.get(Kind(rec.kind), rec.kind)
+    if rec.why == "untried":
+        why = f"You have not tried **{kind}** yet: this is a good first one."
+    elif rec.why == "weakest":
+        why = (
+            f"**{kind}** is your weakest task (mean {rec.kind_mean:.0f} over {rec.kind_attempts} attempts). "
+            f"This is a difficulty-{rec.difficulty} exercise you have not done yet."
+        )
+    else:
+        why = "You have done every exercise: this is the one with your lowest best score, worth another go."
+    with st.container(border=True, key=f"{key}_next"):
+        cols = st.columns([5, 1], vertical_alignment="center")
+        cols[0].markdown(f":material/recommend: **Recommended next: {escape_markdown(exercise.title)}**")
+        sector = SECTOR_LABELS[exercise.sector]
+        cols[0].caption(f"{sector} · {kind} · difficulty {exercise.difficulty} · about {exercise.minutes} min")
+        cols[0].markdown(why)
+        return cols[1].button(
+            "Start", type="primary", key=f"{key}_start", icon=":material/play_arrow:", width="stretch"
+        )
