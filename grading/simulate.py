@@ -76,7 +76,6 @@ def simulate(
     n_types = len(ERROR_TYPES)
     dtype = np.int16 if len(order) < 30_000 else np.int32
 
-    blank = np.zeros((n_types, cases), dtype=dtype)
     origin: dict[str, np.ndarray] = {}  # step id -> (types, cases) origin index of each error
     finish: dict[str, np.ndarray] = {}
     total_cost = 0.0
@@ -85,7 +84,7 @@ def simulate(
     harm_by_step: dict[str, float] = {}
     introduced: dict[str, int] = {}
     caught: dict[str, int] = {}
-    events: list[tuple[np.ndarray, int, str, str]] = []  # (origins, type index, outcome, at)
+    events: list[tuple[np.ndarray, str, str]] = []  # (origin * n_types + type, outcome, at)
 
     def stream(*parts: str) -> np.random.Generator:
         """An independent, item-aligned random stream per step and check, so changing one step
@@ -93,23 +92,29 @@ def simulate(
         key = [zlib.crc32(part.encode()) for part in parts]
         return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=key))
 
+    def record(errs: np.ndarray, mask: np.ndarray, outcome: str, at: str) -> int:
+        types, items = np.nonzero(mask)
+        if types.size:
+            events.append((errs[types, items].astype(np.int64) * n_types + types, outcome, at))
+        return int(types.size)
+
+    def rates(table: Mapping[ErrorType, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The error types with a non-zero rate (rows to draw for), and those rates as a column."""
+        values = np.array([table.get(kind, 0.0) for kind in ERROR_TYPES])
+        active = np.flatnonzero(values > 0)
+        return active, values[active][:, None]
+
     def apply_check(errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str, draws: np.random.Generator) -> int:
         """Catch errors in place; return how many it caught. Record false alarms."""
-        has_any = (errs > 0).any(axis=0)
-        n_caught = 0
-        for t, kind in enumerate(ERROR_TYPES):
-            rate = tool.catch_rates.get(kind, 0.0)
-            if rate <= 0:
-                continue
-            roll = draws.random(cases)  # one draw per item and type, whether or not it has an error
-            present = errs[t] > 0
-            if takes is not None:
-                present &= takes
-            hit = np.flatnonzero(present & (roll < rate))
-            if hit.size:
-                events.append((errs[t, hit].copy(), t, "caught", at))
-                errs[t, hit] = 0
-                n_caught += int(hit.size)
+        present = errs > 0
+        has_any = present.any(axis=0)
+        active, catch = rates(tool.catch_rates)
+        hit = np.zeros_like(present)
+        hit[active] = present[active] & (draws.random((active.size, cases)) < catch)  # one draw per item and type
+        if takes is not None:
+            hit &= takes
+        n_caught = record(errs, hit, "caught", at)
+        errs[hit] = 0
         if tool.false_alarm_rate > 0:
             clean = ~has_any if takes is None else (~has_any & takes)
             false_alarm[clean & (draws.random(cases) < tool.false_alarm_rate)] = True
@@ -122,7 +127,7 @@ def simulate(
         takes = None if step.share >= 1 else draws.random(cases) < step.share
         upstream = [origin[i] for i in step.inputs if i in origin]
         if not upstream:
-            errs = blank.copy()
+            errs = np.zeros((n_types, cases), dtype=dtype)
         elif len(upstream) == 1:
             errs = upstream[0].copy()
         else:
@@ -131,27 +136,24 @@ def simulate(
         start = np.maximum.reduce(ready) if len(ready) > 1 else (ready[0] if ready else np.zeros(cases))
 
         if step_id in irreversible_ids:
-            arriving = (errs > 0).any(axis=0)
+            arriving = errs > 0
             if takes is not None:
                 arriving &= takes
-            harmed |= arriving
-            harm_by_step[step_id] = float(arriving.mean())
-            for t in range(n_types):
-                mask = errs[t] > 0 if takes is None else (errs[t] > 0) & takes
-                if mask.any():
-                    events.append((errs[t, mask].copy(), t, "harm", step_id))
+            any_arriving = arriving.any(axis=0)
+            harmed |= any_arriving
+            harm_by_step[step_id] = float(any_arriving.mean())
+            record(errs, arriving, "harm", step_id)
 
-        n_new = 0
-        for t, kind in enumerate(ERROR_TYPES):
-            rate = tool.error_rates.get(kind, 0.0)
-            if rate <= 0:
-                continue
-            new = (draws.random(cases) < rate) & (errs[t] == 0)
+        if tool.error_rates:
+            active, make = rates(tool.error_rates)
+            new = np.zeros((n_types, cases), dtype=bool)
+            new[active] = (draws.random((active.size, cases)) < make) & (errs[active] == 0)
             if takes is not None:
                 new &= takes
-            errs[t, new] = index[step_id]
-            n_new += int(new.sum())
-        introduced[step_id] = n_new
+            errs[new] = index[step_id]
+            introduced[step_id] = int(new.sum())
+        else:
+            introduced[step_id] = 0
         n_caught = apply_check(errs, tool, takes, step_id, draws) if tool.is_check else 0
 
         cost = tool.cost_per_item
@@ -169,10 +171,7 @@ def simulate(
 
     end = np.maximum.reduce([origin[s] for s in sinks]) if len(sinks) > 1 else origin[sinks[0]]
     at_end = (end > 0).any(axis=0)
-    for t in range(n_types):
-        mask = end[t] > 0
-        if mask.any():
-            events.append((end[t, mask], t, "escaped", "end"))
+    record(end, end > 0, "escaped", "end")
     latency_all = np.maximum.reduce([finish[s] for s in sinks]) if len(sinks) > 1 else finish[sinks[0]]
 
     return SimulationResult(
@@ -187,18 +186,20 @@ def simulate(
         harm_by_step=harm_by_step,
         introduced=introduced,
         caught=caught,
-        flows=_flows(events, order),
+        flows=_flows(events, order, n_types),
     )
 
 
-def _flows(events: list[tuple[np.ndarray, int, str, str]], order: list[str]) -> list[Flow]:
+def _flows(events: list[tuple[np.ndarray, str, str]], order: list[str], n_types: int) -> list[Flow]:
     """Aggregate events into (origin, type, outcome, place) counts for the Sankey diagram."""
     totals: dict[tuple[str, int, str, str], int] = {}
-    for origins, t, outcome, at in events:
-        counts = np.bincount(origins.astype(np.int64), minlength=len(order) + 1)
-        for idx in np.flatnonzero(counts[1:]) + 1:
-            key = (order[idx - 1], t, outcome, at)
-            totals[key] = totals.get(key, 0) + int(counts[idx])
+    size = (len(order) + 1) * n_types
+    for keys, outcome, at in events:
+        counts = np.bincount(keys, minlength=size)
+        for key in np.flatnonzero(counts):
+            origin_index, t = divmod(int(key), n_types)
+            entry = (order[origin_index - 1], t, outcome, at)
+            totals[entry] = totals.get(entry, 0) + int(counts[key])
     return [
         Flow(origin=o, error_type=ERROR_TYPES[t], outcome=outcome, at=at, count=n)
         for (o, t, outcome, at), n in sorted(totals.items(), key=lambda kv: -kv[1])
