@@ -11,6 +11,7 @@ from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
 from pages.common import bank, clock, engine
 from store import assessments, users
 from store.db import session_scope
+from store.items import criterion_rates, item_analysis
 from ui import state
 
 user = st.session_state[state.USER]
@@ -75,6 +76,45 @@ st.dataframe(
     hide_index=True,
     alt="Each learner's sitting of this assessment",
 )
+with session_scope(engine()) as session:
+    items = [
+        i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in chosen.exercise_ids
+    ]
+    rates = [
+        r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in chosen.exercise_ids
+    ]
+if items:
+    st.markdown("**Item analysis (assessment attempts)**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": exercises.get(i.exercise_id).title if exercises.get(i.exercise_id) else i.exercise_id,
+                    "Learners": i.learners,
+                    "Difficulty (mean score)": round(i.mean, 1),
+                    "Discrimination": None if i.discrimination is None else round(i.discrimination, 2),
+                }
+                for i in items
+            ]
+        ),
+        hide_index=True,
+        alt="Difficulty and discrimination of each task in this assessment",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": r.exercise_id,
+                    "Criterion": r.criterion_id,
+                    "Met": f"{r.met}/{r.graded}",
+                    "Mean score": round(r.mean, 2),
+                }
+                for r in rates
+            ]
+        ),
+        hide_index=True,
+        alt="How often each criterion was met in this assessment",
+    )
 done = [r for r in rows if r.status in ("submitted", "timed_out")]
 if done:
     with st.form("extra_sitting"):

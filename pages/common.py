@@ -107,10 +107,11 @@ def current_user() -> User:
             return promote_admin(session, user, settings().baton_admin_email)
     with session_scope(engine()) as session:
         if settings().baton_demo:
-            learner, instructor = ensure_demo_users(session)
             visitor = DEMO_VISITOR.fullmatch(st.query_params.get("demo_user", ""))
             if visitor:  # demo only: many distinct demo learners, e.g. for a load test on localhost
+                # one query per rerun, as a signed-in user costs (the personas below cost two more)
                 return get_or_create_user(session, f"demo-visitor-{visitor[0]}", f"Demo visitor {visitor[0]}", None)
+            learner, instructor = ensure_demo_users(session)
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)

@@ -47,15 +47,16 @@ if exercise is None:
     chosen = exercises.filter(sectors or (), kinds or (), levels or ())
     st.caption(f"{len(chosen)} exercise(s)")
     for ex in chosen:
-        with st.container(border=True):
-            cols = st.columns([5, 1], vertical_alignment="center")
-            cols[0].markdown(f"**{ex.title}**")
+        # One row per exercise in three elements: the list is the page most often opened, and each
+        # element costs on every rerun (a row of st.columns cost four blocks and three texts).
+        with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
             kind_label = KIND_LABELS[Kind(ex.kind)]
-            cols[0].caption(
-                f"{SECTOR_LABELS[ex.sector]} · {kind_label} · difficulty {ex.difficulty} · about {ex.minutes} min"
+            st.markdown(
+                f"**{ex.title}**  \n:gray[:small[{SECTOR_LABELS[ex.sector]} · {kind_label} · "
+                f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
+                width="stretch",
             )
-            cols[0].write(ex.summary)
-            if cols[1].button("Open", key=f"open:{ex.id}", width="stretch"):
+            if st.button("Open", key=f"open:{ex.id}", width=96):
                 st.query_params["exercise"] = ex.id
                 st.rerun()
     st.stop()

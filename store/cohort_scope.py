@@ -12,9 +12,10 @@ from sqlmodel import col
 from store.models import Attempt, Membership, Role
 
 
-def graded(cohort_id: int, *columns: Any) -> Select[Any]:
-    """SELECT columns FROM the cohort's learners' graded attempts (add GROUP BY and more)."""
-    return (
+def graded(cohort_id: int, *columns: Any, mode: str | None = None) -> Select[Any]:
+    """SELECT columns FROM the cohort's learners' graded attempts (add GROUP BY and more);
+    `mode` narrows to practice or assessment attempts."""
+    query = (
         select(*columns)
         .select_from(Membership)
         .join(Attempt, col(Attempt.user_id) == col(Membership.user_id))
@@ -24,3 +25,4 @@ def graded(cohort_id: int, *columns: Any) -> Select[Any]:
             col(Attempt.score).is_not(None),
         )
     )
+    return query.where(col(Attempt.mode) == mode) if mode is not None else query

@@ -59,7 +59,7 @@ def pearson(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) ->
     return max(-1.0, min(1.0, (n * sxy - sx * sy) / math.sqrt(vx * vy)))
 
 
-def item_analysis(session: Session, viewer: User, cohort_id: int) -> list[ItemStats]:
+def item_analysis(session: Session, viewer: User, cohort_id: int, mode: str | None = None) -> list[ItemStats]:
     require_teaches(session, viewer, cohort_id)
     # each learner's mean per exercise
     per_item = (
@@ -68,6 +68,7 @@ def item_analysis(session: Session, viewer: User, cohort_id: int) -> list[ItemSt
             col(Attempt.user_id).label("user_id"),
             col(Attempt.exercise_id).label("exercise_id"),
             func.avg(Attempt.score).label("x"),
+            mode=mode,
         )
         .group_by(col(Attempt.user_id), col(Attempt.exercise_id))
         .cte("per_item")
@@ -108,6 +109,7 @@ def item_analysis(session: Session, viewer: User, cohort_id: int) -> list[ItemSt
         func.count(func.distinct(Attempt.user_id)),
         func.count(),
         func.avg(Attempt.score),
+        mode=mode,
     ).group_by(col(Attempt.exercise_id))
     return sorted(
         (
@@ -118,7 +120,7 @@ def item_analysis(session: Session, viewer: User, cohort_id: int) -> list[ItemSt
     )
 
 
-def criterion_rates(session: Session, viewer: User, cohort_id: int) -> list[CriterionRate]:
+def criterion_rates(session: Session, viewer: User, cohort_id: int, mode: str | None = None) -> list[CriterionRate]:
     """Per exercise and criterion: how many effective grades met it, and the mean score."""
     require_teaches(session, viewer, cohort_id)
     query = (
@@ -130,6 +132,7 @@ def criterion_rates(session: Session, viewer: User, cohort_id: int) -> list[Crit
             func.count(),
             func.sum(case((col(CriterionRow.score) >= CRITERION_MET, 1), else_=0)),
             func.avg(CriterionRow.score),
+            mode=mode,
         )
         .join(CriterionRow, col(CriterionRow.grade_id) == col(Attempt.grade_id))
         .group_by(col(Attempt.exercise_id), col(CriterionRow.criterion_id))

@@ -163,4 +163,7 @@ def test_no_early_feedback_and_no_second_sitting(open_app, app_db) -> None:
     statuses = dict(zip(instructor.dataframe[0].value["Learner"], instructor.dataframe[0].value["Status"], strict=True))
     assert statuses["Alex Rivera (demo learner)"] == "Submitted"
     assert list(statuses.values()).count("Not started") == len(statuses) - 1
+    items = instructor.dataframe[1].value  # item analysis of this assessment's attempts only
+    assert set(items["Learners"]) == {1}
+    assert len(items) == 4
     engine.dispose()

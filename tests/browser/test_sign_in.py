@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.browser.conftest import free_port, serve_app, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.com"
+COOKIE_SECRET = "a-test-cookie-secret-that-is-long-enough-0123456789"
 TEACHER = "teacher@example.com"
 
 
@@ -53,7 +55,7 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
     secrets.write_text(
         "[auth]\n"
         'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "a-test-cookie-secret-that-is-long-enough-0123456789"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
         'client_id = "baton-test"\n'
         'client_secret = "baton-test-secret"\n'
         f'server_metadata_url = "http://127.0.0.1:{op_port}/.well-known/openid-configuration"\n'
@@ -109,6 +111,35 @@ def test_a_tampered_session_cookie_is_refused(page: Page, auth_app: AuthApp) -> 
         forged.append({**c, "value": tampered})
     page.context.clear_cookies()
     page.context.add_cookies(forged)
+    page.goto(auth_app.url)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+
+
+def test_an_expired_session_cookie_is_refused(page: Page, auth_app: AuthApp) -> None:
+    """A cookie signed with the right secret but 60 days ago (past Streamlit's lifetime) signs no one in."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    class SignedLongAgo(URLSafeTimedSerializer):
+        def make_signer(self, salt=None):  # type: ignore[no-untyped-def]
+            signer = super().make_signer(salt)
+            signer.get_timestamp = lambda: int(time.time()) - 60 * 86400  # type: ignore[method-assign]
+            return signer
+
+    sign_in(page, auth_app, "eve@example.com")
+    session = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert session
+    fresh, aged = [], []
+    for c in session:
+        payload = URLSafeTimedSerializer(COOKIE_SECRET, salt=c["name"]).loads(c["value"])
+        fresh.append({**c, "value": URLSafeTimedSerializer(COOKIE_SECRET, salt=c["name"]).dumps(payload)})
+        aged.append({**c, "value": SignedLongAgo(COOKIE_SECRET, salt=c["name"]).dumps(payload)})
+    page.context.clear_cookies()
+    page.context.add_cookies(fresh)  # control: the same payload signed now is accepted
+    page.goto(auth_app.url)
+    expect(page.get_by_text("Signed in as eve@example.com")).to_be_visible(timeout=30_000)
+    page.context.clear_cookies()
+    page.context.add_cookies(aged)
     page.goto(auth_app.url)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Signed in as")).to_have_count(0)
