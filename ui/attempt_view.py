@@ -40,7 +40,8 @@ def show_attempt(detail: Any, exercise: AnyExercise | None, tools: Mapping[str, 
         return
     lines = [CriterionLine(c.title, c.weight, c.score, c.evidence, c.feedback) for c in view.criteria]
     override = (view.author_name, view.grade.reason) if view.grade.source == "override" else None
-    show_grade(view.grade.total, lines, view.grade.flags, override, view.grade.details or {})
+    key = "grade" if detail.attempt.id is None else f"grade-{detail.attempt.id}"
+    show_grade(view.grade.total, lines, view.grade.flags, override, view.grade.details or {}, key=key)
     earlier = [g for g in detail.grades if g is not view]
     if earlier:
         st.caption(

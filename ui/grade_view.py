@@ -52,8 +52,11 @@ def show_grade(
     flags: Sequence[str] = (),
     override: tuple[str | None, str | None] | None = None,
     details: Mapping[str, Any] | None = None,
+    key: str = "grade",
 ) -> None:
-    with st.container(border=True, key="grade"):
+    """`key` names the container (the browser tests find it as .st-key-grade); give each grade
+    shown on one page its own."""
+    with st.container(border=True, key=key):
         cols = st.columns([1, 3], vertical_alignment="center")
         cols[0].metric("Score", f"{total:.0f} / 100", help="Weighted sum of the criteria below")
         cols[1].markdown(f"**{band_name(total)}**")
