@@ -74,68 +74,77 @@ with st.expander("How this is marked"):
     for c in exercise.rubric:
         st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
 
-drafts = state.per_exercise(state.DRAFT_BASE)
-saved = state.per_exercise(state.LAST_SAVED)
-if exercise.id not in drafts:
-    try:
-        with session_scope(engine()) as session:
-            drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
-    except OperationalError as exc:
-        database_trouble(exc)
-        drafts[exercise.id] = {}
-    saved[exercise.id] = drafts[exercise.id]
 
-result = submission_form(exercise, exercises.tools, drafts[exercise.id])
-
-draft_size = len(json.dumps(result.payload))
-if draft_size > MAX_DRAFT_BYTES:
-    st.warning(
-        f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, so it is not autosaved. "
-        "Shorten it; what you typed is still on this page."
-    )
-elif result.payload != saved.get(exercise.id):
-    try:
-        with session_scope(engine()) as session:
-            attempts.save_draft(session, user_id, exercise, result.payload)
-        saved[exercise.id] = result.payload
-        st.caption(":material/cloud_done: Draft saved")
-    except OperationalError as exc:
-        database_trouble(exc)
-
-nonces = state.per_exercise(state.NONCES)
-nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
-st.caption(judge_status())
-if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
-    if result.errors:
-        st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
-        st.caption("Your draft is saved as it is; fix these and submit again.")
-    elif result.submission is not None:
-        with st.spinner("Grading…"):
-            graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
-        body = json.dumps(result.payload, sort_keys=True)
-        key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
+@st.fragment
+def answer() -> None:
+    """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
+    fragment, so typing and submitting rerun neither the page above it nor the app's menu and
+    sign-in check."""
+    drafts = state.per_exercise(state.DRAFT_BASE)
+    saved = state.per_exercise(state.LAST_SAVED)
+    if exercise.id not in drafts:
         try:
-            attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+            with session_scope(engine()) as session:
+                drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
         except OperationalError as exc:
             database_trouble(exc)
-        else:
-            state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
-            nonces[exercise.id] = uuid.uuid4().hex
-            saved[exercise.id] = result.payload
+            drafts[exercise.id] = {}
+        saved[exercise.id] = drafts[exercise.id]
 
-attempt_id = state.per_exercise(state.RESULTS).get(exercise.id)
-if attempt_id is not None:
-    with session_scope(engine()) as session:
-        detail = attempts.attempt_detail(session, user, attempt_id)
-    st.divider()
-    st.subheader("Your grade")
-    show_attempt(detail, exercise, exercises.tools)
-    view = detail.effective
-    if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
-        names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
-        show_simulation(exercise, exercises.tools, view.grade.details, names)
-    elif isinstance(exercise, FindFailuresExercise):
-        show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
-    with st.expander("Reference answer and why it works"):
-        show_reference(exercise, exercises.tools)
-    st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
+    result = submission_form(exercise, exercises.tools, drafts[exercise.id])
+
+    draft_size = len(json.dumps(result.payload))
+    if draft_size > MAX_DRAFT_BYTES:
+        st.warning(
+            f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, "
+            "so it is not autosaved. Shorten it; what you typed is still on this page."
+        )
+    elif result.payload != saved.get(exercise.id):
+        try:
+            with session_scope(engine()) as session:
+                attempts.save_draft(session, user_id, exercise, result.payload)
+            saved[exercise.id] = result.payload
+            st.caption(":material/cloud_done: Draft saved")
+        except OperationalError as exc:
+            database_trouble(exc)
+
+    nonces = state.per_exercise(state.NONCES)
+    nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+    st.caption(judge_status())
+    if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
+        if result.errors:
+            st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
+            st.caption("Your draft is saved as it is; fix these and submit again.")
+        elif result.submission is not None:
+            with st.spinner("Grading…"):
+                graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
+            body = json.dumps(result.payload, sort_keys=True)
+            key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
+            try:
+                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+            except OperationalError as exc:
+                database_trouble(exc)
+            else:
+                state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
+                nonces[exercise.id] = uuid.uuid4().hex
+                saved[exercise.id] = result.payload
+
+    attempt_id = state.per_exercise(state.RESULTS).get(exercise.id)
+    if attempt_id is not None:
+        with session_scope(engine()) as session:
+            detail = attempts.attempt_detail(session, user, attempt_id)
+        st.divider()
+        st.subheader("Your grade")
+        show_attempt(detail, exercise, exercises.tools)
+        view = detail.effective
+        if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
+            names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
+            show_simulation(exercise, exercises.tools, view.grade.details, names)
+        elif isinstance(exercise, FindFailuresExercise):
+            show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
+        with st.expander("Reference answer and why it works"):
+            show_reference(exercise, exercises.tools)
+        st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
+
+
+answer()
