@@ -110,6 +110,7 @@ class Level:
     client_cpu_s: float = 0.0
     machine_cpu_s: float = 0.0
     upstreams: Counter[str] = field(default_factory=Counter)  # nginx: requests per app process
+    samples: dict[str, str] = field(default_factory=dict)  # an answer for each kind of wrong answer
     server_rss_mb: tuple[float, float] = (0.0, 0.0)  # the servers' resident memory after warm-up, at the end
     wall_s: float = 0.0
 
@@ -176,8 +177,9 @@ class Learner:
         pause = self.rng.uniform(0.8, 1.2) * self.run.think_s
         await asyncio.sleep(max(0.0, min(pause, self.run.deadline - time.monotonic())))
 
-    def wrong(self, action: str, why: str) -> None:
+    def wrong(self, action: str, why: str, raw: str = "") -> None:
         self.run.level.errors[f"{action}: {why}"] += 1
+        self.run.level.samples.setdefault(f"{action}: {why}", raw)
 
     async def visit(self, rounds: int | None = None) -> None:
         run, user = self.run, self.user
@@ -199,7 +201,7 @@ class Learner:
                 "open_exercise", {"session_id": self.session, "query_params": {**who, "exercise": [exercise]}}
             )
             if got is not None and f'"{field_key}"' not in got[1]:
-                self.wrong("open_exercise", "no draft field")
+                self.wrong("open_exercise", "no draft field", got[1])
             await self.think()
             draft = f"{DRAFT}Learner {user}, draft {cycle}."
             await self.act("edit_draft", {"session_id": self.session, "widget_state": {field_key: draft}})
@@ -226,7 +228,11 @@ class Run:
         self.think_s: float = args.think
         self.drain_s: float = args.drain
         self.exercises = explain_exercises()
-        limits = httpx.Limits(max_connections=level.learners + 20, max_keepalive_connections=level.learners + 20)
+        # Idle connections are dropped after 2 s, before the server drops them (after 5 s): a
+        # request sent on a connection the server is closing would fail on the client's side.
+        limits = httpx.Limits(
+            max_connections=level.learners + 20, max_keepalive_connections=level.learners + 20, keepalive_expiry=2.0
+        )
         self.client = httpx.AsyncClient(base_url=url, limits=limits, timeout=httpx.Timeout(args.drain + 30))
         self.deadline = 0.0
 
@@ -420,6 +426,9 @@ def report(target: Target, level: Level) -> None:
         print(f"#   {action}: n {len(values)}, p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms")
     for why, count in level.errors.most_common(8):
         print(f"#   error x{count}: {why}")
+    if os.environ.get("LOAD_DEBUG"):
+        for why, raw in level.samples.items():
+            print(f"# sample answer for {why}: {raw[:3000]}", file=sys.stderr)
     sys.stdout.flush()
 
 
