@@ -9,12 +9,13 @@ from exercises.graph import data_reaching, graph_problems, upstream
 from exercises.model import DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import Risk, Step, Tool, ToolKind, Workflow
+from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, join
 from grading.simulate import SimulationResult, simulate
 from grading.text import analyse, concept_found
 
-SIM_CASES = 4_000  # standard error of an error rate near 3 %: about 0.3 points; seeded, so stable
+SIM_CASES = 4_000  # when a design is too large to work out exactly: standard error near 3 % about 0.3 points
 SIM_SEED = 7
 RISKY = (Risk.high, Risk.irreversible)
 
@@ -66,10 +67,8 @@ def score_design(
     if runnable:
         scored.append(_controls(exercise, workflow, offered, performers))
         scored.append(_data_rules(exercise, workflow, offered, coverage))
-        irreversible = {
-            p.id for st in exercise.stages if st.risk == Risk.irreversible for p in performers.get(st.id, [])
-        }
-        sim = simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible or None)
+        irreversible = _irreversible(exercise, performers)
+        sim = project(workflow, offered, irreversible or None)
         details["simulation"] = sim.model_dump(mode="json")
         scored.append(_constraints(exercise, sim, coverage))
         scored.append(_reliability(exercise, sim, coverage))
@@ -81,6 +80,24 @@ def score_design(
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
     return scored, flags, details
+
+
+def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:
+    """The design's error rates, cost and turnaround: exact where the graph allows it (nearly
+    always), else a seeded simulation. Where errors go (the Sankey) is simulated for display."""
+    exact = evaluate(workflow, tools, irreversible)
+    if exact is not None:
+        return exact
+    return simulate(workflow, tools, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible)
+
+
+def irreversible_in(exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]) -> set[str]:
+    """The steps performing the exercise's irreversible stages, as the grader finds them."""
+    return _irreversible(exercise, _coverage(exercise, steps, tools)[1])
+
+
+def _irreversible(exercise: DesignWorkflowExercise, performers: Mapping[str, list[Step]]) -> set[str]:
+    return {p.id for st in exercise.stages if st.risk == Risk.irreversible for p in performers.get(st.id, [])}
 
 
 def _coverage(

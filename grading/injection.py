@@ -11,43 +11,75 @@ from grading.text import sentences
 # Written so that an answer *about* prompt injection ("tell the model to ignore instructions
 # inside the email") is not mistaken for one: attacks point at the grader's own instructions.
 _TARGET = r"(your|previous|prior|above|earlier|preceding|the above|the rubric|the rules|the marking|these|those)"
-_PATTERNS = [
-    rf"\b(ignore|disregard|forget|override)\b\s+(all\s+|any\s+)?(of\s+)?{_TARGET}\b[^.]{{0,40}}?"
-    r"\b(instructions?|prompts?|rules|rubric|guidelines|marking|messages?)\b",
-    r"\b(ignore|disregard|forget)\s+(the\s+)?(rubric|marking scheme|grading rules)\b",
-    r"\b(award|give|assign|grant|score)\b.{0,30}\b(full|maximum|max|perfect|100|top)\b.{0,15}\b(mark|score|point|grade)",
-    r"\b(system|developer)\s*(prompt|message|instruction)s?\s*[:\]>]",
-    r"\[\s*system\s*\]",
-    r"\bper the system (prompt|message)",
-    r"\byou are (now|no longer)\b",
-    r"\b(grader|judge|evaluator|assessor|examiner|marker)\b.{0,40}\b(must|should|will)\b.{0,30}\b(score|grade|rate|pass)",
-    r"(?:^|[.!?#>\]]\s*)new instructions?\b",
-    r"<\s*/?\s*(system|instructions?|rubric|submission)\s*>",
-    r"\bscore\s*[:=]\s*100\b",
-    r"\bjailbreak\b|\bDAN mode\b",
+# Each pattern with the words it cannot match without (every group must have one of its words in
+# the lower-cased text): a substring test is far cheaper than a case-blind regex scan, and most
+# answers contain none of them, so most patterns are never run.
+_GATED: list[tuple[tuple[tuple[str, ...], ...], str]] = [
+    (
+        (("ignore", "disregard", "forget", "override"),),
+        rf"\b(ignore|disregard|forget|override)\b\s+(all\s+|any\s+)?(of\s+)?{_TARGET}\b[^.]{{0,40}}?"
+        r"\b(instructions?|prompts?|rules|rubric|guidelines|marking|messages?)\b",
+    ),
+    (
+        (("ignore", "disregard", "forget"), ("rubric", "marking scheme", "grading rules")),
+        r"\b(ignore|disregard|forget)\s+(the\s+)?(rubric|marking scheme|grading rules)\b",
+    ),
+    (
+        (
+            ("award", "give", "assign", "grant", "score"),
+            ("full", "max", "perfect", "100", "top"),
+            ("mark", "score", "point", "grade"),
+        ),
+        r"\b(award|give|assign|grant|score)\b.{0,30}\b(full|maximum|max|perfect|100|top)\b.{0,15}\b(mark|score|point|grade)",
+    ),
+    (
+        (("system", "developer"), ("prompt", "message", "instruction")),
+        r"\b(system|developer)\s*(prompt|message|instruction)s?\s*[:\]>]",
+    ),
+    ((("[",), ("system",)), r"\[\s*system\s*\]"),
+    ((("per the system",),), r"\bper the system (prompt|message)"),
+    ((("you are",),), r"\byou are (now|no longer)\b"),
+    (
+        (("grader", "judge", "evaluator", "assessor", "examiner", "marker"), ("must", "should", "will")),
+        r"\b(grader|judge|evaluator|assessor|examiner|marker)\b.{0,40}\b(must|should|will)\b.{0,30}\b(score|grade|rate|pass)",
+    ),
+    ((("new instruction",),), r"(?:^|[.!?#>\]]\s*)new instructions?\b"),
+    ((("<",), (">",)), r"<\s*/?\s*(system|instructions?|rubric|submission)\s*>"),
+    ((("score",), ("100",)), r"\bscore\s*[:=]\s*100\b"),
+    ((("jailbreak", "dan mode"),), r"\bjailbreak\b|\bDAN mode\b"),
 ]
-_ANY = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.DOTALL)
+_PATTERNS = [(gates, re.compile(p, re.IGNORECASE | re.DOTALL)) for gates, p in _GATED]
 
 
-# Cyrillic and Greek letters that look like Latin ones ("Ignоre" with a Cyrillic о)
+# Cyrillic and Greek letters that look like Latin ones ("Ignоre" with a Cyrillic о), and the
+# Turkish dotted and dotless i, which a case-blind regex matches but str.lower() does not fold to i
 _CONFUSABLES = str.maketrans(
-    "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdqwABEKMHOPCTXIJSabeiknoptuxABEHIKMNOPTYX",
+    "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧİı",
+    "aeopcyxijsdqwABEKMHOPCTXIJSabeiknoptuxABEHIKMNOPTYXIi",
 )
+
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Fold look-alike characters and zero-width tricks before matching."""
-    folded = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
-    folded = re.sub(r"[\u200b-\u200f\u2060\ufeff\u00ad]", "", folded)
-    return re.sub(r"\s+", " ", folded)
+    if not text.isascii():  # ASCII has no look-alikes and no invisible characters
+        text = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
+        text = _INVISIBLE.sub("", text)
+    return _SPACE.sub(" ", text)
 
 
 def looks_like_injection(text: str) -> bool:
     if not text:
         return False
     folded = normalise(text)
-    return _ANY.search(folded) is not None
+    lower = folded.lower()
+    for gates, pattern in _PATTERNS:
+        if all(any(word in lower for word in group) for group in gates) and pattern.search(folded):
+            return True
+    return False
 
 
 def strip_injection(text: str) -> str:

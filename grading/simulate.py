@@ -34,7 +34,8 @@ class Flow(BaseModel):
 
 
 class SimulationResult(BaseModel):
-    cases: int
+    cases: int = Field(description="items simulated; 0 when the figures are exact (grading/exact.py)")
+    exact: bool = False
     error_rate: float = Field(description="share of items with an uncaught error at an irreversible step or at the end")
     harm_rate: float = Field(description="share of items reaching an irreversible step with an error")
     end_error_rate: float

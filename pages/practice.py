@@ -138,8 +138,7 @@ def answer() -> None:
         show_attempt(detail, exercise, exercises.tools)
         view = detail.effective
         if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
-            names = {s["id"]: s["name"] for s in (detail.payload or {}).get("steps", [])}
-            show_simulation(exercise, exercises.tools, view.grade.details, names)
+            show_simulation(exercise, exercises.tools, view.grade.details, (detail.payload or {}).get("steps", []))
         elif isinstance(exercise, FindFailuresExercise):
             show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
         with st.expander("Reference answer and why it works"):

@@ -12,9 +12,8 @@ from pydantic import ValidationError
 from exercises.graph import graph_problems
 from exercises.model import DesignWorkflowExercise
 from exercises.submission import MAX_TEXT
-from exercises.workflow import Risk, Tool, Workflow
-from grading.design import SIM_CASES, SIM_SEED
-from grading.simulate import simulate
+from exercises.workflow import Tool, Workflow
+from grading.design import irreversible_in, project
 from ui.charts import workflow_dot
 from ui.tables import frame, records
 
@@ -65,10 +64,7 @@ def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], step
     if problems:
         st.warning("This design cannot run yet: " + "; ".join(problems[:3]))
         return
-    irreversible = {
-        s.id for s in workflow.steps for st_ in exercise.stages if s.stage == st_.id and st_.risk == Risk.irreversible
-    }
-    sim = simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible or None)
+    sim = project(workflow, offered, irreversible_in(exercise, workflow.steps, offered) or None)
     c = exercise.constraints
     cols = st.columns(3)
     cols[0].metric(
@@ -89,7 +85,12 @@ def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], step
         border=True,
     )
     st.caption(
-        f"{sim.harm_rate:.1%} of items reach an irreversible step with an error. Simulated over {sim.cases:,} items."
+        f"{sim.harm_rate:.1%} of items reach an irreversible step with an error. "
+        + (
+            "Worked out exactly from the tools' error and catch rates, as the grader does."
+            if sim.exact
+            else f"Simulated over {sim.cases:,} items, as the grader does."
+        )
     )
 
 

@@ -20,6 +20,7 @@ from exercises.model import (
 )
 from exercises.submission import FindFailuresSubmission
 from exercises.workflow import Tool, Workflow
+from grading.design import SIM_CASES, SIM_SEED, irreversible_in, project
 from grading.failures import fixed_faults
 from grading.fixes import before_and_after
 from grading.report import band_name
@@ -128,28 +129,44 @@ def show_reference(exercise: AnyExercise, tools: Mapping[str, Tool]) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _reference_simulation(
+def _reference_projection(
     exercise_id: str, content_hash: str, _exercise: DesignWorkflowExercise, _tools: Mapping[str, Tool]
 ) -> dict[str, Any]:
-    from grading.design import SIM_CASES, SIM_SEED
-
-    workflow = Workflow(sources=_exercise.sources, steps=_exercise.reference.steps)
+    """The reference design's figures, worked out the way the grader works out the learner's."""
     offered = {t: _tools[t] for t in _exercise.tools if t in _tools}
-    return simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED).model_dump(mode="json")
+    steps = _exercise.reference.steps
+    workflow = Workflow(sources=_exercise.sources, steps=steps)
+    return project(workflow, offered, irreversible_in(_exercise, steps, offered) or None).model_dump(mode="json")
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _flows(
+    exercise_id: str, content_hash: str, steps_json: str, _exercise: DesignWorkflowExercise, _tools: Mapping[str, Tool]
+) -> tuple[list[dict[str, Any]], int] | None:
+    """Where the design's errors go, for the Sankey: a seeded simulation (the grade's figures are
+    exact; individual errors' paths are what a simulation shows)."""
+    offered = {t: _tools[t] for t in _exercise.tools if t in _tools}
+    try:
+        workflow = Workflow(sources=_exercise.sources, steps=json.loads(steps_json))
+        irreversible = irreversible_in(_exercise, workflow.steps, offered)
+        sim = simulate(workflow, offered, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible or None)
+    except (ValueError, KeyError):  # a graph the grader already reported as unrunnable
+        return None
+    return [f.model_dump(mode="json") for f in sim.flows], sim.cases
 
 
 def show_simulation(
     exercise: DesignWorkflowExercise,
     tools: Mapping[str, Tool],
     details: Mapping[str, Any],
-    step_names: Mapping[str, str],
+    steps: Sequence[Mapping[str, Any]],
 ) -> None:
     learner = details.get("simulation")
     if not learner:
         return
-    ref = _reference_simulation(exercise.id, exercise.content_hash(), exercise, tools)
+    ref = _reference_projection(exercise.id, exercise.content_hash(), exercise, tools)
     mine, theirs = SimulationResult.model_validate(learner), SimulationResult.model_validate(ref)
-    st.markdown("**Your design against the reference, simulated**")
+    st.markdown("**Your design against the reference: errors, cost and turnaround**")
     table = pd.DataFrame(
         {
             "": [
@@ -179,10 +196,13 @@ def show_simulation(
         }
     )
     st.dataframe(table, hide_index=True, alt="Simulation of your design against the reference")
-    if mine.flows:
-        st.plotly_chart(
-            error_sankey(learner["flows"], step_names, mine.cases), alt="Where errors are made and where they end"
-        )
+    if mine.flows:  # grades from before exact figures carry their own simulated flows
+        flows: tuple[list[dict[str, Any]], int] | None = (learner["flows"], mine.cases)
+    else:
+        flows = _flows(exercise.id, exercise.content_hash(), json.dumps(list(steps)), exercise, tools)
+    if flows and flows[0]:
+        names = {str(s.get("id")): str(s.get("name") or s.get("id")) for s in steps}
+        st.plotly_chart(error_sankey(flows[0], names, flows[1]), alt="Where errors are made and where they end")
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

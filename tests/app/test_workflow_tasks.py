@@ -55,7 +55,7 @@ def test_workflow_tasks_grade_strong_weak_and_empty(open_app, app_db, kind, qual
         assert max(scores.values()) == 0.0
 
 
-def test_practice_simulation_of_a_draft_design(open_app) -> None:
+def test_practice_simulation_of_a_draft_design(open_app, app_db) -> None:
     exercise = first(Kind.design_workflow)
     at = open_app(exercise.id)
     answer_with(at, exercise, exercise.reference)
@@ -64,6 +64,16 @@ def test_practice_simulation_of_a_draft_design(open_app) -> None:
     labels = {m.label: m.value for m in at.metric}
     assert set(labels) >= {"Items with an uncaught error", "Cost per item", "Mean turnaround"}
     assert labels["Cost per item"].startswith("$")
+    assert any("Worked out exactly" in c.value for c in at.caption)
+
+    # The figures the learner tried are the ones the grade rests on, and the Sankey is drawn.
+    at.button(key="submit").click().run()
+    assert not at.exception
+    ((_, grade_row, _),) = stored_attempts(app_db)
+    simulation = grade_row.details["simulation"]
+    assert simulation["exact"] is True
+    assert labels["Items with an uncaught error"] == f"{simulation['error_rate']:.1%}"
+    assert at.get("plotly_chart"), "the Sankey of where errors go is shown with the grade"
 
 
 def test_the_fixes_are_simulated_before_and_after(open_app) -> None:
