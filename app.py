@@ -3,7 +3,7 @@ menu for their role."""
 
 import streamlit as st
 
-from pages.common import current_user, demo_switch, require_safe_binding
+from pages.common import auth_configured, current_user, demo_switch, require_safe_binding
 from store.models import Role
 from ui import state
 
@@ -58,7 +58,7 @@ if user.role in (Role.instructor, Role.admin):
 
 with st.sidebar:
     st.caption(f"Signed in as **{user.name}** · {user.role}")
-    if st.user.get("is_logged_in"):
+    if auth_configured() and st.user.get("is_logged_in"):  # st.user reads the secrets file each time
         st.button("Sign out", on_click=st.logout, key="sign_out")
 
 st.navigation(pages, position="sidebar").run()

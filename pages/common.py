@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from exercises.loader import Bank, Problem, load_bank
 from grading import Judge
 from grading.llm_judge import OpenAIJudge
+from store import progress
 from store.db import session_scope
 from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
 from store.llm_cache import DbJudgeCache
@@ -60,6 +61,18 @@ def engine() -> Engine:
     return eng
 
 
+@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+def learner_dashboard(
+    viewer_id: int, user_id: int, cohort_id: int | None, version: tuple[int, ...]
+) -> progress.LearnerDashboard:
+    """My progress's figures, cached per data version: a new grade or override anywhere changes
+    the key at once. Defined here, not in the page, so it is not re-created on every rerun."""
+    with session_scope(engine()) as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer is not None
+        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
+
+
 def make_ready_engine(url: str) -> Engine:
     from store.db import make_engine
 
@@ -68,11 +81,27 @@ def make_ready_engine(url: str) -> Engine:
     return eng
 
 
+def _secrets_read() -> dict[str, object]:
+    """What this session needs from .streamlit/secrets.toml, read once per session: without a
+    secrets file Streamlit looks for one on disk, under a lock, and raises, on every access, which
+    several times a rerun is a real cost when many sessions run at once. Secrets changed on disk
+    apply to new sessions."""
+    read: dict[str, object] | None = st.session_state.get(state.SECRETS)
+    if read is None:
+        try:
+            read = {
+                "auth": "auth" in st.secrets,
+                "OPENAI_API_KEY": st.secrets.get("OPENAI_API_KEY"),
+                "OPENAI_BASE_URL": st.secrets.get("OPENAI_BASE_URL"),
+            }
+        except Exception:  # no secrets file at all: local mode
+            read = {"auth": False}
+        st.session_state[state.SECRETS] = read
+    return read
+
+
 def auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all: local mode
-        return False
+    return bool(_secrets_read()["auth"])
 
 
 def require_safe_binding() -> None:
@@ -130,10 +159,7 @@ def demo_switch() -> None:
 
 
 def _secret(name: str) -> str | None:
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # no secrets file: local mode
-        return None
+    value = _secrets_read().get(name)
     return str(value) if value else None
 
 

@@ -18,6 +18,7 @@ from ui.forms import submission_form
 from ui.grade_view import show_fix_simulation, show_reference, show_simulation
 from ui.text import label
 
+LIST_PAGE = 12
 MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
 user = st.session_state[state.USER]
 user_id: int = user.id
@@ -45,10 +46,11 @@ if exercise is None:
             key="f_level",
         )
     chosen = exercises.filter(sectors or (), kinds or (), levels or ())
-    st.caption(f"{len(chosen)} exercise(s)")
-    for ex in chosen:
-        # One row per exercise in three elements: the list is the page most often opened, and each
-        # element costs on every rerun (a row of st.columns cost four blocks and three texts).
+    # A page of cards at a time: each card costs three elements on every rerun, and the filters
+    # above find an exercise faster than scrolling forty cards.
+    shown = st.session_state.setdefault("list_shown", LIST_PAGE)
+    st.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
+    for ex in chosen[:shown]:
         with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
             kind_label = KIND_LABELS[Kind(ex.kind)]
             st.markdown(
@@ -59,6 +61,11 @@ if exercise is None:
             if st.button("Open", key=f"open:{ex.id}", width=96):
                 st.query_params["exercise"] = ex.id
                 st.rerun()
+    if len(chosen) > shown:
+        more = min(LIST_PAGE, len(chosen) - shown)
+        if st.button(f"Show {more} more", icon=":material/expand_more:", key="list_more"):
+            st.session_state["list_shown"] = shown + LIST_PAGE
+            st.rerun()
     st.stop()
 
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):

@@ -4,11 +4,10 @@ the criteria missed most, what to practise next, and every graded attempt with i
 import pandas as pd
 import streamlit as st
 
-from pages.common import bank, engine
-from store import dashboards, progress, users
+from pages.common import bank, engine, learner_dashboard
+from store import dashboards, users
 from store.attempts import attempt_detail
 from store.db import session_scope
-from store.models import User
 from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.dashboard_charts import day
@@ -28,15 +27,6 @@ if user is None:  # opened by its URL before app.py ran in this session: let app
     st.switch_page("app.py")
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
-
-
-@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
-def load(viewer_id: int, user_id: int, cohort_id: int | None, version: tuple[int, ...]) -> progress.LearnerDashboard:
-    """Cached per data version: a new grade or override anywhere changes the key at once."""
-    with session_scope(engine()) as session:
-        viewer = session.get(User, viewer_id)
-        assert viewer is not None
-        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
 
 
 st.title("My progress")
@@ -72,7 +62,7 @@ elif joined:
 else:
     head[0].caption("Practising on your own. Join a cohort with your instructor's code to compare with its median.")
 
-dash = load(user.id, user.id, cohort_id, version)
+dash = learner_dashboard(user.id, user.id, cohort_id, version)
 rec = dash.recommendation
 if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key="progress"):
     assert rec is not None
@@ -106,24 +96,34 @@ if not dash.history:
     st.stop()
 
 show_kpis(dash, key="progress")
-show_profile(dash, key="progress")
-show_trend_and_misses(dash, key="progress")
-
-st.subheader("Attempt history")
-show_history(dash.history, titles, key="progress")
-rows = {r.attempt_id: r for r in dash.history}
-choice = st.selectbox(
-    "Open an attempt",
-    list(rows),
-    key="progress_attempt",
-    format_func=lambda a: attempt_label(rows[a], titles),
+# Only the open tab runs (Streamlit's lazy tabs): a visit draws one section, not every chart.
+competency_tab, trend_tab, attempts_tab = st.tabs(
+    ["Competency", "Trend and misses", "Attempts"], key="progress_tab", on_change="rerun"
 )
-if choice is not None:
-    with session_scope(engine()) as session:
-        detail = attempt_detail(session, user, choice)
-    show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
-    if len(detail.grades) > 1:
-        st.markdown("**Grade history**")
-        show_grade_history(detail)
-    with st.expander("Your answer as submitted"):
-        show_answer(detail.payload)
+if competency_tab.open:
+    with competency_tab:
+        show_profile(dash, key="progress")
+if trend_tab.open:
+    with trend_tab:
+        show_trend_and_misses(dash, key="progress")
+if attempts_tab.open:
+    with attempts_tab:
+        show_history(dash.history, titles, key="progress")
+        rows = {r.attempt_id: r for r in dash.history}
+        choice = st.selectbox(  # none open by default: the latest grade was shown where it was submitted
+            "Open an attempt",
+            list(rows),
+            index=None,
+            placeholder="Choose an attempt to see its feedback and your answer",
+            key="progress_attempt",
+            format_func=lambda a: attempt_label(rows[a], titles),
+        )
+        if choice is not None:
+            with session_scope(engine()) as session:
+                detail = attempt_detail(session, user, choice)
+            show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
+            if len(detail.grades) > 1:
+                st.markdown("**Grade history**")
+                show_grade_history(detail)
+            with st.expander("Your answer as submitted"):
+                show_answer(detail.payload)

@@ -23,10 +23,10 @@ def show_kpis(dash: Any, key: str) -> None:
     cohort = dash.comparison.medians if dash.comparison else {}
     mean = dash.mean
     recent = [p.score for p in dash.trend[-5:]]
-    cols = st.container(key=f"{key}_kpis").columns(5)
-    cols[0].metric("Graded attempts", f"{dash.attempts}", border=True, help="Every graded attempt, practice included")
-    cols[1].metric("Mean score", "—" if mean is None else f"{mean:.0f}", border=True, help="Over every graded attempt")
-    cols[2].metric(
+    row = st.container(key=f"{key}_kpis", horizontal=True, gap="small")  # one block, not six columns
+    row.metric("Graded attempts", f"{dash.attempts}", border=True, help="Every graded attempt, practice included")
+    row.metric("Mean score", "—" if mean is None else f"{mean:.0f}", border=True, help="Over every graded attempt")
+    row.metric(
         "Last five attempts",
         f"{sum(recent) / len(recent):.0f}" if recent else "—",
         border=True,
@@ -35,9 +35,9 @@ def show_kpis(dash: Any, key: str) -> None:
     if kinds:
         strongest = max(kinds.values(), key=lambda k: k.mean)
         weakest = min(kinds.values(), key=lambda k: k.mean)
-        for col, title, stat in ((cols[3], "Strongest", strongest), (cols[4], "Weakest", weakest)):
+        for title, stat in (("Strongest", strongest), ("Weakest", weakest)):
             median = f"; the cohort's median learner: {cohort[stat.kind]:.0f}" if stat.kind in cohort else ""
-            col.metric(
+            row.metric(
                 f"{title}: {KIND_SHORT[Kind(stat.kind)]}",
                 f"{stat.mean:.0f}",
                 border=True,
@@ -50,18 +50,18 @@ def show_profile(dash: Any, key: str, whose: str = "your") -> None:
     means = {k.kind: k.mean for k in dash.kinds}
     counts = {k.kind: k.attempts for k in dash.kinds}
     cohort = dash.comparison.medians if dash.comparison else {}
-    left, right = st.columns([3, 2], gap="medium")
-    with left, st.container(border=True, height="stretch"):
-        st.markdown("**Competency by task**")
+    left, right = st.columns([3, 2], gap="medium", border=True)
+    with left:
+        note = ""
         if dash.comparison and cohort:
             cohort_name = escape_markdown(dash.comparison.cohort_name)
-            st.caption(f"Bars: {whose} mean score. Marks: the median learner in {cohort_name}.")
+            note = f"Bars: {whose} mean score. Marks: the median learner in {cohort_name}."
         elif dash.comparison:
-            st.caption("The cohort has too few learners with scores yet for a comparison.")
+            note = "The cohort has too few learners with scores yet for a comparison."
+        st.markdown("**Competency by task**" + (f"  \n:gray[:small[{note}]]" if note else ""))
         st.plotly_chart(competency_chart(means, counts, cohort), key=f"{key}_competency", alt="Mean score by task kind")
-    with right, st.container(border=True, height="stretch"):
-        st.markdown("**By sector**")
-        st.caption("Mean score by sector and task; blank where there is no attempt yet.")
+    with right:
+        st.markdown("**By sector**  \n:gray[:small[Mean score by sector and task; blank where nothing is tried yet.]]")
         sectors = [s for s in Sector if any(x.sector == s for x in dash.sectors)]
         cells = {(x.sector, x.kind): x for x in dash.sectors}
         values = [[cells[(s, k)].mean if (s, k) in cells else None for k in Kind] for s in sectors]
@@ -178,12 +178,12 @@ def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> boo
         )
     else:
         why = "You have done every exercise: this is the one with your lowest best score, worth another go."
-    with st.container(border=True, key=f"{key}_next"):
-        cols = st.columns([5, 1], vertical_alignment="center")
-        cols[0].markdown(f":material/recommend: **Recommended next: {escape_markdown(exercise.title)}**")
-        sector = SECTOR_LABELS[exercise.sector]
-        cols[0].caption(f"{sector} · {kind} · difficulty {exercise.difficulty} · about {exercise.minutes} min")
-        cols[0].markdown(why)
-        return cols[1].button(
-            "Start", type="primary", key=f"{key}_start", icon=":material/play_arrow:", width="stretch"
+    sector = SECTOR_LABELS[exercise.sector]
+    with st.container(border=True, key=f"{key}_next", horizontal=True, vertical_alignment="center", gap="medium"):
+        st.markdown(
+            f":material/recommend: **Recommended next: {escape_markdown(exercise.title)}**  \n"
+            f":gray[:small[{sector} · {kind} · difficulty {exercise.difficulty} · about {exercise.minutes} min]]"
+            f"  \n{why}",
+            width="stretch",
         )
+        return st.button("Start", type="primary", key=f"{key}_start", icon=":material/play_arrow:", width=120)

@@ -19,6 +19,7 @@ SIMULATIONS = "simulations"  # exercise id -> last practice simulation
 SITTING_BASE = "sitting_base"  # (sitting id, exercise id) -> draft the assessment editors started from
 SITTING_SAVED = "sitting_saved"  # (sitting id, exercise id) -> draft last written to the store
 NOW_OVERRIDE = "now_override"  # tests inject the clock here (a datetime); never set by the app
+SECRETS = "secrets_read"  # what pages/common.py read from the secrets file, once per session
 
 DEFAULTS: dict[str, Any] = {
     USER_ID: None,

@@ -67,6 +67,13 @@ def page_text(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def open_tab(at, label: str) -> None:
+    """Select a tab of My progress (its tabs rerun the page and draw only the open one)."""
+    at.session_state["progress_tab"] = label
+    at.run()
+    assert not at.exception
+
+
 def learners_table(at) -> dict[str, dict]:
     frame = at.dataframe[0].value
     return {row["Learner"]: row for row in frame.to_dict(orient="records")}
@@ -81,6 +88,11 @@ def test_a_learner_sees_only_their_own_work(open_app, app_db) -> None:
     at = open_app()
     at.switch_page("pages/progress.py").run()
     assert not at.exception
+    shown = page_text(at)
+    assert "median learner in Demo cohort" in shown  # the cohort appears only as its median
+    assert not at.dataframe  # only the open tab (Competency) is drawn
+    open_tab(at, "Attempts")
+    assert not at.get("plotly_chart")
     history = at.dataframe[0].value
     assert list(history["Exercise"]) == [first(Kind.validate_output).title, first(Kind.explain_reasoning).title]
     assert list(history["Score"]) == [41.0, 64.0]
@@ -94,9 +106,7 @@ def test_a_learner_sees_only_their_own_work(open_app, app_db) -> None:
         )
     )
     assert len(others) >= 12
-    shown = page_text(at)
-    assert not [name for name in others if name in shown]
-    assert "median learner in Demo cohort" in shown  # the cohort appears only as its median
+    assert not [name for name in others if name in shown + page_text(at)]
     # the recommendation takes the learner straight to the exercise
     at.button(key="progress_start").click().run()
     assert not at.exception
@@ -162,7 +172,9 @@ def test_an_override_changes_the_dashboard_keeps_history_and_reaches_the_learner
     # the learner reads the new grade, who set it and why, exactly as typed
     learner = open_app()
     learner.switch_page("pages/progress.py").run()
+    open_tab(learner, "Attempts")
     assert learner.dataframe[0].value["Score"].tolist() == [80.0]
+    learner.selectbox(key="progress_attempt").select(attempt_id).run()
     note = next(i for i in learner.info if "full marks" in i.value)
     assert note.proto.title == "Grade set by Sam Okafor (demo instructor)"
     assert "<b>" not in note.value  # shown as typed, never as HTML

@@ -129,6 +129,20 @@ def test_the_list_filters_by_sector_and_kind(open_app) -> None:
     assert opened == {e.id for e in BANK.exercises.values() if e.kind == Kind.explain_reasoning and e.sector == sector}
 
 
+def test_the_list_shows_a_page_of_cards_at_a_time(open_app) -> None:
+    at = open_app()
+    every = BANK.filter()
+    shown = [b.key.removeprefix("open:") for b in at.button if b.key and b.key.startswith("open:")]
+    assert shown == [e.id for e in every[:12]]
+    at.button(key="list_more").click().run()
+    shown = [b.key.removeprefix("open:") for b in at.button if b.key and b.key.startswith("open:")]
+    assert shown == [e.id for e in every[:24]]
+    while any(b.key == "list_more" for b in at.button):
+        at.button(key="list_more").click().run()
+    shown = [b.key.removeprefix("open:") for b in at.button if b.key and b.key.startswith("open:")]
+    assert shown == [e.id for e in every]
+
+
 def test_progress_shows_the_attempt_and_learner_text_as_typed(open_app) -> None:
     exercise = first(Kind.explain_reasoning)
     at = open_app(exercise.id)
@@ -137,8 +151,13 @@ def test_progress_shows_the_attempt_and_learner_text_as_typed(open_app) -> None:
     at.button(key="submit").click().run()
     at.switch_page("pages/progress.py").run()
     assert not at.exception
+    at.session_state["progress_tab"] = "Attempts"
+    at.run()
     table = at.dataframe[0].value
     assert list(table["Exercise"]) == [exercise.title]
+    assert not [m for m in at.markdown if "not html" in m.value]  # no attempt open until one is chosen
+    picker = at.selectbox(key="progress_attempt")
+    picker.select(picker.options[0]).run()
     answer = [m.value for m in at.markdown if "not html" in m.value]
     assert answer
     assert all("**Not" not in a and "<b>" not in a for a in answer)  # escaped, shown as typed

@@ -39,5 +39,12 @@ def test_demo_learner_answers_an_explanation_and_sees_the_grade(page: Page, app_
 
     page.get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetricValue").filter(has_text="/ 100")).to_have_count(0)  # none open yet
+    page.get_by_role("tab", name="Attempts").click()
+    picker = page.get_by_role("combobox", name="Open an attempt")
+    expect(picker).to_be_visible(timeout=30_000)
+    picker.click()
+    page.keyboard.press("ArrowDown")  # opens the list (a click only focuses the combobox)
+    page.get_by_role("option").first.click()  # the learner's only attempt
     expect(page.get_by_test_id("stMetricValue").filter(has_text="/ 100").first).to_be_visible()
     page.screenshot(path=shots / "my-progress.png", full_page=True)
