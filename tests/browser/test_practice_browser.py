@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from exercises import load_bank
 from exercises.model import Kind
+from tests.browser.progress_page import open_only_attempt
 
 pytestmark = pytest.mark.browser
 BANK = load_bank()
@@ -40,11 +41,6 @@ def test_demo_learner_answers_an_explanation_and_sees_the_grade(page: Page, app_
     page.get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetricValue").filter(has_text="/ 100")).to_have_count(0)  # none open yet
-    page.get_by_role("tab", name="Attempts").click()
-    picker = page.get_by_role("combobox", name="Open an attempt")
-    expect(picker).to_be_visible(timeout=30_000)
-    picker.click()
-    page.keyboard.press("ArrowDown")  # opens the list (a click only focuses the combobox)
-    page.get_by_role("option").first.click()  # the learner's only attempt
+    open_only_attempt(page)
     expect(page.get_by_test_id("stMetricValue").filter(has_text="/ 100").first).to_be_visible()
     page.screenshot(path=shots / "my-progress.png", full_page=True)

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 from deploy.cluster import Cluster, free_port, migrate, wait_ready
 from exercises import load_bank
 from exercises.model import Kind
+from tests.browser.progress_page import open_only_attempt
 
 pytestmark = pytest.mark.browser
 LEARNER = "lee@example.com"
@@ -143,11 +144,6 @@ def test_a_grade_submitted_on_one_process_shows_on_the_other_after_a_reconnect(
     page.get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress")).to_be_visible(timeout=30_000)
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=30_000)  # the charts drew
-    page.get_by_role("tab", name="Attempts").click()
-    picker = page.get_by_role("combobox", name="Open an attempt")
-    expect(picker).to_be_visible(timeout=30_000)
-    picker.click()
-    page.keyboard.press("ArrowDown")  # opens the list (a click only focuses the combobox)
-    page.get_by_role("option").first.click()  # the learner's only attempt
+    open_only_attempt(page)
     expect(page.get_by_test_id("stMetricValue").filter(has_text="/ 100").first).to_have_text(graded)
     page.screenshot(path=shots / "progress-after-reconnect-through-nginx.png", full_page=True)
