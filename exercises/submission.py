@@ -113,6 +113,17 @@ Submission = Annotated[
 ]
 
 
+def is_blank(submission: BaseModel) -> bool:
+    """Nothing handed in: no row, no flag, no mark and no text but white space. A blank task
+    is reported as not attempted, not graded as an answer."""
+    for name, value in submission:
+        if name == "kind":
+            continue
+        if value.strip() if isinstance(value, str) else value:
+            return False
+    return True
+
+
 _LIST_FIELDS: dict[str, tuple[str, type[BaseModel]]] = {
     "design_workflow": ("steps", Step),
     "find_failures": ("flags", FaultFlag),

@@ -25,13 +25,27 @@ if not taught:
     st.stop()
 cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="assess_cohort")
 
-with st.expander("Assign a new assessment", icon=":material/add:"), st.form("assign_assessment", clear_on_submit=False):
-    title = st.text_input("Title", value="Mock assessment", max_chars=200)
-    sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
-    level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
+with st.expander("Assign a new assessment", icon=":material/add:"):
+    # Sector and level sit outside the form so the tasks shown are the tasks saved; the time limit
+    # has a key, so a minute count typed in is never replaced by the suggestion for new tasks.
+    sector = st.selectbox(
+        "Sector",
+        [None, *Sector],
+        format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s],
+        key="assess_sector",
+    )
+    level = st.segmented_control("Level", [1, 2, 3], default=2, required=True, key="assess_level")
     picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
-    st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))
-    minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
+    suggested = time_limit_s(picked) // 60
+    st.caption(
+        "Tasks: "
+        + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked)
+        + f". Suggested time: {suggested} min."
+    )
+    form = st.form("assign_assessment", clear_on_submit=False)
+with form:
+    title = st.text_input("Title", value="Mock assessment", max_chars=200)
+    minutes = st.number_input("Time limit (minutes)", 10, 240, value=suggested, step=5, key="assess_minutes")
     today = clock().date()
     opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
     if st.form_submit_button("Assign to the cohort", type="primary"):
@@ -77,12 +91,9 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    items = [
-        i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in chosen.exercise_ids
-    ]
-    rates = [
-        r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in chosen.exercise_ids
-    ]
+    own = assessments.assessment_attempts(chosen.id)  # this assessment's sittings, not every mock
+    items = item_analysis(session, user, cohort.id, only=own)
+    rates = criterion_rates(session, user, cohort.id, only=own)
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(

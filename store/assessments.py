@@ -13,18 +13,20 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from exercises.loader import Bank
-from exercises.model import AnyExercise
-from exercises.submission import salvage
+from exercises.model import AnyExercise, Kind
+from exercises.submission import is_blank, salvage
 from grading.model import Grade
 from store import attempts
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
 from store.db import session_scope
-from store.models import Membership, Role, User
+from store.models import AttemptMode, Membership, Role, User
 
 Scorer = Callable[[AnyExercise, BaseModel], Grade]
+IDLE_S = 120.0  # a pause between two saves of a task counts at most this much towards time on task
 
 
 class AssessmentClosed(RuntimeError):
@@ -186,6 +188,11 @@ def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sittin
     return sitting, assessment
 
 
+def closes(assessment: Assessment) -> datetime | None:
+    """When the assessment's window closes (UTC), if it has one."""
+    return _aware(assessment.closes_at)
+
+
 def deadline(sitting: Sitting) -> datetime:
     value = _aware(sitting.deadline_at)
     assert value is not None
@@ -208,11 +215,22 @@ def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, 
         select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id)
     ).first()
     row = row or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
+    if row.first_saved_at is None:  # the clock on a task starts with its first real edit
+        if not _blank_draft(payload):
+            row.first_saved_at = now
+    else:
+        pause = (now - (_aware(row.updated_at) or now)).total_seconds()
+        row.active_s = (row.active_s or 0.0) + min(IDLE_S, max(0.0, pause))
     row.draft = payload
     row.updated_at = now
     session.add(row)
     session.flush()
     return True
+
+
+def _blank_draft(payload: dict) -> bool:
+    kind = payload.get("kind")
+    return isinstance(kind, str) and kind in Kind.__members__ and is_blank(salvage(kind, payload))
 
 
 def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Scorer, now: datetime) -> Sitting:
@@ -234,15 +252,29 @@ def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Score
         if claimed.rowcount == 0:  # type: ignore[attr-defined]
             return sitting  # someone else finished it a moment ago
         written = drafts(session, sitting_id)
+        started = {
+            r.exercise_id: _aware(r.first_saved_at)
+            for r in session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id))
+        }
+        sat_from = _aware(sitting.started_at)
     assert user.id is not None
     for exercise_id in assessment.exercise_ids:
         exercise = bank.get(exercise_id)
         if exercise is None:
             continue
         submission = salvage(exercise.kind, written.get(exercise_id))
+        if is_blank(submission):
+            continue  # not attempted: no grade, no attempt in the learner's record
         result = score(exercise, submission)
         attempt_id = attempts.submit(
-            engine, user.id, exercise, submission, result, f"sitting-{sitting_id}-{exercise_id}", mode="assessment"
+            engine,
+            user.id,
+            exercise,
+            submission,
+            result,
+            f"sitting-{sitting_id}-{exercise_id}",
+            mode=AttemptMode.assessment,
+            started_at=started.get(exercise_id) or sat_from,
         )
         with session_scope(engine) as session:
             row = session.exec(
@@ -265,6 +297,23 @@ def results(session: Session, viewer: User, sitting_id: int) -> dict[str, int]:
         raise AccessDenied("feedback comes when the whole assessment is submitted")
     rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
     return {r.exercise_id: r.attempt_id for r in rows if r.attempt_id is not None}
+
+
+def task_times(session: Session, viewer: User, sitting_id: int) -> dict[str, float]:
+    """Exercise id -> seconds spent on it: from its first edit, each pause between saves counted
+    up to IDLE_S. A task never edited is absent."""
+    sitting_for(session, viewer, sitting_id)
+    rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
+    return {r.exercise_id: float(r.active_s or 0.0) for r in rows if r.first_saved_at is not None}
+
+
+def assessment_attempts(assessment_id: int) -> SelectOfScalar[int | None]:
+    """The attempt ids graded in this assessment's sittings, as a subquery for item analysis."""
+    return (
+        select(col(SittingAnswer.attempt_id))
+        .join(Sitting, col(Sitting.id) == col(SittingAnswer.sitting_id))
+        .where(Sitting.assessment_id == assessment_id, col(SittingAnswer.attempt_id).is_not(None))
+    )
 
 
 def finished_sittings(session: Session, user: User) -> list[tuple[Sitting, Assessment]]:
@@ -308,10 +357,12 @@ def sitting_status(session: Session, viewer: User, assessment_id: int) -> list[S
             if a.attempt_id is not None:
                 by_sitting.setdefault(a.sitting_id, []).append(a.attempt_id)
         for user_id, s in latest.items():
+            if s.status == SittingStatus.in_progress:
+                continue
             found = [attempts.effective_total(session, a) for a in by_sitting.get(s.id or 0, [])]
             scores = [x for x in found if x is not None]
-            if scores:
-                totals[user_id] = round(sum(scores) / len(scores), 1)
+            # a task not attempted scores 0 in the sitting's total, as it would on paper
+            totals[user_id] = round(sum(scores) / max(1, len(assessment.exercise_ids)), 1)
     return [
         SittingRow(
             uid,

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from store.access import require_teaches, require_user
 from store.cohort_scope import graded
-from store.models import Assignment, Attempt, Cohort, Membership, Role, User, now
+from store.models import Assignment, Attempt, AttemptMode, Cohort, Membership, Role, User, now
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def assignment_progress(session: Session, viewer: User, cohort_id: int) -> list[
             col(Attempt.exercise_id).label("exercise_id"),
             func.min(Attempt.submitted_at).label("first"),
             func.max(Attempt.score).label("best"),
+            mode=AttemptMode.practice,  # a mock assessment's task does not complete an assignment
         )
         .where(col(Attempt.exercise_id).in_([a.exercise_id for a in assigned]))
         .group_by(col(Attempt.user_id), col(Attempt.exercise_id))
@@ -125,7 +126,9 @@ def learner_assignments(session: Session, viewer: User, user_id: int) -> list[As
     require_user(session, viewer, user_id)
     best = (
         sa_select(col(Attempt.exercise_id).label("exercise_id"), func.max(Attempt.score).label("best"))
-        .where(col(Attempt.user_id) == user_id, col(Attempt.score).is_not(None))
+        .where(
+            col(Attempt.user_id) == user_id, col(Attempt.score).is_not(None), col(Attempt.mode) == AttemptMode.practice
+        )
         .group_by(col(Attempt.exercise_id))
         .subquery()
     )

@@ -153,6 +153,7 @@ def submit(
     idempotency_key: str,
     mode: str = "practice",
     source: GradeSource = GradeSource.auto,
+    started_at: datetime | None = None,
 ) -> int:
     """Store a submission and its grade in one transaction; return the attempt id.
 
@@ -169,6 +170,8 @@ def submit(
             attempt.status = AttemptStatus.graded
             attempt.idempotency_key = idempotency_key
             attempt.submitted_at = attempt.updated_at = now()
+            if started_at is not None:  # an assessment task: when its first edit was made
+                attempt.started_at = started_at
             attempt.draft = None
             session.add(attempt)
             session.flush()

@@ -17,7 +17,7 @@ from store.access import AccessDenied, require_member, require_user
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
 from store.items import CRITERION_MET
-from store.models import Attempt, Cohort, CriterionRow, User
+from store.models import Attempt, AttemptMode, Cohort, CriterionRow, User
 from store.quantiles import medians_by
 
 PROFICIENT = 70.0  # a mean at or above this clears a difficulty level
@@ -118,7 +118,7 @@ def _mine(user_id: int, *columns: object) -> Select[tuple[object, ...]]:
     return (
         select(*columns)  # type: ignore[call-overload]
         .select_from(Attempt)
-        .where(Attempt.user_id == user_id, col(Attempt.score).is_not(None))
+        .where(Attempt.user_id == user_id, col(Attempt.score).is_not(None), Attempt.mode == AttemptMode.practice)
     )
 
 
@@ -281,9 +281,9 @@ def cohort_comparison(session: Session, viewer: User, cohort_id: int) -> Compari
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise AccessDenied(f"no cohort {cohort_id}")
-    per_learner = graded(cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value")).group_by(
-        col(Attempt.user_id), col(Attempt.kind)
-    )
+    per_learner = graded(
+        cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value"), mode=AttemptMode.practice
+    ).group_by(col(Attempt.user_id), col(Attempt.kind))
     medians, counts = {}, {}
     for (kind,), (median, n) in medians_by(session, per_learner).items():
         counts[kind] = n

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from exercises import load_bank
-from exercises.model import Kind
+from exercises.model import KIND_LABELS, Kind
 from store import assessments
 from store.access import AccessDenied
 from store.assessment_models import Assessment, Sitting, SittingStatus
@@ -40,6 +40,16 @@ def rerun_at(at, when: datetime):
 def start_mock(open_app):
     at = open_at(open_app, T0)
     at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert not any(m.label == "Time left" for m in at.metric)  # the rules first; no clock yet
+    at.button(key="begin_sitting").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit_sitting(at):
+    at.button(key="finish_sitting").click().run()
+    at.button(key="confirm_finish").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -77,7 +87,7 @@ def test_a_full_assessment_is_taken_and_reported(open_app, app_db) -> None:
         answer_with(at, exercise, exercise.reference, scope=f"sit{sitting.id}:")
     assert not any(m.label == "Score" for m in at.metric)  # no feedback while sitting
     assert assessment_attempts(app_db) == []
-    at.button(key="finish_sitting").click().run()
+    submit_sitting(at)
     assert not at.exception, at.exception
     done, _ = current(app_db)
     assert done.status == SittingStatus.submitted
@@ -114,15 +124,13 @@ def test_at_the_limit_what_was_written_is_submitted(open_app, app_db) -> None:
     done, _ = current(app_db)
     assert done.status == SittingStatus.timed_out
     stored = {a.exercise_id: a for a in assessment_attempts(app_db)}
-    assert set(stored) == set(assessment.exercise_ids)
+    assert set(stored) == {explain.id}  # untouched tasks are not attempted: no attempt, no grade
     assert any("ran out of time" in c.value for c in at.caption)
     engine = make_engine(app_db)
     with session_scope(engine) as s:
         explain_total = assessments.attempts.effective_total(s, stored[explain.id].id)
-        other_totals = [assessments.attempts.effective_total(s, stored[e].id) for e in stored if e != explain.id]
     engine.dispose()
     assert explain_total >= 90  # the text written before the limit was graded
-    assert all(t <= 10 for t in other_totals)  # untouched tasks were graded as empty
 
 
 def test_no_early_feedback_and_no_second_sitting(open_app, app_db) -> None:
@@ -145,10 +153,14 @@ def test_no_early_feedback_and_no_second_sitting(open_app, app_db) -> None:
         )
     at = open_at(open_app, T0)
     at.button(key=f"start:{assigned.id}").click().run()
-    sitting, _ = current(app_db)
+    assert any("closes" in c.value.lower() for c in at.markdown)  # the closing date, stated in the rules
+    at.button(key="begin_sitting").click().run()
+    sitting, assessment = current(app_db)
+    explain = explain_of(assessment)
+    answer_with(at, explain, explain.reference, scope=f"sit{sitting.id}:")
     with session_scope(engine) as s, pytest.raises(AccessDenied):
         assessments.results(s, learner, sitting.id)  # no feedback before the whole sitting is in
-    at.button(key="finish_sitting").click().run()
+    submit_sitting(at)
     at = open_at(open_app, T0 + timedelta(hours=1))
     assert at.button(key=f"start:{assigned.id}").disabled
     with session_scope(engine) as s, pytest.raises(assessments.AssessmentClosed):
@@ -165,5 +177,53 @@ def test_no_early_feedback_and_no_second_sitting(open_app, app_db) -> None:
     assert list(statuses.values()).count("Not started") == len(statuses) - 1
     items = instructor.dataframe[1].value  # item analysis of this assessment's attempts only
     assert set(items["Learners"]) == {1}
-    assert len(items) == 4
+    assert len(items) == 1  # the one task answered; the blank ones were not attempted
     engine.dispose()
+
+
+def test_submitting_asks_first_and_names_the_tasks_left_unanswered(open_app, app_db) -> None:
+    at = start_mock(open_app)
+    sitting, assessment = current(app_db)
+    explain = explain_of(assessment)
+    answer_with(at, explain, explain.reference, scope=f"sit{sitting.id}:")
+    at.button(key="finish_sitting").click().run()
+    warning = at.warning[0].value
+    others = [BANK.get(e) for e in assessment.exercise_ids if e != explain.id]
+    for exercise in others:
+        assert KIND_LABELS[Kind(exercise.kind)] in warning
+    assert KIND_LABELS[Kind.explain_reasoning] not in warning
+    at.button(key="cancel_finish").click().run()  # keep working: nothing is submitted
+    assert current(app_db)[0].status == SittingStatus.in_progress
+    submit_sitting(at)
+    assert current(app_db)[0].status == SittingStatus.submitted
+    table = at.table[0].value
+    scores = dict(zip(table["Task"], table["Score"], strict=True))
+    assert sum(v == "not attempted" for v in scores.values()) == len(others)
+    assert "0" not in scores.values()
+
+
+def test_an_assigned_assessment_keeps_the_time_limit_typed(open_app, app_db) -> None:
+    """Issue #19: 60 typed, 110 saved. Changing the sector re-drew the tasks and reset the
+    minutes box to the new tasks' suggestion as the form was submitted."""
+    at = open_at(open_app, T0, role="instructor")
+    at.switch_page("pages/assessments_admin.py").run()
+    assert not at.exception, at.exception
+    suggestions = set()
+    for sector in list(at.selectbox(key="assess_sector").options)[1:]:
+        at.selectbox(key="assess_sector").select(sector).run()
+        suggestions.add(next(c.value for c in at.caption if "Suggested time" in c.value))
+    at.number_input(key="assess_minutes").set_value(60)
+    at.selectbox(key="assess_sector").select(at.selectbox(key="assess_sector").options[1])
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    _, assessment = latest_assessment(app_db)
+    assert assessment.time_limit_s == 60 * 60
+    assert len(suggestions) > 1  # the sectors' suggestions differ, so a reset would have shown
+
+
+def latest_assessment(db_url: str):
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        assessment = s.exec(select(Assessment).order_by(Assessment.id.desc())).first()
+    engine.dispose()
+    return None, assessment
