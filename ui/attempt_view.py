@@ -8,27 +8,112 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exercises.model import AnyExercise
+from exercises.model import AnyExercise, DesignWorkflowExercise, FindFailuresExercise, ValidateOutputExercise
 from exercises.workflow import Tool
 from ui.grade_view import CriterionLine, show_grade
-from ui.text import escape_markdown
+from ui.text import escape_markdown, label
 
 
-def show_answer(payload: Mapping[str, Any] | None) -> None:
-    """The submission exactly as typed: tables for structured parts, escaped text for prose."""
+def _names(exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> dict[str, str]:
+    """Ids a submission refers to (sources, stages, steps, tools, claims), in words."""
+    names = {tool_id: tool.name for tool_id, tool in tools.items()}
+    if isinstance(exercise, DesignWorkflowExercise):
+        names |= {s.id: f"{s.name} (source)" for s in exercise.sources}
+        names |= {s.id: s.name for s in exercise.stages}
+    elif isinstance(exercise, FindFailuresExercise):
+        names |= {s.id: s.name for s in exercise.workflow.sources}
+        names |= {s.id: s.name for s in exercise.workflow.steps}
+    return names
+
+
+def answer_frames(
+    payload: Mapping[str, Any], exercise: AnyExercise | None, tools: Mapping[str, Tool]
+) -> pd.DataFrame | None:
+    """A structured submission as a table in words: names for ids, labels for categories."""
+    names = _names(exercise, tools)
+
+    def word(value: Any) -> str:
+        return names.get(str(value), label(str(value))) if value not in (None, "") else ""
+
+    kind = payload.get("kind")
+    if kind == "design_workflow":
+        steps = payload.get("steps", [])
+        names |= {str(s.get("id")): str(s.get("name") or s.get("id")) for s in steps}
+        return pd.DataFrame(
+            [
+                {
+                    "Step": str(s.get("name") or s.get("id")),
+                    "Tool": word(s.get("tool")),
+                    "Reads from": ", ".join(word(i) for i in s.get("inputs") or []),
+                    "Stage": word(s.get("stage")),
+                    "Checked by": ", ".join(word(c) for c in s.get("checks") or []),
+                    "Share": f"{float(s.get('share') or 1):.0%}",
+                }
+                for s in steps
+            ],
+            columns=["Step", "Tool", "Reads from", "Stage", "Checked by", "Share"],
+        )
+    if kind == "find_failures":
+        return pd.DataFrame(
+            [
+                {
+                    "Step": word(f.get("step")),
+                    "What goes wrong": word(f.get("category")),
+                    "Severity": word(f.get("severity")),
+                    "Fix": word(f.get("fix_type")),
+                    "Fix in their words": str(f.get("fix") or ""),
+                }
+                for f in payload.get("flags", [])
+            ],
+            columns=["Step", "What goes wrong", "Severity", "Fix", "Fix in their words"],
+        )
+    if kind == "validate_output":
+        claims = (
+            {c.id: (n, c.text) for n, c in enumerate(exercise.claims, 1)}
+            if isinstance(exercise, ValidateOutputExercise)
+            else {}
+        )
+        return pd.DataFrame(
+            [
+                {
+                    "Claim": (
+                        f"{claims[m['claim']][0]}. {claims[m['claim']][1]}"
+                        if m.get("claim") in claims
+                        else str(m.get("claim"))
+                    ),
+                    "Verdict": word(m.get("error_type")) or "Supported",
+                    "Correction": str(m.get("correction") or ""),
+                }
+                for m in payload.get("marks", [])
+            ],
+            columns=["Claim", "Verdict", "Correction"],
+        )
+    return None
+
+
+def show_answer(
+    payload: Mapping[str, Any] | None, exercise: AnyExercise | None = None, tools: Mapping[str, Tool] | None = None
+) -> None:
+    """The submission as handed in, in words: names instead of ids, labels instead of codes;
+    learner text escaped, never rendered as HTML."""
     if not payload:
         st.caption("No submission stored.")
         return
     kind = payload.get("kind")
     if kind == "explain_reasoning":
         st.markdown(escape_markdown(str(payload.get("text", ""))))
-    elif kind == "design_workflow":
-        st.dataframe(pd.DataFrame(payload.get("steps", [])), hide_index=True, alt="Submitted workflow steps")
-        st.markdown(escape_markdown(str(payload.get("rationale", ""))))
-    elif kind == "find_failures":
-        st.dataframe(pd.DataFrame(payload.get("flags", [])), hide_index=True, alt="Submitted failure points")
-    else:
-        st.dataframe(pd.DataFrame(payload.get("marks", [])), hide_index=True, alt="Submitted claim verdicts")
+        return
+    table = answer_frames(payload, exercise, tools or {})
+    if table is not None:
+        if table.empty:
+            st.caption("Nothing listed.")
+        else:
+            st.dataframe(table, hide_index=True, alt="The submitted answer")
+    if kind == "design_workflow" and payload.get("rationale"):
+        st.markdown("**Rationale**  \n" + escape_markdown(str(payload.get("rationale", ""))))
+    if kind == "validate_output":
+        if payload.get("omissions"):
+            st.markdown("**Missing from the output, in their words**")
         for line in payload.get("omissions", []):
             st.markdown("- " + escape_markdown(str(line)))
 

@@ -289,3 +289,44 @@ def test_the_csv_export_matches_the_database(open_app, app_db, monkeypatch) -> N
             assert float(row[f"{attempt.kind}.{criterion_id}"]) == criteria[(attempt.grade_id, criterion_id)]
     mine = next(r for r in rows if int(r["attempt_id"]) == overridden)
     assert (mine["score"], mine["auto_score"], mine["override_reason"]) == ("58.0", "45.0", "Reconsidered")
+
+
+def test_the_review_queue_resets_the_form_for_each_grade_and_steps_through_it(open_app, app_db) -> None:
+    """Issue #19 bug 2: "New total" kept the previous grade's value on moving to the next item."""
+    open_app(role="instructor")
+    exercise = first(Kind.explain_reasoning)
+    low = put(app_db, DEMO_LEARNER, exercise, 35.0, flags=["needs_review"], details={"deterministic_total": 35.0})
+    high = put(app_db, DEMO_LEARNER, exercise, 81.0, flags=["needs_review"], details={"deterministic_total": 81.0})
+    at = open_app(role="instructor")
+    at.switch_page("pages/cohort.py").run()
+    at.session_state["cohort_view"] = VIEWS[3]
+    at.run()
+    order = list(at.selectbox(key="review_pick").options)
+    at.selectbox(key="review_pick").set_value(low).run()
+    total = next(n for n in at.number_input if n.label == "New total")
+    assert total.value == 35.0
+    total.set_value(50.0).run()  # typed, then the instructor moves on without saving
+    at.button(key="review_next").click().run()
+    assert not at.exception
+    assert at.selectbox(key="review_pick").value == high
+    assert next(n for n in at.number_input if n.label == "New total").value == 81.0
+    at.button(key="review_prev").click().run()
+    assert at.selectbox(key="review_pick").value == low
+    assert len(order) >= 2
+
+
+def test_a_submission_under_review_is_shown_in_words(open_app, app_db) -> None:
+    open_app(role="instructor")
+    exercise = first(Kind.validate_output)
+    flagged = put(app_db, DEMO_LEARNER, exercise, 40.0, flags=["needs_review"], details={"deterministic_total": 40.0})
+    at = open_app(role="instructor")
+    at.switch_page("pages/cohort.py").run()
+    at.session_state["cohort_view"] = VIEWS[3]
+    at.run()
+    at.selectbox(key="review_pick").set_value(flagged).run()
+    shown = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
+    mark = exercise.reference.marks[0]
+    claim = next(c for c in exercise.claims if c.id == mark.claim)
+    assert any(claim.text in cell for cell in shown["Claim"])
+    assert mark.error_type.value not in set(shown["Verdict"])  # a label, not the raw code
+    assert mark.claim not in set(shown["Claim"])
