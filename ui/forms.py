@@ -71,5 +71,5 @@ def submission_form(
         "validate_output": form_validate.render,
         "explain_reasoning": form_explain.render,
     }[exercise.kind]
-    payload = render(exercise, tools, base or {}, scope)
+    payload = render(exercise, tools, base if base is not None else {}, scope)  # the same dict: forms may rebase it
     return validate_payload(payload)
