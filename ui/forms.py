@@ -14,6 +14,7 @@ from exercises.submission import Submission
 from exercises.workflow import Tool
 
 SUBMISSION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Submission)
+PROBLEMS = "_problems"  # payload key a form fills with what the model cannot check; taken out, never stored
 
 
 @dataclass
@@ -72,4 +73,8 @@ def submission_form(
         "explain_reasoning": form_explain.render,
     }[exercise.kind]
     payload = render(exercise, tools, base if base is not None else {}, scope)  # the same dict: forms may rebase it
-    return validate_payload(payload)
+    problems = payload.pop(PROBLEMS, [])  # what a form noticed that the model cannot (never stored)
+    result = validate_payload(payload)
+    if problems:
+        return FormResult(payload, None, [*result.errors, *problems])
+    return result

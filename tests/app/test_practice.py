@@ -38,13 +38,9 @@ def answer_with(at, exercise, submission, scope: str = "") -> None:
             "deleted_rows": [],
         }
     else:
-        index = {c.id: i for i, c in enumerate(exercise.claims)}
-        edits = {index[m["claim"]]: {"verdict": m["error_type"], "correction": m["correction"]} for m in data["marks"]}
-        at.session_state[f"{scope}validate:{exercise.id}:claims"] = {
-            "edited_rows": edits,
-            "added_rows": [],
-            "deleted_rows": [],
-        }
+        for m in data["marks"]:
+            at.selectbox(key=f"{scope}validate:{exercise.id}:verdict:{m['claim']}").set_value(m["error_type"])
+            at.text_input(key=f"{scope}validate:{exercise.id}:correction:{m['claim']}").set_value(m["correction"])
         at.text_area(key=f"{scope}validate:{exercise.id}:omissions").set_value("\n".join(data["omissions"]))
     at.run()
     assert not at.exception, at.exception
@@ -173,3 +169,16 @@ def test_the_cohort_page_is_for_instructors_only(open_app) -> None:
     assert instructor.metric[0].value == "13"  # the demo learner and twelve generated learners
     names = list(instructor.dataframe[0].value["Learner"])
     assert "Alex Rivera (demo learner)" in names
+
+
+def test_a_correction_on_a_claim_left_supported_is_not_dropped_silently(open_app, app_db) -> None:
+    """Issue #19 bug 5: the correction vanished from the answer without a word."""
+    exercise = next(e for e in sorted(BANK.exercises.values(), key=lambda e: e.id) if e.kind == Kind.validate_output)
+    supported = next(n for n, c in enumerate(exercise.claims, start=1) if c.error is None)
+    claim = exercise.claims[supported - 1]
+    at = open_app(exercise.id)
+    at.text_input(key=f"validate:{exercise.id}:correction:{claim.id}").set_value("The source says 12, not 14.").run()
+    assert any(f"Claim {supported}" in w.value and "not graded" in w.value for w in at.warning)
+    at.button(key="submit").click().run()
+    assert any(f"Claim {supported}" in e.value for e in at.error)  # named again, and nothing is graded
+    assert not at.exception
