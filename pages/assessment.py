@@ -12,7 +12,7 @@ from exercises.model import KIND_LABELS, SECTOR_LABELS, AnyExercise, Kind, Secto
 from exercises.submission import is_blank, salvage
 from grading import grade
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge
+from pages.common import bank, clock, database_trouble, engine, judge, signed_in_user
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
@@ -21,7 +21,7 @@ from ui import state
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
 
-user = st.session_state[state.USER]
+user = signed_in_user()
 exercises = bank()
 now = clock()
 st.title("Mock assessment")

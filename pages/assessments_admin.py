@@ -8,13 +8,12 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
-from pages.common import bank, clock, engine
+from pages.common import bank, clock, engine, signed_in_user
 from store import assessments, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from ui import state
 
-user = st.session_state[state.USER]
+user = signed_in_user()
 exercises = bank()
 st.title("Assessments")
 

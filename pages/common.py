@@ -13,6 +13,7 @@ import streamlit as st
 from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from streamlit.runtime.pages_manager import PagesManager
 
 from exercises.loader import Bank, Problem, load_bank
 from grading import Judge
@@ -144,6 +145,19 @@ def current_user() -> User:
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
+
+
+def signed_in_user() -> User:
+    """The user app.py resolved for this run. A page reached without it is the first run of a new
+    server process, which treats pages/ as a legacy pages folder and runs the page on its own (with
+    its raw file names as the menu): from here on app.py's st.navigation decides, so run again
+    through it, on the same URL."""
+    user: User | None = st.session_state.get(state.USER)
+    if user is None:
+        PagesManager.uses_pages_directory = False  # what st.navigation sets; Streamlit has no public switch
+        st.rerun()
+    assert user is not None
+    return user
 
 
 def demo_switch() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status
+from pages.common import bank, database_trouble, engine, judge, judge_status, signed_in_user
 from store import attempts
 from store.db import session_scope
 from ui import state
@@ -20,7 +20,7 @@ from ui.text import label
 
 LIST_PAGE = 12
 MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
-user = st.session_state[state.USER]
+user = signed_in_user()
 user_id: int = user.id
 exercises = bank()
 exercise_id = st.query_params.get("exercise")

@@ -7,13 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from grading import grade
-from pages.common import bank, engine, judge
+from pages.common import bank, engine, judge, signed_in_user
 from store import jobs, users
 from store.db import session_scope
 from store.reliability import grader_reliability
-from ui import state
 
-user = st.session_state[state.USER]
+user = signed_in_user()
 exercises = bank()
 
 

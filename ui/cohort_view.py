@@ -4,7 +4,7 @@ result objects by duck typing; the page keeps everything that writes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -21,6 +21,15 @@ from ui.dashboard_charts import (
     spread_chart,
 )
 from ui.text import escape_markdown, label
+
+
+def extremes(rated: Sequence[Any], hardest: int = 3, easiest: int = 2) -> tuple[list[Any], list[Any]]:
+    """The hardest and the easiest exercises by mean score, never the same one in both lists:
+    with few exercises the easiest are taken from those not already named hardest."""
+    ordered = sorted(rated, key=lambda i: (i.mean, i.exercise_id))
+    low = ordered[: min(hardest, len(ordered) // 2)] if len(ordered) < hardest + easiest else ordered[:hardest]
+    rest = [i for i in ordered if i not in low]
+    return low, rest[::-1][:easiest]
 
 
 def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
@@ -158,15 +167,9 @@ def show_exercises(
             f":red-badge[does not discriminate] {named(i.exercise_id)} (r = {i.discrimination:.2f}, mean {i.mean:.0f})"
             for i in sorted(weak, key=lambda i: i.discrimination or 0.0)
         ]
-        notes += [
-            f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-            for i in sorted(rated, key=lambda i: i.mean)[:3]
-        ]
-        notes += [
-            f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-            for i in sorted(rated, key=lambda i: -i.mean)[:2]
-            if not i.weak
-        ]
+        hardest, easiest = extremes(rated)
+        notes += [f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})" for i in hardest]
+        notes += [f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})" for i in easiest if not i.weak]
         st.markdown("\n".join(f"- {n}" for n in notes) if notes else "Too few learners yet to judge exercises.")
     st.dataframe(
         pd.DataFrame(
