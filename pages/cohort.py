@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 import streamlit as st
 
-from pages.common import bank, engine, signed_in_user
+from pages.common import CACHE_TTL, bank, engine, signed_in_user
 from store import assignments, dashboards, export, progress, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
@@ -41,7 +41,7 @@ VIEWS = [
 ]
 
 
-@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner=False)
 def load(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.CohortDashboard:
     """Cached per data version: a new grade or override anywhere changes the key at once."""
     with session_scope(engine()) as session:
@@ -50,7 +50,7 @@ def load(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards
         return dashboards.cohort_dashboard(session, viewer, cohort_id)
 
 
-@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner=False)
 def load_exercises(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.ExerciseReport:
     with session_scope(engine()) as session:
         viewer = session.get(User, viewer_id)
@@ -58,7 +58,7 @@ def load_exercises(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> 
         return dashboards.exercise_report(session, viewer, cohort_id)
 
 
-@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
 def load_learner(viewer_id: int, user_id: int, cohort_id: int, version: tuple[int, ...]) -> progress.LearnerDashboard:
     with session_scope(engine()) as session:
         viewer = session.get(User, viewer_id)

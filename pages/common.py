@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import streamlit as st
-from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from streamlit.runtime.pages_manager import PagesManager
 
 from exercises.loader import Bank, Problem, load_bank
 from grading import Judge
-from grading.llm_judge import OpenAIJudge
 from store import progress
 from store.db import session_scope
 from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
@@ -62,7 +60,11 @@ def engine() -> Engine:
     return eng
 
 
-@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+# A timedelta, not "10m": Streamlit parses a duration string with pandas, a 2 s import on the first page.
+CACHE_TTL = timedelta(minutes=10)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
 def learner_dashboard(
     viewer_id: int, user_id: int, cohort_id: int | None, version: tuple[int, ...]
 ) -> progress.LearnerDashboard:
@@ -179,6 +181,10 @@ def _secret(name: str) -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _openai_judge(api_key: str, base_url: str | None, model: str, timeout_s: float) -> Judge:
+    from openai import OpenAI  # only with a key: the client library is a second's import on the first page
+
+    from grading.llm_judge import OpenAIJudge
+
     client = OpenAI(api_key=api_key, base_url=base_url)
     return OpenAIJudge(client, model, cache=DbJudgeCache(engine()), timeout_s=timeout_s)
 

@@ -8,14 +8,12 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
-from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status, signed_in_user
-from store import attempts
+from pages.common import bank, clock, database_trouble, engine, judge, judge_status, signed_in_user
+from store import attempts, progress
+from store.assignments import learner_assignments
 from store.db import session_scope
 from ui import state
-from ui.attempt_view import show_attempt
-from ui.forms import submission_form
-from ui.grade_view import show_fix_simulation, show_reference, show_simulation
+from ui.practice_cards import STATUSES, badges, clear_filters, keep, matches, show_card
 from ui.text import label
 
 LIST_PAGE = 12
@@ -33,40 +31,85 @@ if exercise is None:
     )
     if exercise_id:
         st.warning(f"No exercise '{exercise_id}' in the bank; pick one below.")
+    with session_scope(engine()) as session:
+        done = progress.exercise_means(session, user, user_id)
+        assigned = {a.exercise_id: a for a in learner_assignments(session, user, user_id)}
+    # The filters persist for the session (a visit to another page keeps them).
     with st.container(border=True, key="filters"):
+        search = st.text_input(
+            "Search",
+            placeholder="Words from the title, summary, sector or task",
+            type="search",
+            icon=":material/search:",
+            key="f_search",
+            persist_state="session",
+        )
         sectors = st.pills(
-            "Sector", list(Sector), selection_mode="multi", format_func=lambda s: SECTOR_LABELS[s], key="f_sector"
-        )
-        kinds = st.pills("Task", list(Kind), selection_mode="multi", format_func=lambda k: KIND_LABELS[k], key="f_kind")
-        levels = st.pills(
-            "Difficulty",
-            [1, 2, 3],
+            "Sector",
+            list(Sector),
             selection_mode="multi",
-            format_func=lambda d: "●" * d + "○" * (3 - d),
-            key="f_level",
+            format_func=lambda s: SECTOR_LABELS[s],
+            key="f_sector",
+            persist_state="session",
         )
-    chosen = exercises.filter(sectors or (), kinds or (), levels or ())
+        kinds = st.pills(
+            "Task",
+            list(Kind),
+            selection_mode="multi",
+            format_func=lambda k: KIND_LABELS[k],
+            key="f_kind",
+            persist_state="session",
+        )
+        row = st.container(horizontal=True, wrap=True, gap="large")
+        with row:
+            levels = st.pills(
+                "Difficulty",
+                [1, 2, 3],
+                selection_mode="multi",
+                format_func=lambda d: "●" * d + "○" * (3 - d),
+                key="f_level",
+                persist_state="session",
+                width="content",
+            )
+            statuses = st.pills(
+                "Status",
+                list(STATUSES),
+                selection_mode="multi",
+                format_func=STATUSES.__getitem__,
+                key="f_status",
+                persist_state="session",
+                width="content",
+            )
+    chosen = [
+        ex
+        for ex in exercises.filter(sectors or (), kinds or (), levels or ())
+        if matches(ex, search or "") and keep(ex, statuses or [], done, assigned)
+    ]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
     shown = st.session_state.setdefault("list_shown", LIST_PAGE)
-    st.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
+    head = st.container(horizontal=True, vertical_alignment="center")
+    head.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
+    filtered = bool(search or sectors or kinds or levels or statuses)
+    head.button("Clear filters", key="clear_filters", on_click=clear_filters, disabled=not filtered, type="tertiary")
+    now = clock()
     for ex in chosen[:shown]:
-        with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
-            kind_label = KIND_LABELS[Kind(ex.kind)]
-            st.markdown(
-                f"**{ex.title}**  \n:gray[:small[{SECTOR_LABELS[ex.sector]} · {kind_label} · "
-                f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
-                width="stretch",
-            )
-            if st.button("Open", key=f"open:{ex.id}", width=96):
-                st.query_params["exercise"] = ex.id
-                st.rerun()
+        if show_card(ex, badges(done.get(ex.id), assigned.get(ex.id), now)):
+            st.query_params["exercise"] = ex.id
+            st.rerun()
     if len(chosen) > shown:
         more = min(LIST_PAGE, len(chosen) - shown)
         if st.button(f"Show {more} more", icon=":material/expand_more:", key="list_more"):
             st.session_state["list_shown"] = shown + LIST_PAGE
             st.rerun()
     st.stop()
+
+# The exercise view's modules (grading, forms, grade views, pandas, plotly) load once an exercise
+# is open: the list, the first page a visitor sees, does without them.
+from grading import grade  # noqa: E402
+from ui.attempt_view import show_attempt  # noqa: E402
+from ui.forms import submission_form  # noqa: E402
+from ui.grade_view import show_fix_simulation, show_reference, show_simulation  # noqa: E402
 
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
@@ -37,6 +37,11 @@ class AssignedExercise:
     cohort_name: str
     due: datetime | None
     best: float | None  # None: not done yet
+
+    def overdue(self, at: datetime) -> bool:
+        """Not done and past its due date."""
+        due = self.due.replace(tzinfo=UTC) if self.due is not None and self.due.tzinfo is None else self.due
+        return self.best is None and due is not None and due < at
 
 
 def assign(
