@@ -172,7 +172,7 @@ def render(
     )
     steps = steps_from_rows(records(edited))
     if steps:
-        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Your workflow as a graph")
+        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Your workflow as a graph")
         if not scope and st.button(
             "Simulate this design", icon=":material/science:", key=f"{scope}design:{exercise.id}:simulate"
         ):

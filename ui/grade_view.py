@@ -86,7 +86,7 @@ def show_reference(exercise: AnyExercise, tools: Mapping[str, Tool]) -> None:
     st.markdown(exercise.reference_notes)
     if isinstance(exercise, DesignWorkflowExercise):
         steps = [s.model_dump() for s in exercise.reference.steps]
-        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Reference workflow")
+        st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Reference workflow")
     elif isinstance(exercise, FindFailuresExercise):
         names = {s.id: s.name for s in exercise.workflow.steps}
         st.dataframe(
