@@ -60,7 +60,7 @@ if exercise is None:
             key="f_kind",
             persist_state="session",
         )
-        row = st.container(horizontal=True, wrap=True, gap="large")
+        row = st.container(horizontal=True, wrap=True, gap="medium")
         with row:
             levels = st.pills(
                 "Difficulty",

@@ -49,7 +49,7 @@ def test_the_mock_assessment_states_its_rules_confirms_and_reports_not_attempted
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url + "/assessment?demo_user=rules")  # perhaps the server's first visitor: a cold start
-    expect(page.get_by_role("heading", name="Mock assessment")).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("heading", name="Mock assessment", exact=True)).to_be_visible(timeout=120_000)
     page.get_by_role("button", name="Continue to the rules").click()
     expect(page.get_by_text("No feedback until the end")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Time left")).to_have_count(0)  # the clock has not started
@@ -58,14 +58,14 @@ def test_the_mock_assessment_states_its_rules_confirms_and_reports_not_attempted
     expect(page.get_by_text("Time left")).to_be_visible(timeout=30_000)
 
     page.get_by_role("tab", name="Explain", exact=False).click()
-    box = page.locator(".stTextArea textarea").first
+    box = page.get_by_label("Your explanation to", exact=False)
     box.fill("Bottom line: we should pause the rollout until the checks are in place.")
     box.blur()
     settle(page)
     page.get_by_role("button", name="Submit all four tasks").click()
     confirm = page.get_by_text("Not answered yet", exact=False)
     expect(confirm).to_be_visible(timeout=30_000)
-    for kind in ("Design a workflow", "Find the failures", "Validate"):
+    for kind in ("Design a workflow", "Find the failure points", "Validate an AI output"):
         expect(confirm).to_contain_text(kind)
     page.screenshot(path=shots / "assessment-confirm.png", full_page=True)
     page.get_by_role("button", name="Submit now").click()
