@@ -62,6 +62,7 @@ def test_broken_pack_reports_file_field_reason_and_exits_1(bank, tmp_path, capsy
     write(tmp_path, "fields.yaml", explain)
 
     validate = sample(bank, Kind.validate_output)
+    validate["id"] = "copied-validate"  # a shipped id would clash with the shipped file first
     write(tmp_path, "a.yaml", validate)
     write(tmp_path, "b.yaml", validate)  # same id twice
 
