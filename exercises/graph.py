@@ -33,15 +33,16 @@ def topological_order(workflow: Workflow) -> list[str]:
 
 def _loop(pending: Mapping[str, set[str]]) -> list[str]:
     """One loop among the steps Kahn's algorithm could not order, in the direction data flows
-    (a -> b: b reads a), closed on its first step. Every such step still waits on another
-    such step, so walking back along inputs must come round."""
-    stuck = sorted(s for s, deps in pending.items() if deps)
-    path = [stuck[0]]
+    (a -> b: b reads a), from the loop's first step in the workflow and back to it. Every such
+    step still waits on another such step, so walking back along inputs must come round."""
+    declared = list(pending)
+    path = [next(s for s in declared if pending[s])]
     while True:
-        previous = min(pending[path[-1]])
+        previous = min(pending[path[-1]], key=declared.index)
         if previous in path:
-            loop = path[path.index(previous) :]
-            loop.reverse()
+            loop = path[path.index(previous) :][::-1]
+            first = min(range(len(loop)), key=lambda i: declared.index(loop[i]))
+            loop = loop[first:] + loop[:first]
             return [*loop, loop[0]]
         path.append(previous)
 
