@@ -68,8 +68,9 @@ def _expanded_size(root: Node) -> int:
 
 def parse_yaml(text: str) -> Any:
     """The document in `text`, or PackFileError saying why not."""
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)  # the reader refuses control characters here already
         node = loader.get_single_node()
         if node is None:
             return None
@@ -81,13 +82,16 @@ def parse_yaml(text: str) -> Any:
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         reason = getattr(exc, "problem", None) or str(exc)
         raise PackFileError(where, f"invalid YAML: {reason}") from None
-    except (ValueError, OverflowError, TypeError, RecursionError) as exc:
-        if isinstance(exc, PackFileError):
-            raise
-        # the constructor's own limits: an integer of 5,000 digits, a malformed date or base64
-        raise PackFileError("(file)", f"invalid YAML value: {str(exc)[:200]}") from None
+    except PackFileError:
+        raise
+    except Exception as exc:
+        # PyYAML's constructor raises more than YAMLError on odd scalars: ValueError for an
+        # integer of 5,000 digits or a 13th month, AttributeError for an empty !!timestamp.
+        # Whatever it is, it is this file's fault and says so.
+        raise PackFileError("(file)", f"invalid YAML value: {str(exc)[:200] or type(exc).__name__}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_pack_file(path: Path) -> Any:
