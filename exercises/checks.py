@@ -59,6 +59,13 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
     for i, stage in enumerate(ex.stages):
         if stage.capability not in capabilities:
             problems.append((f"stages.{i}.capability", f"no offered tool can '{stage.capability}'"))
+        for j, tool_id in enumerate(stage.preferred_tools):
+            if tool_id not in offered:
+                where = f"stages.{i}.preferred_tools.{j}"
+                if tool_id in catalogue:
+                    problems.append((where, f"tool '{tool_id}' exists but is not on offer in this exercise"))
+                else:
+                    problems.append((where, f"unknown tool '{tool_id}'"))
     source_ids = {s.id for s in ex.sources}
     classes = ", ".join(DataClass)
     for i, rule in enumerate(ex.data_rules):

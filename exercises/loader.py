@@ -135,17 +135,23 @@ def _read(path: Path, label: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(label, exc.where, exc.reason)]
 
 
-def load_tools(path: Path, label: str) -> tuple[dict[str, Tool], list[Problem]]:
-    """One tools file on its own (the shared catalogue for the graders and benchmarks)."""
+def _register_tools(registry: ToolRegistry, path: Path, label: str, pack: Path | None) -> list[Problem]:
+    """Read one tools file into the registry; each tool the id rule refuses is a problem."""
     data, problems = _read(path, label)
     if problems:
-        return {}, problems
-    registry = ToolRegistry()
+        return problems
     parsed, problems = _parse_tools(data, label)
     for i, tool in parsed:
-        refused = registry.add(tool, label, SHARED)
+        refused = registry.add(tool, label, pack)
         if refused:
             problems.append(Problem(label, f"tools.{i}.id", refused))
+    return problems
+
+
+def load_tools(path: Path, label: str) -> tuple[dict[str, Tool], list[Problem]]:
+    """One tools file on its own (the shared catalogue for the graders and benchmarks)."""
+    registry = ToolRegistry()
+    problems = _register_tools(registry, path, label, SHARED)
     return registry.tools, problems
 
 
@@ -177,15 +183,7 @@ def _load_root(state: _Loading, root: Path, prefix: str, as_context: bool) -> No
     bank.problems += [Problem(prefix + str(p.relative_to(root)), "(file)", why) for p, why in refused]
     packs = [p.parent for p in files if p.name == TOOLS_FILE]
     for path in (p for p in files if p.name == TOOLS_FILE):
-        label = prefix + str(path.relative_to(root))
-        data, problems = _read(path, label)
-        if not problems:
-            parsed, problems = _parse_tools(data, label)
-            for i, tool in parsed:
-                refused_why = state.registry.add(tool, label, path.parent)
-                if refused_why:
-                    problems.append(Problem(label, f"tools.{i}.id", refused_why))
-        bank.problems += problems
+        bank.problems += _register_tools(state.registry, path, prefix + str(path.relative_to(root)), path.parent)
     for path in (p for p in files if p.name != TOOLS_FILE):
         label = prefix + str(path.relative_to(root))
         try:
@@ -231,14 +229,8 @@ def load_bank(root: Path = PACKS_DIR, shared_tools: Path | None = SHARED_TOOLS, 
     state = _Loading(Bank(), ToolRegistry())
     bank = state.bank
     if shared_tools is not None:
-        data, problems = _read(shared_tools, SHARED_TOOLS_LABEL)
-        if not problems:
-            parsed, problems = _parse_tools(data, SHARED_TOOLS_LABEL)
-            for i, tool in parsed:
-                refused = state.registry.add(tool, SHARED_TOOLS_LABEL, SHARED)
-                if refused:
-                    problems.append(Problem(SHARED_TOOLS_LABEL, f"tools.{i}.id", refused))
-        bank.problems += problems
+        label = SHARED_TOOLS_LABEL if shared_tools == SHARED_TOOLS else shared_tools.name
+        bank.problems += _register_tools(state.registry, shared_tools, label, SHARED)
     for folder in context:
         if folder.is_dir():
             _load_root(state, folder, f"{folder.name}/", as_context=True)
