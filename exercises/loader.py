@@ -108,6 +108,8 @@ def _reason(error: ErrorDetails) -> str:
         return f"{_shown(error['input'])} is not a valid sector: a sector is {SECTOR_RULE}"
     if any(part in CUE_FIELDS for part in error["loc"] if isinstance(part, str)):
         return f"{error['msg']}. {CUE_SHAPE}"
+    if error["type"] == "value_error":  # our own validators' sentences, without pydantic's label
+        return str(error["msg"]).removeprefix("Value error, ")
     return error["msg"]
 
 
