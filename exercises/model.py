@@ -46,6 +46,10 @@ class Sector(StrEnum):
     healthcare = "healthcare"
     customer_support = "customer_support"
     hr = "hr"
+    legal = "legal"
+    public_sector = "public_sector"
+    insurance = "insurance"
+    education = "education"
 
 
 KIND_LABELS = {
@@ -61,7 +65,13 @@ SECTOR_LABELS = {
     Sector.healthcare: "Healthcare",
     Sector.customer_support: "Customer support",
     Sector.hr: "HR and people",
+    Sector.legal: "Legal",
+    Sector.public_sector: "Public sector",
+    Sector.insurance: "Insurance",
+    Sector.education: "Education",
 }
+# Sectors only the calibration set (exercises/calibration/packs) uses so far: the bank need not cover them.
+CALIBRATION_ONLY_SECTORS = frozenset({Sector.legal, Sector.public_sector, Sector.insurance, Sector.education})
 
 # The criteria each kind's scorer computes; a rubric gives them weights and wording.
 CRITERIA: dict[Kind, tuple[str, ...]] = {
