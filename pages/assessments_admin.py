@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.model import KIND_LABELS, Kind
 from pages.common import bank, clock, engine, signed_in_user
 from store import assessments, users
 from store.db import session_scope
@@ -29,8 +29,8 @@ with st.expander("Assign a new assessment", icon=":material/add:"):
     # has a key, so a minute count typed in is never replaced by the suggestion for new tasks.
     sector = st.selectbox(
         "Sector",
-        [None, *Sector],
-        format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s],
+        [None, *exercises.sectors],
+        format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s),
         key="assess_sector",
     )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True, key="assess_level")

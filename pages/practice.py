@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
+from exercises.model import KIND_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind
 from pages.common import bank, clock, database_trouble, engine, judge, judge_status, signed_in_user
 from store import attempts, progress
 from store.assignments import learner_assignments
@@ -27,7 +27,8 @@ exercise = exercises.get(exercise_id) if exercise_id else None
 if exercise is None:
     st.title("Practice")
     st.caption(
-        "Realistic scenarios from six sectors. Each one is graded against a published rubric, criterion by criterion."
+        f"Realistic scenarios from {len(exercises.sectors)} sectors. Each one is graded against a published rubric, "
+        "criterion by criterion."
     )
     if exercise_id:
         st.warning(f"No exercise '{exercise_id}' in the bank; pick one below.")
@@ -46,9 +47,9 @@ if exercise is None:
         )
         sectors = st.pills(
             "Sector",
-            list(Sector),
+            list(exercises.sectors),
             selection_mode="multi",
-            format_func=lambda s: SECTOR_LABELS[s],
+            format_func=exercises.sector_name,
             key="f_sector",
             persist_state="session",
         )
@@ -83,7 +84,7 @@ if exercise is None:
     chosen = [
         ex
         for ex in exercises.filter(sectors or (), kinds or (), levels or ())
-        if matches(ex, search or "") and keep(ex, statuses or [], done, assigned)
+        if matches(ex, search or "", exercises.sector_name(ex.sector)) and keep(ex, statuses or [], done, assigned)
     ]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
@@ -94,7 +95,7 @@ if exercise is None:
     head.button("Clear filters", key="clear_filters", on_click=clear_filters, disabled=not filtered, type="tertiary")
     now = clock()
     for ex in chosen[:shown]:
-        if show_card(ex, badges(done.get(ex.id), assigned.get(ex.id), now)):
+        if show_card(ex, exercises.sector_name(ex.sector), badges(done.get(ex.id), assigned.get(ex.id), now)):
             st.query_params["exercise"] = ex.id
             st.rerun()
     if len(chosen) > shown:
@@ -116,12 +117,12 @@ if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     st.rerun()
 st.title(exercise.title)
 st.caption(
-    f"{SECTOR_LABELS[exercise.sector]} · {KIND_LABELS[Kind(exercise.kind)]} · difficulty {exercise.difficulty} · "
-    f"about {exercise.minutes} min"
+    f"{exercises.sector_name(exercise.sector)} · {KIND_LABELS[Kind(exercise.kind)]} · "
+    f"difficulty {exercise.difficulty} · about {exercise.minutes} min"
 )
 st.markdown(exercise.brief)
 with st.expander("How this is marked"):
-    for c in exercise.rubric:
+    for c in exercise.scored_rubric:
         st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
 
 

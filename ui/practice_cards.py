@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, AnyExercise, Kind
+from exercises.model import KIND_LABELS, AnyExercise, Kind
 
 FILTER_KEYS = ("f_sector", "f_kind", "f_level", "f_search", "f_status")
 STATUSES = {"todo": "Not done yet", "done": "Done", "assigned": "Assigned to me"}
@@ -28,11 +28,9 @@ def badges(done: tuple[float, float, int] | None, assigned: Any | None, now: dat
     return " ".join(out)
 
 
-def matches(exercise: AnyExercise, words: str) -> bool:
-    """Every word typed appears in the title, summary, sector or task (any case)."""
-    text = " ".join(
-        (exercise.title, exercise.summary, SECTOR_LABELS[exercise.sector], KIND_LABELS[Kind(exercise.kind)])
-    ).lower()
+def matches(exercise: AnyExercise, words: str, sector: str) -> bool:
+    """Every word typed appears in the title, summary, sector (its name) or task (any case)."""
+    text = " ".join((exercise.title, exercise.summary, sector, KIND_LABELS[Kind(exercise.kind)])).lower()
     return all(w in text for w in words.lower().split())
 
 
@@ -52,14 +50,14 @@ def clear_filters() -> None:
         st.session_state[key] = "" if key == "f_search" else []
 
 
-def show_card(exercise: AnyExercise, marks: str) -> bool:
+def show_card(exercise: AnyExercise, sector: str, marks: str) -> bool:
     """One card; True when the learner opens it. The title is the button, so a screen reader
     hears which exercise each one opens."""
     with st.container(border=True, gap="xsmall"):
         opened = st.button(f"**{exercise.title}**", key=f"open:{exercise.id}", type="tertiary")
         kind = KIND_LABELS[Kind(exercise.kind)]
         st.markdown(
-            f":gray[:small[{SECTOR_LABELS[exercise.sector]} · {kind} · difficulty {exercise.difficulty} · "
+            f":gray[:small[{sector} · {kind} · difficulty {exercise.difficulty} · "
             f"about {exercise.minutes} min]]  \n{exercise.summary}" + (f"  \n{marks}" if marks else "")
         )
     return opened

@@ -160,7 +160,9 @@ def test_an_override_changes_the_dashboard_keeps_history_and_reaches_the_learner
     at.selectbox(key="cohort_learner").set_value(alex_id).run()
     assert at.selectbox(key="cohort_attempt").value == attempt_id
     next(n for n in at.number_input if n.label == "New total").set_value(80.0)
-    next(t for t in at.text_area if t.label.startswith("Reason")).set_value("Your risk section *was* right: <b>full marks</b> there.")
+    next(t for t in at.text_area if t.label.startswith("Reason")).set_value(
+        "Your risk section *was* right: <b>full marks</b> there."
+    )
     next(b for b in at.button if b.label == "Save override").click().run()
     assert not at.exception
     assert "80.0" in at.success[0].value
