@@ -209,11 +209,11 @@ def test_an_assigned_assessment_keeps_the_time_limit_typed(open_app, app_db) -> 
     at.switch_page("pages/assessments_admin.py").run()
     assert not at.exception, at.exception
     suggestions = set()
-    for sector in list(at.selectbox(key="assess_sector").options)[1:]:
-        at.selectbox(key="assess_sector").select(sector).run()
+    for index in (1, 2, 3):  # AppTest cannot round-trip every label (it reformats "HR and people")
+        at.selectbox(key="assess_sector").select_index(index).run()
         suggestions.add(next(c.value for c in at.caption if "Suggested time" in c.value))
     at.number_input(key="assess_minutes").set_value(60)
-    at.selectbox(key="assess_sector").select(at.selectbox(key="assess_sector").options[1])
+    at.selectbox(key="assess_sector").select_index(1)
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception
     _, assessment = latest_assessment(app_db)
