@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.model import AnyExercise, DesignWorkflowExercise, FindFailuresExercise, ValidateOutputExercise
+from exercises.submission import is_blank, salvage
 from exercises.workflow import Tool
 from ui.grade_view import CriterionLine, show_grade
 from ui.text import escape_markdown, label
@@ -122,6 +123,15 @@ def show_attempt(detail: Any, exercise: AnyExercise | None, tools: Mapping[str, 
     view = detail.effective
     if view is None:
         st.caption("Not graded yet.")
+        return
+    kind = (detail.payload or {}).get("kind")
+    if view.grade.source != "override" and kind and is_blank(salvage(kind, detail.payload)):
+        # no per-criterion feedback on nothing: a grader's sentence could read as praise at 0 %
+        st.metric("Score", f"{view.grade.total:.0f} / 100", border=True)
+        st.info(
+            "Nothing was handed in for this task, so there is no feedback on it. Answer it and submit again.",
+            icon=":material/info:",
+        )
         return
     lines = [CriterionLine(c.title, c.weight, c.score, c.evidence, c.feedback) for c in view.criteria]
     override = (view.author_name, view.grade.reason) if view.grade.source == "override" else None

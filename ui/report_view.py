@@ -60,7 +60,8 @@ def show_report(report: Report) -> None:
             pd.DataFrame(
                 [
                     {
-                        "Task": md(f"{t.competency}: {t.title}"),
+                        "Task": md(t.competency),
+                        "Exercise": md(t.title),
                         "Score": t.shown,
                         "Band": t.band,
                         "Time on task": minutes(t.seconds),

@@ -128,3 +128,20 @@ def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
     catalogue = next(df.value for df in at.dataframe if "Errors it makes" in df.value.columns)
     assert len(catalogue) == len(exercise.tools)
     assert {"Cost per item", "Seconds per item", "Errors it catches", "May receive"} <= set(catalogue.columns)
+
+
+@pytest.mark.parametrize("kind", [Kind.design_workflow, Kind.find_failures])
+def test_a_blank_answer_gets_no_encouraging_feedback(open_app, app_db, kind) -> None:
+    """Issue #19 item 8: "Your fixes fit" was shown on a blank answer scored 0 %."""
+    exercise = first(kind)
+    at = open_app(exercise.id)
+    at.button(key="submit").click().run()
+    assert not at.exception
+    assert any("Nothing was handed in" in i.value for i in at.info)
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    ((_, grade_row, _),) = stored_attempts(app_db)
+    engine = make_engine(app_db)
+    with session_scope(engine) as s:
+        feedback = [r.feedback for r in s.exec(select(CriterionRow).where(CriterionRow.grade_id == grade_row.id))]
+    engine.dispose()
+    assert not [f for f in feedback if f and f in shown]  # not one criterion's sentence on an empty answer
