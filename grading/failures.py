@@ -1,25 +1,74 @@
 """Scoring a failure analysis: which seeded faults were found on the right step, named with
-the right category and severity, and given a fix that fits. False alarms cost."""
+the right category and severity, and given a fix that fits.
+
+Found and false alarms are two scores (grading/detection.py). A fault flagged where it shows
+(a step downstream of where it starts) or with a neighbouring category earns partial credit; a
+second flag of a fault already found repeats it and is no false alarm; naming several categories
+for one step is a guess, not a classification."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
+from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
-from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
+from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
 from grading.rubric import Scored, join
 from grading.text import analyse, concept_found, cue_share, stems
 
-FALSE_ALARM_COST = 0.15  # share of the detection criterion each unfounded flag costs
-WRONG_CATEGORY_CREDIT = 0.5
+C = FaultCategory
+# Categories that describe the same failure seen from another side: a rater gives most of the
+# credit for the neighbour (an unchecked automated decision is both "automated judgement" and a
+# "missing check"). Defined once, symmetric.
+_NEIGHBOUR_PAIRS = (
+    (C.missing_check, C.automated_judgement),
+    (C.missing_check, C.error_propagation),
+    (C.missing_check, C.format_drift),
+    (C.error_propagation, C.format_drift),
+    (C.error_propagation, C.fabrication),
+    (C.fabrication, C.stale_source),
+    (C.prompt_injection, C.personal_data_leak),
+    (C.bias, C.automated_judgement),
+    (C.cost_latency_blowup, C.missing_check),
+)
+NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
+    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
+    for c in FaultCategory
+}
+NEIGHBOUR_CREDIT = 0.85  # found with a neighbouring category
+WRONG_CATEGORY_CREDIT = 0.6  # the right step, an unrelated category: found, but not understood
+NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category
+DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not where it starts
+FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
+FIX_TYPE_SHARE = 0.25  # the rest of a fix's fit is what it says: the substance weighs most
+_TIE = 1e-9  # prefer the fault's own step when two flags would serve a fault equally well
 
 
 @dataclass(frozen=True)
 class Match:
     fault: Fault
     flag: FaultFlag
-    category_right: bool
+    location: float  # 1 on the fault's step or an accepted one, DOWNSTREAM_CREDIT where it shows
+    category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT, scaled down for hedging
+    fix_fit: float  # the best fix among the flags that name this fault
+
+    @property
+    def category_right(self) -> bool:
+        return self.category >= 1.0
+
+    @property
+    def found(self) -> float:
+        return self.location * self.category
+
+
+@dataclass(frozen=True)
+class Assessment:
+    matches: list[Match]
+    repeats: list[FaultFlag]  # further flags of a fault already found
+    false_alarms: list[FaultFlag]
+    detection: Detection
 
 
 def _weight(fault: Fault) -> float:
@@ -31,37 +80,109 @@ def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
     return 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
 
 
-def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+def _category_credit(fault: Fault, category: FaultCategory) -> float:
+    accepted = {fault.category, *fault.also_categories}
+    if category in accepted:
+        return 1.0
+    if any(category in NEIGHBOURS[a] for a in accepted):
+        return NEIGHBOUR_CREDIT
+    return WRONG_CATEGORY_CREDIT
+
+
+def _classification_credit(category: float) -> float:
+    if category >= 1.0:
+        return 1.0
+    return NEIGHBOUR_CLASSIFICATION * max(0.0, category - WRONG_CATEGORY_CREDIT) / (1 - WRONG_CATEGORY_CREDIT)
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where each fault may be flagged, with the location credit of each step."""
+
+    credit: dict[str, dict[str, float]]  # fault id -> step id -> location credit
+
+    @classmethod
+    def of(cls, exercise: FindFailuresExercise) -> _Places:
+        credit: dict[str, dict[str, float]] = {}
+        for fault in exercise.faults:
+            own = {fault.step, *fault.also_steps}
+            shows = set(downstream(exercise.workflow, fault.step)) if exercise.workflow.step(fault.step) else set()
+            credit[fault.id] = dict.fromkeys(shows - own, DOWNSTREAM_CREDIT) | dict.fromkeys(own, 1.0)
+        return cls(credit)
+
+
+def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Places) -> dict[str, float]:
+    """Per step, the share of category credit left after guessing: naming k categories for a
+    step that hosts m faults (k > m) earns m / k of each category's value."""
+    named: dict[str, set[FaultCategory]] = {}
+    for flag in flags:
+        named.setdefault(flag.step, set()).add(flag.category)
+    hosts = {s: sum(1 for f in exercise.faults if places.credit[f.id].get(s) == 1.0) for s in named}
+    return {s: min(1.0, max(1, hosts[s]) / len(cats)) for s, cats in named.items()}
+
+
+def _cell(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
+    """What a flag on this step with this category earns for this fault (0: it does not find it)."""
+    location = places.credit[fault.id].get(step, 0.0)
+    credit = _category_credit(fault, category)
+    if location < 1 and credit <= WRONG_CATEGORY_CREDIT:
+        return 0.0
+    return location * credit
+
+
+def chance_precision(exercise: FindFailuresExercise, places: _Places | None = None) -> float:
+    """The precision of a flag placed at random: the mean, over every step and category, of the
+    best credit that flag could earn."""
+    places = places or _Places.of(exercise)
+    total = 0.0
+    cells = 0
+    for step in exercise.workflow.steps:
+        for category in FaultCategory:
+            cells += 1
+            total += max((_cell(places, f, step.id, category) for f in exercise.faults), default=0.0)
+    return total / cells if cells else 0.0
+
+
+def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment:
     """Pair flags with faults one to one, choosing the pairing that earns the most marks overall
-    (every criterion, weighted as the rubric weighs it, less the cost of unmatched flags). So a
-    flag that could serve two faults goes where it serves the grade best, the order of the flags
-    does not matter, and finding one more fault can never lower the grade. Faults are few, so an
-    exact search over which faults are taken is cheap."""
+    (every criterion, weighted as the rubric weighs it). So a flag that could serve two faults
+    goes where it serves the grade best, the order of the flags does not matter, and finding one
+    more fault can never lower the grade. Faults are few, so an exact search over which faults
+    are taken is cheap. Flags left over that name a fault already found are repeats."""
     faults = list(exercise.faults)
+    places = _Places.of(exercise)
+    hedge = _hedging(exercise, flags, places)
     total_w = sum(_weight(f) for f in faults)
     weight = {c.id: c.weight for c in exercise.rubric}
-    penalty = weight["detection"] * FALSE_ALARM_COST
+    fits = [[_fix_fit(fault, flag) for fault in faults] for flag in flags]
+    precision_bonus = weight["detection"] * CLEAN_SHARE / max(1, len(flags))
+
+    def category(i: int, j: int) -> float:
+        raw = _category_credit(faults[j], flags[i].category)
+        return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flags[i].step]
 
     @cache
     def value(i: int, j: int) -> float:
         flag, fault = flags[i], faults[j]
-        if flag.step not in {fault.step, *fault.also_steps}:
-            return -1.0
-        exact = flag.category in {fault.category, *fault.also_categories}
+        location = places.credit[fault.id].get(flag.step, 0.0)
+        cat = category(i, j)
+        if location == 0 or (location < 1 and cat <= WRONG_CATEGORY_CREDIT):
+            return -1.0  # where a fault shows, only a flag that names it (or its neighbour) finds it
         marks = (
-            weight["detection"] * (1.0 if exact else WRONG_CATEGORY_CREDIT)
-            + weight["classification"] * exact
-            + weight["severity"] * _severity_credit(fault, flag) * (1.0 if exact else 0.5)
-            + weight["fixes"] * _fix_fit(fault, flag)
+            weight["detection"] * FOUND_SHARE * location * cat
+            + weight["classification"] * _classification_credit(cat) * location
+            + weight["severity"] * _severity_credit(fault, flag) * cat * location
+            + weight["fixes"] * fits[i][j]
         )
-        return _weight(fault) / total_w * marks
+        own = _TIE if flag.step == fault.step else 0.0
+        return _weight(fault) / total_w * marks + precision_bonus * location * cat + own
 
     @cache
     def best(i: int, used: int) -> tuple[float, tuple[int, ...]]:
         if i == len(flags):
             return (0.0, ())
         rest, plan = best(i + 1, used)
-        choice = (rest - penalty, (-1, *plan))
+        choice = (rest, (-1, *plan))
         for j in range(len(faults)):
             if used & (1 << j):
                 continue
@@ -74,35 +195,70 @@ def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple
         return choice
 
     _, plan = best(0, 0)
-    matches = []
-    for flag, j in zip(flags, plan, strict=True):
+    taken = {j: i for i, j in enumerate(plan) if j >= 0}
+    repeats, false_alarms = [], []
+    best_fit = {j: fits[i][j] for j, i in taken.items()}
+    for i, j in enumerate(plan):
         if j >= 0:
-            fault = faults[j]
-            matches.append(Match(fault, flag, flag.category in {fault.category, *fault.also_categories}))
-    free = [flag for flag, j in zip(flags, plan, strict=True) if j < 0]
-    return matches, free
+            continue
+        named = [k for k in taken if places.credit[faults[k].id].get(flags[i].step, 0.0) >= 1.0]
+        related = [k for k in named if _category_credit(faults[k], flags[i].category) > WRONG_CATEGORY_CREDIT]
+        if related:
+            repeats.append(flags[i])
+            for k in related:  # the best fix offered for a fault counts, wherever it was written
+                best_fit[k] = max(best_fit[k], fits[i][k])
+        else:
+            false_alarms.append(flags[i])
+    matches = [
+        Match(
+            faults[j],
+            flags[i],
+            places.credit[faults[j].id][flags[i].step],
+            category(i, j),
+            best_fit[j],
+        )
+        for j, i in sorted(taken.items(), key=lambda kv: kv[1])
+    ]
+    found = sum(_weight(m.fault) * m.found for m in matches) / total_w
+    # a repeat of a fault already found on a step it may be pinned on is neither right nor wrong
+    considered = len(flags) - len(repeats)
+    precision = sum(m.found for m in matches) / considered if considered else 0.0
+    # the share of steps where the learner guessed: a flag that names its fault exactly is a choice
+    sure = {id(m.flag) for m in matches if m.category_right and m.location >= 1}
+    coverage = len({f.step for f in flags if id(f) not in sure}) / len(exercise.workflow.steps)
+    detection = Detection(found, precision, chance_precision(exercise, places), float(len(flags)), coverage)
+    return Assessment(matches, repeats, false_alarms, detection)
+
+
+def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+    """The matched flags, and the rest (repeats and false alarms)."""
+    result = assess(exercise, flags)
+    matched = {id(m.flag) for m in result.matches}
+    return result.matches, [f for f in flags if id(f) not in matched]
 
 
 def score_failures(
     exercise: FindFailuresExercise, submission: FindFailuresSubmission
 ) -> tuple[list[Scored], dict[str, object]]:
     names = {s.id: s.name for s in exercise.workflow.steps}
-    matches, false_alarms = match_flags(exercise, list(submission.flags))
+    flags = list(submission.flags)
+    if not flags:
+        return _blank(exercise, names), {"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
+    result = assess(exercise, flags)
+    matches, false_alarms = result.matches, result.false_alarms
     total_w = sum(_weight(f) for f in exercise.faults)
     by_fault = {m.fault.id: m for m in matches}
     missed = [f for f in exercise.faults if f.id not in by_fault]
-
-    found_w = sum(_weight(m.fault) * (1 if m.category_right else WRONG_CATEGORY_CREDIT) for m in matches)
-    recall = found_w / total_w
-    detection = max(0.0, recall - FALSE_ALARM_COST * len(false_alarms))
     n_right = sum(m.category_right for m in matches)
-    evidence = (
-        f"Flagged the right step for {len(matches)} of {len(exercise.faults)} seeded faults "
-        f"({n_right} with the right category)"
-    )
+    shown = [m for m in matches if m.location < 1]
+
+    evidence = f"Found {len(matches)} of {len(exercise.faults)} faults ({n_right} with the right category"
+    evidence += f", {len(shown)} flagged where they show rather than where they start)" if shown else ")"
+    if result.repeats:
+        evidence += f"; {len(result.repeats)} flag(s) repeat a fault already found"
     if false_alarms:
-        evidence += f"; {len(false_alarms)} flag(s) match no real fault: " + join(
-            [f"'{names.get(f.step, f.step)}' as {f.category.value}" for f in false_alarms], 3
+        evidence += f"; {len(false_alarms)} of your {len(flags)} flags point at no real fault: " + join(
+            [f"'{names.get(f.step, f.step)}' as {_label(f.category)}" for f in false_alarms], 3
         )
     evidence += "."
     if missed:
@@ -110,39 +266,49 @@ def score_failures(
         feedback = (
             f"Missed: the fault at '{names.get(worst.step, worst.step)}' ({worst.severity.value}). {worst.explanation}"
         )
+        if false_alarms:
+            feedback += f" Also, {len(false_alarms)} flag(s) point at steps that work as intended."
     elif false_alarms:
         feedback = (
-            f"{len(false_alarms)} of your {len(submission.flags)} flags match no real fault, and each costs "
-            "points as it would cost a real team's time: flag only what the traces and metrics show."
+            f"Every fault found, but {len(false_alarms)} of your {len(flags)} flags point at steps that work "
+            "as intended: each costs a real team's time, so flag only what the traces and metrics show."
+        )
+    elif shown:
+        m = shown[0]
+        feedback = (
+            f"Every fault found; '{m.fault.explanation.split('.')[0]}' starts at "
+            f"'{names.get(m.fault.step, m.fault.step)}', earlier than where you flagged it."
         )
     else:
         feedback = "Every seeded fault found, with no false alarms."
-    detection_scored = Scored("detection", detection, evidence, feedback)
+    detection_scored = Scored("detection", result.detection.score, evidence, feedback)
 
-    right = [m for m in matches if m.category_right]
+    classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.location for m in matches)
+    classification /= total_w
     wrong = [m for m in matches if not m.category_right]
-    classification = sum(_weight(m.fault) for m in right) / total_w
-    c_evidence = f"{len(right)} of {len(exercise.faults)} faults named with the right category."
+    c_evidence = f"{n_right} of {len(exercise.faults)} faults named with the right category."
     if wrong:
         m = wrong[0]
         c_feedback = (
-            f"At '{names.get(m.fault.step, m.fault.step)}' you named {m.flag.category.value}; the "
-            f"fault is {m.fault.category.value}. {m.fault.explanation}"
+            f"At '{names.get(m.flag.step, m.flag.step)}' you named {_label(m.flag.category)}; the "
+            f"fault is {_label(m.fault.category)}. {m.fault.explanation}"
         )
     elif missed:
-        c_feedback = "Categories are right for the faults you found; the missed ones earn nothing here."
+        c_feedback = (
+            f"Categories are right for the {len(matches)} fault(s) you found; "
+            f"the {len(missed)} you missed earn nothing here."
+        )
     else:
         c_feedback = "Each fault named with the right category."
     classification_scored = Scored("classification", classification, c_evidence, c_feedback)
 
     sev_points, sev_notes = 0.0, []
     for m in matches:
-        # rating the severity of a fault you named wrongly is half a judgement at best
-        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * (1.0 if m.category_right else 0.5)
+        # rating the severity of a fault you named wrongly is part of a judgement at best
+        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * m.category * m.location
         if SEVERITY_RANK[m.flag.severity] != SEVERITY_RANK[m.fault.severity]:
             sev_notes.append(
-                f"'{names.get(m.fault.step, m.fault.step)}' rated {m.flag.severity.value}, "
-                f"it is {m.fault.severity.value}"
+                f"'{names.get(m.flag.step, m.flag.step)}' rated {m.flag.severity.value}, it is {m.fault.severity.value}"
             )
     severity = sev_points / total_w
     s_feedback = (
@@ -150,7 +316,7 @@ def score_failures(
         if not sev_notes and not missed
         else ("Rate by harm: " + "; ".join(sev_notes[:2]) + ".")
         if sev_notes
-        else "Severity only counts for faults you found."
+        else f"Severity is right for what you found; it only counts for found faults ({len(missed)} missed)."
     )
     severity_scored = Scored(
         "severity",
@@ -160,14 +326,48 @@ def score_failures(
     )
 
     scored = [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
-    return scored, {}
+    details: dict[str, object] = {
+        "detection": {
+            "found": round(result.detection.found, 4),
+            "clean": round(result.detection.clean, 4),
+            "false_alarms": len(false_alarms),
+            "repeats": len(result.repeats),
+            "flags": len(flags),
+        }
+    }
+    return scored, details
+
+
+def _blank(exercise: FindFailuresExercise, names: dict[str, str]) -> list[Scored]:
+    """No flags at all: every criterion says what is missing, never what went well."""
+    worst = max(exercise.faults, key=_weight)
+    where = names.get(worst.step, worst.step)
+    none = f"No flags yet: 0 of {len(exercise.faults)} faults found."
+    return [
+        Scored(
+            "detection",
+            0.0,
+            none,
+            f"Read the traces and flag each step where something goes wrong; start with '{where}'.",
+        ),
+        Scored("classification", 0.0, none, "Name a category for each fault you flag."),
+        Scored("severity", 0.0, none, "Rate how much harm each fault you flag can do."),
+        Scored("fixes", 0.0, none, "Give each flag a fix that removes the cause of the fault."),
+    ]
 
 
 def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[tuple[Fault, FaultFlag]]:
-    """The seeded faults the learner found and gave a fitting fix: what `fixes.before_and_after`
-    simulates as fixed (shown with the grade, not part of it)."""
-    matches, _ = match_flags(exercise, list(submission.flags))
-    return [(m.fault, m.flag) for m in matches if _fix_fit(m.fault, m.flag) >= 0.75]
+    """The seeded faults the learner found and gave a fitting fix (on any flag that names the
+    fault): what `fixes.before_and_after` simulates as fixed (shown with the grade, not part of it)."""
+    flags = list(submission.flags)
+    result = assess(exercise, flags)
+    fixed = []
+    for m in result.matches:
+        if m.fix_fit < FIX_ACCEPTED:
+            continue
+        offered = [m.flag, *(f for f in result.repeats if f.step in _Places.of(exercise).credit[m.fault.id])]
+        fixed.append((m.fault, max(offered, key=lambda f: _fix_fit(m.fault, f))))
+    return fixed
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
@@ -179,28 +379,48 @@ def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
         whole = stems(flag.fix)
         full = any(concept_found(s.stems, fault.fix_cues) for s in prose)
         text_ok = 1.0 if full else 0.3 * cue_share(whole, fault.fix_cues) if prose else 0.0
-    # the fix's substance (what it changes, where) weighs more than ticking the right type
-    return 0.35 * type_ok + 0.65 * text_ok
+    # what the fix changes, and where, weighs most: a fix that says the right thing is accepted
+    # even if its type was not ticked, and a ticked type with nothing said is not
+    return FIX_TYPE_SHARE * type_ok + (1 - FIX_TYPE_SHARE) * text_ok
 
 
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
     points, weak = 0.0, []
     for m in matches:
-        fit = _fix_fit(m.fault, m.flag)
-        points += _weight(m.fault) * fit
-        if fit < 0.75:
+        points += _weight(m.fault) * m.fix_fit
+        if m.fix_fit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
+    missing = len(exercise.faults) - len(matches)
     if weak:
         m = weak[0]
-        options = join([t.value.replace("_", " ") for t in m.fault.fix_types], 3)
+        options = join([_label(t) for t in m.fault.fix_types], 3)
+        said = "gives no fix" if not m.flag.fix.strip() else "does not yet address the cause"
+        feedback = f"Your flag on '{names.get(m.flag.step, m.flag.step)}' {said}; fitting fixes: {options}."
+    elif missing:
         feedback = (
-            f"The fix for '{names.get(m.fault.step, m.fault.step)}' does not address the cause; "
-            f"fitting fixes: {options}."
+            f"The fixes you gave fit; {missing} fault(s) you did not find have no fix yet, and they earn nothing here."
         )
-    elif len(matches) < len(exercise.faults):
-        feedback = "Your fixes fit; faults you did not find have no fix yet."
     else:
         feedback = "Each fix addresses the cause of its fault."
     return Scored("fixes", score, evidence, feedback)
+
+
+def _label(value: object) -> str:
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
+__all__ = [
+    "DOWNSTREAM_CREDIT",
+    "NEIGHBOURS",
+    "NEIGHBOUR_CREDIT",
+    "WRONG_CATEGORY_CREDIT",
+    "Assessment",
+    "Match",
+    "assess",
+    "chance_precision",
+    "fixed_faults",
+    "match_flags",
+    "score_failures",
+]
