@@ -387,7 +387,8 @@ def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -
     points = exercise.rationale_points
     if not points:
         score = min(1.0, len(sentences) / 3)
-        return Scored("rationale", score, f"{len(sentences)} sentence(s) of rationale.", "Explain your main choices.")
+        advice = "Explain your main choices." if sentences else "No rationale yet: explain your main choices."
+        return Scored("rationale", score, f"{len(sentences)} sentence(s) of rationale.", advice)
     made, missed = [], []
     weight_made = 0.0
     for point in points:
@@ -398,11 +399,12 @@ def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -
             missed.append(point)
     score = weight_made / sum(p.weight for p in points)
     evidence = f"The rationale makes {len(made)} of {len(points)} key points."
-    feedback = (
-        "Your rationale explains the design's key choices."
-        if not missed
-        else "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
-    )
+    if not missed:
+        feedback = "Your rationale explains the design's key choices."
+    elif not sentences:
+        feedback = "No rationale yet. It should say: " + " ".join(p.text for p in missed[:2])
+    else:
+        feedback = "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
     return Scored("rationale", score, evidence, feedback)
 
 

@@ -243,7 +243,7 @@ def score_failures(
     names = {s.id: s.name for s in exercise.workflow.steps}
     flags = list(submission.flags)
     if not flags:
-        return _blank(exercise, names), {"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
+        return _blank(exercise), {"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
     result = assess(exercise, flags)
     matches, false_alarms = result.matches, result.false_alarms
     total_w = sum(_weight(f) for f in exercise.faults)
@@ -276,8 +276,9 @@ def score_failures(
     elif shown:
         m = shown[0]
         feedback = (
-            f"Every fault found; '{m.fault.explanation.split('.')[0]}' starts at "
-            f"'{names.get(m.fault.step, m.fault.step)}', earlier than where you flagged it."
+            f"Every fault found, but the one you flagged at '{names.get(m.flag.step, m.flag.step)}' starts "
+            f"earlier, at '{names.get(m.fault.step, m.fault.step)}': flag a fault where it starts, so the fix "
+            "lands there."
         )
     else:
         feedback = "Every seeded fault found, with no false alarms."
@@ -338,17 +339,15 @@ def score_failures(
     return scored, details
 
 
-def _blank(exercise: FindFailuresExercise, names: dict[str, str]) -> list[Scored]:
+def _blank(exercise: FindFailuresExercise) -> list[Scored]:
     """No flags at all: every criterion says what is missing, never what went well."""
-    worst = max(exercise.faults, key=_weight)
-    where = names.get(worst.step, worst.step)
     none = f"No flags yet: 0 of {len(exercise.faults)} faults found."
     return [
         Scored(
             "detection",
             0.0,
             none,
-            f"Read the traces and flag each step where something goes wrong; start with '{where}'.",
+            "Nothing flagged: read the traces and metrics and flag each step where something goes wrong.",
         ),
         Scored("classification", 0.0, none, "Name a category for each fault you flag."),
         Scored("severity", 0.0, none, "Rate how much harm each fault you flag can do."),

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from exercises.submission import ClaimMark, ValidateSubmission
 from grading import Flag, grade
+from grading.detection import FOUND_SHARE
 
 from .conftest import CLAIMS, GOOD_MARKS, GOOD_OMISSIONS, ids, marks, rounded, shipped, validate_exercise
 
@@ -192,3 +193,25 @@ def test_flagging_one_more_error_never_lowers_and_one_more_correct_claim_never_r
     else:
         assert after.total <= before.total
         assert after.criterion("detection").score <= before.criterion("detection").score
+
+
+# --- found and false alarms are two scores ----------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(list(ERRORS)), min_size=1), st.sets(st.sampled_from(CORRECT), min_size=1))
+def test_a_false_flag_costs_the_clean_share_never_what_was_caught(caught: set[str], wrong: set[str]) -> None:
+    clean = grade(EXERCISE, marks(**{c: GOOD_MARKS[c] for c in caught})).criterion("detection").score
+    noisy = marks(**{c: GOOD_MARKS[c] for c in caught}, **dict.fromkeys(wrong, ("fabricated_fact", "")))
+    score = grade(EXERCISE, noisy).criterion("detection").score
+    assert score < clean
+    # what was caught keeps its found share, fading only as the flags approach flagging everything
+    assert score >= FOUND_SHARE * clean * (1 - (len(wrong) / len(CORRECT)) ** 2) - 1e-3  # scores kept to 4 places
+
+
+@pytest.mark.parametrize("exercise", [EXERCISE, *VALIDATE], ids=ids([EXERCISE, *VALIDATE]))
+def test_flagging_every_claim_catches_nothing(exercise) -> None:
+    everything = ValidateSubmission(
+        marks=[ClaimMark(claim=c.id, error_type="fabricated_fact") for c in exercise.claims]
+    )
+    assert grade(exercise, everything).criterion("detection").score == 0
