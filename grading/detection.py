@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FOUND_SHARE = 0.75  # of the detection criterion: what was found
+FOUND_SHARE = 0.7  # of the detection criterion: what was found
 CLEAN_SHARE = 1 - FOUND_SHARE  # how clean the flags are
 CHANCE_MARGIN = 0.25  # chance-corrected precision at which finds count in full
 
