@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FOUND_SHARE = 0.7  # of the detection criterion: what was found
+FOUND_SHARE = 0.6  # of the detection criterion: what was found
 CLEAN_SHARE = 1 - FOUND_SHARE  # how clean the flags are
 CHANCE_MARGIN = 0.25  # chance-corrected precision at which finds count in full
 
@@ -28,7 +28,15 @@ class Detection:
 
     @property
     def clean(self) -> float:
-        """Precision above chance, scaled to 0-1: 0 when the flags are no better than guessing."""
+        """1 less the false alarms per real find (by weight): one false alarm for every two finds
+        leaves half; as many false alarms as finds leaves nothing."""
+        if self.flags <= 0 or self.precision <= 0:
+            return 0.0
+        return max(0.0, 1.0 - (1.0 - self.precision) / self.precision)
+
+    @property
+    def above_chance(self) -> float:
+        """Precision above a know-nothing flagger's, scaled to 0-1."""
         if self.flags <= 0:
             return 0.0
         if self.chance >= 1:
@@ -38,8 +46,8 @@ class Detection:
     @property
     def informative(self) -> float:
         """How far the flags are from guessing, 0-1: the share of the found credit that counts."""
-        above_chance = min(1.0, self.clean / CHANCE_MARGIN)
-        return 1.0 - min(1.0, self.coverage) ** 2 * (1.0 - above_chance)
+        sure = min(1.0, self.above_chance / CHANCE_MARGIN)
+        return 1.0 - min(1.0, self.coverage) ** 2 * (1.0 - sure)
 
     @property
     def score(self) -> float:

@@ -37,8 +37,8 @@ NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
     c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
     for c in FaultCategory
 }
-NEIGHBOUR_CREDIT = 0.85  # found with a neighbouring category
-WRONG_CATEGORY_CREDIT = 0.6  # the right step, an unrelated category: found, but not understood
+NEIGHBOUR_CREDIT = 0.8  # found with a neighbouring category
+WRONG_CATEGORY_CREDIT = 0.5  # the right step, an unrelated category: found, but not understood
 NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category
 DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not where it starts
 FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
@@ -53,6 +53,11 @@ class Match:
     location: float  # 1 on the fault's step or an accepted one, DOWNSTREAM_CREDIT where it shows
     category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT, scaled down for hedging
     fix_fit: float  # the best fix among the flags that name this fault
+
+    @property
+    def fix_credit(self) -> float:
+        """A fix written where the fault shows treats the symptom: it earns as the location does."""
+        return self.fix_fit * self.location
 
     @property
     def category_right(self) -> bool:
@@ -121,26 +126,26 @@ def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Pl
     return {s: min(1.0, max(1, hosts[s]) / len(cats)) for s, cats in named.items()}
 
 
-def _cell(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
-    """What a flag on this step with this category earns for this fault (0: it does not find it)."""
-    location = places.credit[fault.id].get(step, 0.0)
-    credit = _category_credit(fault, category)
-    if location < 1 and credit <= WRONG_CATEGORY_CREDIT:
-        return 0.0
-    return location * credit
-
-
 def chance_precision(exercise: FindFailuresExercise, places: _Places | None = None) -> float:
-    """The precision of a flag placed at random: the mean, over every step and category, of the
-    best credit that flag could earn."""
+    """The precision of a flag placed on a random step with a random category: the mean, over
+    every step and category, of the location credit that flag could earn (a flag where a fault
+    only shows finds it only if it names the fault or its neighbour)."""
     places = places or _Places.of(exercise)
     total = 0.0
     cells = 0
     for step in exercise.workflow.steps:
         for category in FaultCategory:
             cells += 1
-            total += max((_cell(places, f, step.id, category) for f in exercise.faults), default=0.0)
+            total += max((_hit(places, f, step.id, category) for f in exercise.faults), default=0.0)
     return total / cells if cells else 0.0
+
+
+def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
+    """How much a flag on this step with this category points at this fault (0: not at all)."""
+    location = places.credit[fault.id].get(step, 0.0)
+    if location < 1 and _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
+        return 0.0
+    return location
 
 
 def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment:
@@ -172,7 +177,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
             weight["detection"] * FOUND_SHARE * location * cat
             + weight["classification"] * _classification_credit(cat) * location
             + weight["severity"] * _severity_credit(fault, flag) * cat * location
-            + weight["fixes"] * fits[i][j]
+            + weight["fixes"] * fits[i][j] * location
         )
         own = _TIE if flag.step == fault.step else 0.0
         return _weight(fault) / total_w * marks + precision_bonus * location * cat + own
@@ -220,9 +225,10 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
         for j, i in sorted(taken.items(), key=lambda kv: kv[1])
     ]
     found = sum(_weight(m.fault) * m.found for m in matches) / total_w
-    # a repeat of a fault already found on a step it may be pinned on is neither right nor wrong
+    # precision is about where the flags point (the category has its own criterion); a repeat of
+    # a fault already found, on a step it may be pinned on, is neither right nor wrong
     considered = len(flags) - len(repeats)
-    precision = sum(m.found for m in matches) / considered if considered else 0.0
+    precision = sum(m.location for m in matches) / considered if considered else 0.0
     # the share of steps where the learner guessed: a flag that names its fault exactly is a choice
     sure = {id(m.flag) for m in matches if m.category_right and m.location >= 1}
     coverage = len({f.step for f in flags if id(f) not in sure}) / len(exercise.workflow.steps)
@@ -362,7 +368,7 @@ def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmiss
     result = assess(exercise, flags)
     fixed = []
     for m in result.matches:
-        if m.fix_fit < FIX_ACCEPTED:
+        if m.fix_credit < FIX_ACCEPTED:
             continue
         offered = [m.flag, *(f for f in result.repeats if f.step in _Places.of(exercise).credit[m.fault.id])]
         fixed.append((m.fault, max(offered, key=lambda f: _fix_fit(m.fault, f))))
@@ -386,8 +392,8 @@ def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
     points, weak = 0.0, []
     for m in matches:
-        points += _weight(m.fault) * m.fix_fit
-        if m.fix_fit < FIX_ACCEPTED:
+        points += _weight(m.fault) * m.fix_credit
+        if m.fix_credit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
