@@ -30,10 +30,10 @@ from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
 from grading.rubric import assemble
 from grading.validate import score_validation
 
-__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade"]
+__all__ = ["GRADER_VERSION", "MIN_DOUBT", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade", "in_doubt"]
 
 AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
-BAND_MARGIN = 1.5  # points either side of a band edge where a grade goes to review
+MIN_DOUBT = 4.0  # points the grader must be unsure of before a person is asked, however close the edge
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +93,7 @@ def grade(
         scored, details = score_failures(exercise, submission)
     elif isinstance(exercise, ValidateOutputExercise):
         assert isinstance(submission, ValidateSubmission)
-        scored, unchecked = score_validation(exercise, submission)
-        if unchecked:
-            flags.append(Flag.needs_review)
+        scored, _unchecked = score_validation(exercise, submission)  # its doubt decides review
     else:
         assert isinstance(exercise, ExplainReasoningExercise)
         assert isinstance(submission, ExplainSubmission)
@@ -105,11 +103,19 @@ def grade(
     result = assemble(exercise, scored, flags, details)
     if judge is not None:
         result = apply_judge(judge, exercise, submission, text, result)
-    if near_band_edge(result.total) and "cap" not in result.details:  # a capped flaw is certain
+    if in_doubt(result.total, result.details):
         result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
     return result
 
 
-def near_band_edge(total: float) -> bool:
-    """A grade this close to a band edge could fall either side with a fairer reading."""
-    return any(abs(total - edge) < BAND_MARGIN for edge in BAND_EDGES)
+def in_doubt(total: float, details: dict[str, object]) -> bool:
+    """Review where the grader may be wrong: the points it is unsure of (text it could not place,
+    partial matches, many unmatched flags) are enough to move the grade across a band edge.
+    Nearness to an edge alone is no reason; a grade capped by a critical flaw stays capped."""
+    doubt = details.get("doubt")
+    points = float(doubt.get("points", 0.0)) if isinstance(doubt, dict) else 0.0
+    if points < MIN_DOUBT or "cap" in details:
+        return False
+    up = [edge - total for edge in BAND_EDGES if edge > total][:1]
+    down = [total - edge for edge in BAND_EDGES if edge <= total][-1:]
+    return points >= min(up + down, default=100.0)

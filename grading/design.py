@@ -399,13 +399,15 @@ def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -
             missed.append(point)
     score = weight_made / sum(p.weight for p in points)
     evidence = f"The rationale makes {len(made)} of {len(points)} key points."
+    # prose that makes none of the missed points may make them in words the grader does not know
+    doubt = 0.5 * (1 - score) if missed and len(sentences) >= 2 else 0.0
     if not missed:
         feedback = "Your rationale explains the design's key choices."
     elif not sentences:
         feedback = "No rationale yet. It should say: " + " ".join(p.text for p in missed[:2])
     else:
         feedback = "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
-    return Scored("rationale", score, evidence, feedback)
+    return Scored("rationale", score, evidence, feedback, doubt=doubt, doubt_why="rationale points in other words")
 
 
 def _duration(seconds: float) -> str:

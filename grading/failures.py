@@ -15,7 +15,7 @@ from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
 from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
-from grading.rubric import Scored, join
+from grading.rubric import Scored, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
 C = FaultCategory
@@ -288,7 +288,18 @@ def score_failures(
         )
     else:
         feedback = "Every seeded fault found, with no false alarms."
-    detection_scored = Scored("detection", result.detection.score, evidence, feedback)
+    # where a person may judge otherwise: many flags that match nothing (raters differ on what
+    # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
+    noisy = len(false_alarms) >= 2 and len(false_alarms) * 2 >= len(matches)
+    partial = sum(_weight(m.fault) * (1 - m.found) for m in matches if m.category > WRONG_CATEGORY_CREDIT) / total_w
+    detection_scored = Scored(
+        "detection",
+        result.detection.score,
+        evidence,
+        feedback,
+        doubt=(CLEAN_SHARE if noisy else 0.0) + 0.5 * partial,
+        doubt_why=f"{len(false_alarms)} flags that match no fault" if noisy else "partly matched flags",
+    )
 
     classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.location for m in matches)
     classification /= total_w
@@ -307,7 +318,15 @@ def score_failures(
         )
     else:
         c_feedback = "Each fault named with the right category."
-    classification_scored = Scored("classification", classification, c_evidence, c_feedback)
+    neighbours = [m for m in wrong if m.category > WRONG_CATEGORY_CREDIT]
+    classification_scored = Scored(
+        "classification",
+        classification,
+        c_evidence,
+        c_feedback,
+        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) for m in neighbours) / total_w,
+        doubt_why="categories next to the right one",
+    )
 
     sev_points, sev_notes = 0.0, []
     for m in matches:
@@ -375,18 +394,35 @@ def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmiss
     return fixed
 
 
+def _fix_text(fault: Fault, flag: FaultFlag) -> tuple[float, bool]:
+    """How fully the fix's words say what a fitting fix says (0-1), and whether it is prose at all."""
+    prose = [s for s in analyse(flag.fix) if s.word_count >= 3]
+    if not prose:
+        return 0.0, False
+    if not fault.fix_cues:
+        return 1.0, True
+    if any(concept_found(s.stems, fault.fix_cues) for s in prose):
+        return 1.0, True
+    return 0.3 * cue_share(stems(flag.fix), fault.fix_cues), True
+
+
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
     type_ok = flag.fix_type in fault.fix_types
-    prose = [s for s in analyse(flag.fix) if s.word_count >= 3]
-    if not fault.fix_cues:
-        text_ok = 1.0 if prose else 0.0
-    else:
-        whole = stems(flag.fix)
-        full = any(concept_found(s.stems, fault.fix_cues) for s in prose)
-        text_ok = 1.0 if full else 0.3 * cue_share(whole, fault.fix_cues) if prose else 0.0
+    text_ok, _ = _fix_text(fault, flag)
     # what the fix changes, and where, weighs most: a fix that says the right thing is accepted
     # even if its type was not ticked, and a ticked type with nothing said is not
     return FIX_TYPE_SHARE * type_ok + (1 - FIX_TYPE_SHARE) * text_ok
+
+
+def _unread(fault: Fault, flag: FaultFlag) -> float:
+    """The share of a fix's value the grader may have missed: prose on the fix's topic (some of a
+    fitting fix's words) that it could not fully place. Prose with none of them is off the point."""
+    text_ok, prose = _fix_text(fault, flag)
+    if not prose or text_ok >= 1:
+        return 0.0
+    if text_ok <= 0 and not on_topic(flag.fix, fault.explanation):
+        return 0.0
+    return (1 - FIX_TYPE_SHARE) * (1 - text_ok)
 
 
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
@@ -396,6 +432,9 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
         if m.fix_credit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
+    unread = [(m, _unread(m.fault, m.flag) * m.location) for m in matches]
+    doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
+    doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
     missing = len(exercise.faults) - len(matches)
     if weak:
@@ -409,7 +448,7 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
         )
     else:
         feedback = "Each fix addresses the cause of its fault."
-    return Scored("fixes", score, evidence, feedback)
+    return Scored("fixes", score, evidence, feedback, doubt=doubt, doubt_why=doubt_why)
 
 
 def _label(value: object) -> str:

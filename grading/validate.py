@@ -7,7 +7,7 @@ from __future__ import annotations
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimMark, ValidateSubmission
 from grading.detection import Detection
-from grading.rubric import Scored, join
+from grading.rubric import Scored, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
@@ -40,6 +40,8 @@ def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[flo
 
 
 def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> tuple[list[Scored], bool]:
+    """The criteria, and whether some correction had nothing to be checked against (its half
+    credit is counted as doubt, which decides review with the rest)."""
     claims = {c.id: c for c in exercise.claims}
     marks: dict[str, ClaimMark] = {}
     for mark in submission.marks:
@@ -112,13 +114,19 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         )
     error_types = Scored("error_types", typed_w / err_w, types_evidence, type_feedback)
 
-    corr_w, unchecked, poor = 0.0, False, []
+    corr_w, unchecked, poor, unread = 0.0, False, [], 0.0
     for c in caught:
         fit, needs_human = correction_fit(c, marks[c.id].correction, exercise.number_tolerance)
         unchecked |= needs_human
         corr_w += _w(c) * fit
+        if needs_human:
+            unread += _w(c) * 0.5  # half credit on trust: a person may give all of it or none
         if fit < 0.75:
             poor.append(c)
+        said = marks[c.id].correction
+        placed = needs_human or bool(c.correction_numbers and numbers(said))  # numbers are checked exactly
+        if not placed and (0 < fit < 1 or (fit == 0 and on_topic(said, c.correction, c.why))):
+            unread += _w(c) * (1 - fit)  # words the grader could not place: a person may credit them
     corr_evidence = f"{len(caught) - len(poor)} of {len(errors)} errors corrected to the source."
     if poor:
         c = poor[0]
@@ -131,7 +139,14 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
             if missed
             else "Corrections match the source."
         )
-    corrections = Scored("corrections", corr_w / err_w, corr_evidence, corr_feedback)
+    corrections = Scored(
+        "corrections",
+        corr_w / err_w,
+        corr_evidence,
+        corr_feedback,
+        doubt=unread / err_w,
+        doubt_why="corrections in words the grader could not match to the source",
+    )
 
     return [detection, error_types, corrections, _omissions(exercise, submission)], unchecked
 
@@ -159,4 +174,6 @@ def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission)
         feedback = "You named what the output should have said."
     if missed and len(missed) > 1:
         feedback += f" Also missing: {join([s.text for s in missed[1:]], 2)}"
-    return Scored("omissions", score, evidence, feedback)
+    unplaced = sum(1 for line in submission.omissions if len(stems(line)) >= 4) - len(found)
+    doubt = (1 - score) * 0.5 if missed and unplaced > 0 else 0.0  # points made in other words?
+    return Scored("omissions", score, evidence, feedback, doubt=doubt, doubt_why="omissions in other words")
