@@ -219,7 +219,9 @@ def _unguarded_sources(
                 if nxt.id == target.id:
                     reaches = True
                     break
-                if nxt.id in seen or _guards(nxt, tools, stage.required_check, errors=errors):
+                # a check that sees only a sample of the items the target acts on guards none of them
+                sees_all = nxt.share >= target.share - 1e-9
+                if nxt.id in seen or (sees_all and _guards(nxt, tools, stage.required_check, errors=errors)):
                     continue
                 seen.add(nxt.id)
                 frontier.append(nxt.id)
@@ -273,18 +275,14 @@ def _controls(
                 # partial credit for guarding some of the paths: the unguarded ones still do harm
                 stage_earned = weight * 0.5 * (1 - len(unguarded) / max(1, n_sources))
                 critical |= stage.risk == Risk.irreversible
-                late = stage.risk == Risk.irreversible and _guards(
-                    target, tools, stage.required_check, own_tool=False
-                )
+                late = stage.risk == Risk.irreversible and _guards(target, tools, stage.required_check, own_tool=False)
                 later = [
                     s
                     for s in workflow.steps
                     if target.id in upstream(workflow, s.id) and _guards(s, tools, stage.required_check)
                 ]
                 if misfit:
-                    problems.append(
-                        f"{join(misfit, 2)} cannot catch the errors {names} make(s) before '{stage.name}'"
-                    )
+                    problems.append(f"{join(misfit, 2)} cannot catch the errors {names} make(s) before '{stage.name}'")
                 elif late or later:
                     problems.append(
                         f"the {kind_word[stage.required_check]} of '{stage.name}' comes after it: errors from "
@@ -297,9 +295,7 @@ def _controls(
         if stage.risk == Risk.irreversible:
             for decision in _decisions_not_before(exercise, workflow, tools, performers, target):
                 stage_earned *= 0.5
-                problems.append(
-                    f"'{decision.name}' is a person's decision, yet '{stage.name}' does not wait for it"
-                )
+                problems.append(f"'{decision.name}' is a person's decision, yet '{stage.name}' does not wait for it")
         earned += stage_earned
         if stage_earned >= weight:
             good.append(f"'{stage.name}'")

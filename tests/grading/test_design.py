@@ -357,3 +357,11 @@ def test_a_persons_decision_must_come_before_the_payment_built_on_it() -> None:
     assert first.score == 1
     assert parallel.score < first.score
     assert "is a person's decision, yet 'Release the payment' does not wait for it" in parallel.evidence
+
+
+@pytest.mark.parametrize("share", [0.05, 0.3, 0.99])
+def test_a_review_of_a_sample_does_not_guard_every_payment(share: float) -> None:
+    sampled = REVIEW.model_copy(update={"share": share})
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, sampled, PAY]))
+    assert result.criterion("controls").score < 1
+    assert grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, PAY])).criterion("controls").score == 1
