@@ -55,9 +55,14 @@ class Match:
     fix_fit: float  # the best fix among the flags that name this fault
 
     @property
+    def diagnosis(self) -> float:
+        """How far the category, severity and fix of this flag describe the fault's cause: in
+        full where it starts; where it only shows, they describe a symptom (location squared)."""
+        return self.location**2
+
+    @property
     def fix_credit(self) -> float:
-        """A fix written where the fault shows treats the symptom: it earns as the location does."""
-        return self.fix_fit * self.location
+        return self.fix_fit * self.diagnosis
 
     @property
     def category_right(self) -> bool:
@@ -175,9 +180,9 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
             return -1.0  # where a fault shows, only a flag that names it (or its neighbour) finds it
         marks = (
             weight["detection"] * FOUND_SHARE * location * cat
-            + weight["classification"] * _classification_credit(cat) * location
-            + weight["severity"] * _severity_credit(fault, flag) * cat * location
-            + weight["fixes"] * fits[i][j] * location
+            + weight["classification"] * _classification_credit(cat) * location**2
+            + weight["severity"] * _severity_credit(fault, flag) * cat * location**2
+            + weight["fixes"] * fits[i][j] * location**2
         )
         own = _TIE if flag.step == fault.step else 0.0
         return _weight(fault) / total_w * marks + precision_bonus * location * cat + own
@@ -301,7 +306,7 @@ def score_failures(
         doubt_why=f"{len(false_alarms)} flags that match no fault" if noisy else "partly matched flags",
     )
 
-    classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.location for m in matches)
+    classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.diagnosis for m in matches)
     classification /= total_w
     wrong = [m for m in matches if not m.category_right]
     c_evidence = f"{n_right} of {len(exercise.faults)} faults named with the right category."
@@ -331,7 +336,7 @@ def score_failures(
     sev_points, sev_notes = 0.0, []
     for m in matches:
         # rating the severity of a fault you named wrongly is part of a judgement at best
-        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * m.category * m.location
+        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * m.category * m.diagnosis
         if SEVERITY_RANK[m.flag.severity] != SEVERITY_RANK[m.fault.severity]:
             sev_notes.append(
                 f"'{names.get(m.flag.step, m.flag.step)}' rated {m.flag.severity.value}, it is {m.fault.severity.value}"
@@ -432,7 +437,7 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
         if m.fix_credit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
-    unread = [(m, _unread(m.fault, m.flag) * m.location) for m in matches]
+    unread = [(m, _unread(m.fault, m.flag) * m.diagnosis) for m in matches]
     doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
     doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
