@@ -9,7 +9,7 @@ for one step is a guess, not a classification."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
@@ -111,14 +111,37 @@ class _Places:
 
     credit: dict[str, dict[str, float]]  # fault id -> step id -> location credit
 
+    chance: float = 0.0
+
     @classmethod
     def of(cls, exercise: FindFailuresExercise) -> _Places:
+        """Worked out once per exercise object (they are immutable and few)."""
+        cached = _PLACES.get(id(exercise))
+        if cached is not None and cached[0] is exercise:
+            return cached[1]
+        places = cls._work_out(exercise)
+        if len(_PLACES) >= 256:
+            _PLACES.pop(next(iter(_PLACES)))
+        _PLACES[id(exercise)] = (exercise, places)  # holding the exercise keeps its id from reuse
+        return places
+
+    @classmethod
+    def _work_out(cls, exercise: FindFailuresExercise) -> _Places:
         credit: dict[str, dict[str, float]] = {}
         for fault in exercise.faults:
             own = {fault.step, *fault.also_steps}
             shows = set(downstream(exercise.workflow, fault.step)) if exercise.workflow.step(fault.step) else set()
             credit[fault.id] = dict.fromkeys(shows - own, DOWNSTREAM_CREDIT) | dict.fromkeys(own, 1.0)
-        return cls(credit)
+        places = cls(credit)
+        total = 0.0
+        for step in exercise.workflow.steps:
+            for category in FaultCategory:
+                total += max((_hit(places, f, step.id, category) for f in exercise.faults), default=0.0)
+        cells = len(exercise.workflow.steps) * len(FaultCategory)
+        return cls(credit, total / cells if cells else 0.0)
+
+
+_PLACES: dict[int, tuple[FindFailuresExercise, _Places]] = {}
 
 
 def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Places) -> dict[str, float]:
@@ -131,18 +154,11 @@ def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Pl
     return {s: min(1.0, max(1, hosts[s]) / len(cats)) for s, cats in named.items()}
 
 
-def chance_precision(exercise: FindFailuresExercise, places: _Places | None = None) -> float:
+def chance_precision(exercise: FindFailuresExercise) -> float:
     """The precision of a flag placed on a random step with a random category: the mean, over
     every step and category, of the location credit that flag could earn (a flag where a fault
     only shows finds it only if it names the fault or its neighbour)."""
-    places = places or _Places.of(exercise)
-    total = 0.0
-    cells = 0
-    for step in exercise.workflow.steps:
-        for category in FaultCategory:
-            cells += 1
-            total += max((_hit(places, f, step.id, category) for f in exercise.faults), default=0.0)
-    return total / cells if cells else 0.0
+    return _Places.of(exercise).chance
 
 
 def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
@@ -164,7 +180,11 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
     hedge = _hedging(exercise, flags, places)
     total_w = sum(_weight(f) for f in faults)
     weight = {c.id: c.weight for c in exercise.rubric}
-    fits = [[_fix_fit(fault, flag) for fault in faults] for flag in flags]
+
+    @cache
+    def fit(i: int, j: int) -> float:  # read only for the pairs that can match
+        return _fix_fit(faults[j], flags[i])
+
     precision_bonus = weight["detection"] * CLEAN_SHARE / max(1, len(flags))
 
     def category(i: int, j: int) -> float:
@@ -182,7 +202,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
             weight["detection"] * FOUND_SHARE * location * cat
             + weight["classification"] * _classification_credit(cat) * location**2
             + weight["severity"] * _severity_credit(fault, flag) * cat * location**2
-            + weight["fixes"] * fits[i][j] * location**2
+            + weight["fixes"] * fit(i, j) * location**2
         )
         own = _TIE if flag.step == fault.step else 0.0
         return _weight(fault) / total_w * marks + precision_bonus * location * cat + own
@@ -207,7 +227,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
     _, plan = best(0, 0)
     taken = {j: i for i, j in enumerate(plan) if j >= 0}
     repeats, false_alarms = [], []
-    best_fit = {j: fits[i][j] for j, i in taken.items()}
+    best_fit = {j: fit(i, j) for j, i in taken.items()}
     for i, j in enumerate(plan):
         if j >= 0:
             continue
@@ -216,7 +236,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
         if related:
             repeats.append(flags[i])
             for k in related:  # the best fix offered for a fault counts, wherever it was written
-                best_fit[k] = max(best_fit[k], fits[i][k])
+                best_fit[k] = max(best_fit[k], fit(i, k))
         else:
             false_alarms.append(flags[i])
     matches = [
@@ -237,7 +257,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
     # the share of steps where the learner guessed: a flag that names its fault exactly is a choice
     sure = {id(m.flag) for m in matches if m.category_right and m.location >= 1}
     coverage = len({f.step for f in flags if id(f) not in sure}) / len(exercise.workflow.steps)
-    detection = Detection(found, precision, chance_precision(exercise, places), float(len(flags)), coverage)
+    detection = Detection(found, precision, places.chance, float(len(flags)), coverage)
     return Assessment(matches, repeats, false_alarms, detection)
 
 
@@ -401,14 +421,19 @@ def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmiss
 
 def _fix_text(fault: Fault, flag: FaultFlag) -> tuple[float, bool]:
     """How fully the fix's words say what a fitting fix says (0-1), and whether it is prose at all."""
-    prose = [s for s in analyse(flag.fix) if s.word_count >= 3]
+    return _read_fix(flag.fix, tuple(tuple(cue) for cue in fault.fix_cues))
+
+
+@lru_cache(maxsize=8_192)
+def _read_fix(fix: str, cues: tuple[tuple[str, ...], ...]) -> tuple[float, bool]:
+    prose = [s for s in analyse(fix) if s.word_count >= 3]
     if not prose:
         return 0.0, False
-    if not fault.fix_cues:
+    if not cues:
         return 1.0, True
-    if any(concept_found(s.stems, fault.fix_cues) for s in prose):
+    if any(concept_found(s.stems, cues) for s in prose):
         return 1.0, True
-    return 0.3 * cue_share(stems(flag.fix), fault.fix_cues), True
+    return 0.3 * cue_share(stems(fix), cues), True
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
