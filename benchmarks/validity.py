@@ -31,7 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from exercises.loader import load_bank
 from exercises.ratings import calibration_bank, load_calibration
 from grading import Flag, grade
-from grading.agreement import band, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.agreement import (
+    band,
+    flag_precision,
+    quadratic_weighted_kappa,
+    spearman,
+    standardized_mean_difference,
+)
 
 SPLITS = ("", "_tuned", "_held_out")
 
@@ -77,16 +83,6 @@ def collect() -> list[Scored]:
     return rows
 
 
-def flag_precision(rows: list[Scored]) -> float | None:
-    """Mean error on flagged answers over mean error on the rest; None when either side is empty."""
-    flagged = [r.error for r in rows if r.needs_review]
-    rest = [r.error for r in rows if not r.needs_review]
-    if not flagged or not rest:
-        return None
-    base = statistics.fmean(rest)
-    return statistics.fmean(flagged) / base if base > 0 else float("inf")
-
-
 def figures(rows: list[Scored], suffix: str) -> list[tuple[str, float, str]]:
     out: list[tuple[str, float, str]] = []
     if len(rows) < 2:
@@ -112,7 +108,7 @@ def figures(rows: list[Scored], suffix: str) -> list[tuple[str, float, str]]:
         (f"grader_smd_{suffix}", standardized_mean_difference([r.grader for r in rows], [r.human for r in rows]), "sd")
     )
     out.append((f"needs_review_share_{suffix}", sum(r.needs_review for r in rows) / len(rows), "share"))
-    precision = flag_precision(rows)
+    precision = flag_precision([r.error for r in rows if r.needs_review], [r.error for r in rows if not r.needs_review])
     if precision is not None:
         out.append((f"flag_precision_{suffix}", precision, "ratio"))
     confident = [r for r in rows if not r.needs_review]

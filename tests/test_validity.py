@@ -8,9 +8,17 @@ from collections import Counter
 import pytest
 
 from exercises import load_bank
-from exercises.ratings import load_calibration
+from exercises.loader import PACKS_DIR
+from exercises.ratings import calibration_bank, load_calibration
 from grading import Flag, grade
-from grading.agreement import band, cohen_kappa, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.agreement import (
+    band,
+    cohen_kappa,
+    flag_precision,
+    quadratic_weighted_kappa,
+    spearman,
+    standardized_mean_difference,
+)
 
 BANK = load_bank()
 SETS, PROBLEMS = load_calibration(BANK)
@@ -62,3 +70,29 @@ def test_each_answer_is_graded_within_its_raters_band_or_sent_to_review(rated, a
     bands = [band(r.total) for r in answer.ratings.values()]
     within = min(bands) - 1 <= band(result.total) <= max(bands) + 1
     assert within or Flag.needs_review in result.flags, (result.total, [r.total for r in answer.ratings.values()])
+
+
+def test_flag_precision_by_hand() -> None:
+    # flagged answers miss by 6 and 10 points (mean 8), the rest by 2 and 6 (mean 4): ratio 2
+    assert flag_precision([6, 10], [2, 6]) == pytest.approx(2.0)
+    assert flag_precision([], [1.0]) is None
+    assert flag_precision([1.0], []) is None
+
+
+def test_calibration_packs_are_optional(tmp_path) -> None:
+    bank, held_out = calibration_bank(BANK, tmp_path / "no-such-folder")
+    assert bank is BANK
+    assert held_out == set()
+
+
+def test_calibration_packs_load_like_an_instructor_pack_with_their_held_out_list(tmp_path) -> None:
+    source = next(iter(sorted(PACKS_DIR.rglob("find_failures-*.yaml"))))
+    text = source.read_text(encoding="utf-8")
+    original = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("id:"))
+    (tmp_path / "new-sector").mkdir()
+    (tmp_path / "new-sector" / "copy.yaml").write_text(text.replace(f"id: {original}", "id: calib-copy", 1))
+    (tmp_path / "HELD_OUT.txt").write_text("# held out\ncalib-copy\n\n")
+    bank, held_out = calibration_bank(BANK, tmp_path)
+    assert bank.get("calib-copy") is not None
+    assert set(BANK.exercises) < set(bank.exercises)
+    assert held_out == {"calib-copy"}
