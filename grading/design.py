@@ -21,6 +21,7 @@ RISKY = (Risk.high, Risk.irreversible)
 FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check must catch to guard it
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
+HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
@@ -261,7 +262,9 @@ def _controls(
         unguarded, n_sources = _unguarded_sources(workflow, target, stage, tools)
         if unguarded:
             # expected harm, not presence: how often an error from an unchecked path reaches the step
-            harm = sum(sum(tools[u.tool].error_rates.values()) * u.share for u in unguarded)
+            # weighted by what a wrong item costs there: an irreversible step fully, a high-risk one half
+            rate = sum(sum(tools[u.tool].error_rates.values()) * u.share for u in unguarded)
+            harm = rate * HARM_WEIGHT[stage.risk]
             limit = exercise.constraints.max_error_rate
             names = join([f"'{u.name}'" for u in unguarded], 3)
             misfit = _misfit_checks(workflow, unguarded, target, stage, tools)
@@ -269,12 +272,12 @@ def _controls(
                 stage_earned = weight * (1 - SMALL_HARM_COST * harm / limit)
                 problems.append(
                     f"nothing of the required kind checks {names} before '{stage.name}', but it errs on "
-                    f"about {harm:.1%} of items, under the {limit:.1%} target"
+                    f"about {rate:.1%} of items, a harm under the {limit:.1%} target"
                 )
             else:
                 # partial credit for guarding some of the paths: the unguarded ones still do harm
                 stage_earned = weight * 0.5 * (1 - len(unguarded) / max(1, n_sources))
-                critical |= stage.risk == Risk.irreversible
+                critical = True  # expected harm at or above the error target: undeployable as it is
                 late = stage.risk == Risk.irreversible and _guards(target, tools, stage.required_check, own_tool=False)
                 later = [
                     s
@@ -312,7 +315,7 @@ def _controls(
     else:
         feedback = "Every high-risk and irreversible stage has the right check before it."
     if critical:
-        feedback += f" An unchecked irreversible step caps this design at {CRITICAL_CAP:g}."
+        feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
     return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
 
 

@@ -38,7 +38,7 @@ NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
     for c in FaultCategory
 }
 NEIGHBOUR_CREDIT = 0.8  # found with a neighbouring category
-WRONG_CATEGORY_CREDIT = 0.5  # the right step, an unrelated category: found, but not understood
+WRONG_CATEGORY_CREDIT = 0.6  # the right step and a fix for this fault, but an unrelated category: seen, misnamed
 NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category
 DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not where it starts
 FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
@@ -51,7 +51,7 @@ class Match:
     fault: Fault
     flag: FaultFlag
     location: float  # 1 on the fault's step or an accepted one, DOWNSTREAM_CREDIT where it shows
-    category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT, scaled down for hedging
+    category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT; less for hedging
     fix_fit: float  # the best fix among the flags that name this fault
 
     @property
@@ -91,10 +91,9 @@ def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
 
 
 def _category_credit(fault: Fault, category: FaultCategory) -> float:
-    accepted = {fault.category, *fault.also_categories}
-    if category in accepted:
+    if category in {fault.category, *fault.also_categories}:
         return 1.0
-    if any(category in NEIGHBOURS[a] for a in accepted):
+    if category in NEIGHBOURS[fault.category]:  # the author's own category, not its alternatives
         return NEIGHBOUR_CREDIT
     return WRONG_CATEGORY_CREDIT
 
@@ -146,11 +145,11 @@ _PLACES: dict[int, tuple[FindFailuresExercise, _Places]] = {}
 
 def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Places) -> dict[str, float]:
     """Per step, the share of category credit left after guessing: naming k categories for a
-    step that hosts m faults (k > m) earns m / k of each category's value."""
+    step where m faults start or show (k > m) earns m / k of each category's value."""
     named: dict[str, set[FaultCategory]] = {}
     for flag in flags:
         named.setdefault(flag.step, set()).add(flag.category)
-    hosts = {s: sum(1 for f in exercise.faults if places.credit[f.id].get(s) == 1.0) for s in named}
+    hosts = {s: sum(1 for f in exercise.faults if places.credit[f.id].get(s, 0.0) > 0) for s in named}
     return {s: min(1.0, max(1, hosts[s]) / len(cats)) for s, cats in named.items()}
 
 
@@ -164,8 +163,10 @@ def chance_precision(exercise: FindFailuresExercise) -> float:
 def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
     """How much a flag on this step with this category points at this fault (0: not at all)."""
     location = places.credit[fault.id].get(step, 0.0)
-    if location < 1 and _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
-        return 0.0
+    if location < 1 and category == FaultCategory.error_propagation:
+        return location
+    if _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
+        return 0.0  # elsewhere an unrelated category finds it only with a fix for it, which chance lacks
     return location
 
 
@@ -187,17 +188,29 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
 
     precision_bonus = weight["detection"] * CLEAN_SHARE / max(1, len(flags))
 
+    @cache
     def category(i: int, j: int) -> float:
-        raw = _category_credit(faults[j], flags[i].category)
-        return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flags[i].step]
+        """The category credit of flag i for fault j, after hedging; 0 when it does not find it."""
+        flag, fault = flags[i], faults[j]
+        location = places.credit[fault.id].get(flag.step, 0.0)
+        raw = _category_credit(fault, flag.category)
+        if location == 0:
+            return 0.0
+        if raw > WRONG_CATEGORY_CREDIT:  # named, or a neighbour
+            return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flag.step]
+        if location < 1:  # where a fault only shows, a flag finds it if it names it or its spread
+            return WRONG_CATEGORY_CREDIT if flag.category == FaultCategory.error_propagation else 0.0
+        # misnamed: the fix shows whether the learner saw this fault; a fix for something else
+        # says the flag is about a different problem, as raters read it (a false alarm)
+        return WRONG_CATEGORY_CREDIT if _remedies(fault, flag) else 0.0
 
     @cache
     def value(i: int, j: int) -> float:
         flag, fault = flags[i], faults[j]
         location = places.credit[fault.id].get(flag.step, 0.0)
         cat = category(i, j)
-        if location == 0 or (location < 1 and cat <= WRONG_CATEGORY_CREDIT):
-            return -1.0  # where a fault shows, only a flag that names it (or its neighbour) finds it
+        if cat <= 0:
+            return -1.0
         marks = (
             weight["detection"] * FOUND_SHARE * location * cat
             + weight["classification"] * _classification_credit(cat) * location**2
@@ -434,6 +447,13 @@ def _read_fix(fix: str, cues: tuple[tuple[str, ...], ...]) -> tuple[float, bool]
     if any(concept_found(s.stems, cues) for s in prose):
         return 1.0, True
     return 0.3 * cue_share(stems(fix), cues), True
+
+
+def _remedies(fault: Fault, flag: FaultFlag) -> bool:
+    """Does the flag's fix aim at this fault: words that say a fitting fix, or a fitting fix type
+    with some of those words (a type ticked over a fix about something else is not enough)?"""
+    said = _fix_text(fault, flag)[0]
+    return said >= 1.0 or (flag.fix_type in fault.fix_types and said > 0)
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:

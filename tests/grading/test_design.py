@@ -322,18 +322,22 @@ def test_an_expert_stage_needs_a_reviewer_with_the_authority_to_decide(reviewer:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(0.0005, 0.2))
-def test_an_unchecked_path_caps_the_design_only_when_its_expected_harm_reaches_the_target(rate: float) -> None:
-    # a locked score sheet (a rule tool) feeds the payment directly beside a well-guarded path
+@given(st.floats(0.0005, 0.2), st.sampled_from([("irreversible", 1.0), ("high", 0.5)]))
+def test_an_unchecked_path_caps_the_design_only_when_its_expected_harm_reaches_the_target(rate: float, risk) -> None:
+    # a locked score sheet (a rule tool) feeds the payment directly beside a well-guarded path;
+    # expected harm is its error rate times what an error costs at the stage (irreversible 1, high 0.5)
+    level, severity = risk
     sheet = make_tool("locked-sheet", ToolKind.rule, errors={ErrorType.wrong_value: rate})
-    exercise, tools = _custom(sheet, stages=[ANY_PAY[0], ANY_PAY[1] | {"required_check": "human"}])
+    pay = ANY_PAY[1] | {"required_check": "human", "risk": level}
+    exercise, tools = _custom(sheet, stages=[ANY_PAY[0], pay])
     steps = [EXTRACT, CHECK, REVIEW, step("sheet", "locked-sheet", ["invoices"])]
     steps.append(step("pay", "payment_release", ["review", "sheet"], stage="s-pay"))
     result = grade(exercise, design(steps), tools=tools)
     target = exercise.constraints.max_error_rate
-    assert (result.details.get("capped", {}).get("by") == "controls" or "cap" in result.details) == (rate >= target)
-    if rate < target:
-        assert result.criterion("controls").score >= 1 - 0.5 * rate / target - 1e-3
+    harm = rate * severity
+    assert ("cap" in result.details) == (harm >= target)
+    if harm < target:
+        assert result.criterion("controls").score >= 1 - 0.5 * harm / target - 1e-3
         assert "under the" in result.criterion("controls").evidence
 
 
