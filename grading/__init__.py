@@ -30,10 +30,22 @@ from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
 from grading.rubric import assemble
 from grading.validate import score_validation
 
-__all__ = ["GRADER_VERSION", "MIN_DOUBT", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade", "in_doubt"]
+__all__ = [
+    "CAP_DOUBT",
+    "GRADER_VERSION",
+    "MIN_DOUBT",
+    "CriterionScore",
+    "Flag",
+    "Grade",
+    "Judge",
+    "free_text",
+    "grade",
+    "in_doubt",
+]
 
 AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
-MIN_DOUBT = 4.0  # points the grader must be unsure of before a person is asked, however close the edge
+MIN_DOUBT = 8.0  # points the grader must be unsure of before a person is asked, however close the edge
+CAP_DOUBT = 10.0  # a critical-flaw cap binding by less than this leaves the grade to the weaker criteria
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +123,12 @@ def grade(
 def in_doubt(total: float, details: dict[str, object]) -> bool:
     """Review where the grader may be wrong: the points it is unsure of (text it could not place,
     partial matches, many unmatched flags) are enough to move the grade across a band edge.
-    Nearness to an edge alone is no reason; a grade capped by a critical flaw stays capped."""
+    Nearness to an edge alone is no reason; a grade capped by a critical flaw stays capped, and
+    goes to a person only when the cap barely binds (raters hold such weak, flawed designs well
+    below the cap)."""
+    capped = details.get("capped")
+    if isinstance(capped, dict) and capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT:
+        return True  # the cap barely binds: how far below it a critically flawed design belongs is a judgement
     doubt = details.get("doubt")
     points = float(doubt.get("points", 0.0)) if isinstance(doubt, dict) else 0.0
     if points < MIN_DOUBT or "cap" in details:

@@ -174,6 +174,8 @@ def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission)
         feedback = "You named what the output should have said."
     if missed and len(missed) > 1:
         feedback += f" Also missing: {join([s.text for s in missed[1:]], 2)}"
-    unplaced = sum(1 for line in submission.omissions if len(stems(line)) >= 4) - len(found)
-    doubt = (1 - score) * 0.5 if missed and unplaced > 0 else 0.0  # points made in other words?
+    # a listed omission about what is missing, in words the cues do not know: a person may credit it
+    about = [t for spot in missed for t in (spot.text, spot.why)]
+    unplaced = [line for line in submission.omissions if line.strip() and on_topic(line, *about)]
+    doubt = (1 - score) * 0.5 if missed and unplaced else 0.0
     return Scored("omissions", score, evidence, feedback, doubt=doubt, doubt_why="omissions in other words")

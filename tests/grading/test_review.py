@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exercises.submission import FaultFlag, FindFailuresSubmission
-from grading import MIN_DOUBT, Flag, grade, in_doubt
+from grading import CAP_DOUBT, MIN_DOUBT, Flag, grade, in_doubt
 from grading.agreement import BAND_EDGES
 
 from .conftest import AP_FIXES, failures_exercise, marks, perfect_flag, validate_exercise
@@ -60,3 +60,10 @@ def test_a_correction_in_other_words_is_doubt_and_a_wrong_number_is_not() -> Non
     assert reworded.details["doubt"]["points"] > 0
     assert "doubt" not in wrong_number.details
     assert Flag.needs_review not in wrong_number.flags
+
+
+@given(st.floats(0, 44), st.floats(0, 40))
+def test_a_cap_that_barely_binds_goes_to_review_and_one_that_binds_firmly_does_not(below: float, margin: float) -> None:
+    capped = {"cap": {"at": 44.0, "by": "controls"}, "capped": {"at": 44.0, "uncapped_total": 44.0 + margin}}
+    assert in_doubt(44.0, capped) == (margin < CAP_DOUBT)
+    assert not in_doubt(below, {"cap": {"at": 44.0, "by": "controls"}})  # the cap does not bind at all
