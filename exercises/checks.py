@@ -3,14 +3,17 @@ the exercise or in the tool catalogue. Each problem is (field, reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from exercises.graph import graph_problems
+from exercises.kinds import UnknownKind
 from exercises.model import (
     AnyExercise,
     DesignWorkflowExercise,
     ExplainReasoningExercise,
     FindFailuresExercise,
+    Kind,
     ValidateOutputExercise,
 )
 from exercises.workflow import DataClass, Tool, Workflow
@@ -19,20 +22,14 @@ FieldProblem = tuple[str, str]
 
 
 def cross_check(exercise: AnyExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    if isinstance(exercise, DesignWorkflowExercise | FindFailuresExercise):
-        for i, tool_id in enumerate(exercise.tools):
-            if tool_id not in catalogue:
-                problems.append((f"tools.{i}", f"unknown tool id '{tool_id}'"))
-    if isinstance(exercise, DesignWorkflowExercise):
-        problems += _check_design(exercise, catalogue)
-    elif isinstance(exercise, FindFailuresExercise):
-        problems += _check_failures(exercise, catalogue)
-    elif isinstance(exercise, ValidateOutputExercise):
-        problems += _check_validate(exercise)
-    elif isinstance(exercise, ExplainReasoningExercise):
-        problems += _unique("key_points", [k.id for k in exercise.key_points])
-    return problems
+    check = CHECKS.get(exercise.kind)
+    if check is None:
+        raise UnknownKind(exercise.kind, "cross-checks")
+    return check(exercise, catalogue)
+
+
+def _check_tools(tools: list[str], catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+    return [(f"tools.{i}", f"unknown tool id '{t}'") for i, t in enumerate(tools) if t not in catalogue]
 
 
 def _unique(field: str, ids: list[str]) -> list[FieldProblem]:
@@ -50,7 +47,8 @@ def _offered(tools: list[str], catalogue: Mapping[str, Tool]) -> dict[str, Tool]
 
 
 def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
-    problems = _unique("stages", [s.id for s in ex.stages]) + _unique("sources", [s.id for s in ex.sources])
+    problems = _check_tools(ex.tools, catalogue)
+    problems += _unique("stages", [s.id for s in ex.stages]) + _unique("sources", [s.id for s in ex.sources])
     offered = _offered(ex.tools, catalogue)
     capabilities = {c for t in offered.values() for c in t.capabilities}
     for i, stage in enumerate(ex.stages):
@@ -74,7 +72,8 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
 
 def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
     offered = _offered(ex.tools, catalogue)
-    problems = [("workflow", p) for p in graph_problems(ex.workflow, offered)]
+    problems = _check_tools(ex.tools, catalogue)
+    problems += [("workflow", p) for p in graph_problems(ex.workflow, offered)]
     problems += _unique("faults", [f.id for f in ex.faults])
     step_ids = {s.id for s in ex.workflow.steps}
     for i, fault in enumerate(ex.faults):
@@ -92,7 +91,7 @@ def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> 
     return problems
 
 
-def _check_validate(ex: ValidateOutputExercise) -> list[FieldProblem]:
+def _check_validate(ex: ValidateOutputExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
     problems = _unique("claims", [c.id for c in ex.claims])
     problems += _unique("blind_spots", [b.id for b in ex.blind_spots])
     claim_ids = {c.id for c in ex.claims}
@@ -105,3 +104,16 @@ def _check_validate(ex: ValidateOutputExercise) -> list[FieldProblem]:
     if not any(c.error for c in ex.claims):
         problems.append(("claims", "no claim carries an error: nothing to find"))
     return problems
+
+
+def _check_explain(ex: ExplainReasoningExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+    return _unique("key_points", [k.id for k in ex.key_points])
+
+
+# One entry per task kind, keyed as exercises.kinds.KINDS (tests/test_kinds.py checks they agree).
+CHECKS: dict[str, Callable[[Any, Mapping[str, Tool]], list[FieldProblem]]] = {
+    Kind.design_workflow: _check_design,
+    Kind.find_failures: _check_failures,
+    Kind.validate_output: _check_validate,
+    Kind.explain_reasoning: _check_explain,
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints, TypeAdapter, model_validator
 
@@ -48,12 +48,6 @@ class Sector(StrEnum):
     hr = "hr"
 
 
-KIND_LABELS = {
-    Kind.design_workflow: "Design a workflow",
-    Kind.find_failures: "Find the failure points",
-    Kind.validate_output: "Validate an AI output",
-    Kind.explain_reasoning: "Explain to a stakeholder",
-}
 SECTOR_LABELS = {
     Sector.marketing: "Marketing",
     Sector.finance: "Finance",
@@ -61,23 +55,6 @@ SECTOR_LABELS = {
     Sector.healthcare: "Healthcare",
     Sector.customer_support: "Customer support",
     Sector.hr: "HR and people",
-}
-
-# The criteria each kind's scorer computes; a rubric gives them weights and wording.
-CRITERIA: dict[Kind, tuple[str, ...]] = {
-    Kind.design_workflow: (
-        "coverage",
-        "tool_fit",
-        "controls",
-        "data_rules",
-        "constraints",
-        "reliability",
-        "structure",
-        "rationale",
-    ),
-    Kind.find_failures: ("detection", "classification", "severity", "fixes"),
-    Kind.validate_output: ("detection", "error_types", "corrections", "omissions"),
-    Kind.explain_reasoning: ("key_points", "plain_language", "structure", "audience", "length"),
 }
 
 
@@ -111,10 +88,13 @@ class _Exercise(Strict):
     rubric: list[Criterion] = Field(min_length=1)
     reference_notes: Markdown = Field(description="why the reference answer is right; shown after grading")
 
+    CRITERIA: ClassVar[tuple[str, ...]] = ()
+    """The criteria this kind's scorer computes; a rubric gives them weights and wording."""
+
     @model_validator(mode="after")
     def _rubric_matches_kind(self) -> _Exercise:
-        kind = Kind(self.__dict__["kind"])  # each subclass declares its own Literal kind
-        expected = set(CRITERIA[kind])
+        kind = self.__dict__["kind"]  # each subclass declares its own Literal kind
+        expected = set(self.CRITERIA)
         ids = [c.id for c in self.rubric]
         if len(ids) != len(set(ids)):
             raise ValueError("rubric lists a criterion id twice")
@@ -189,6 +169,16 @@ class DesignGolden(GoldenCase):
 
 class DesignWorkflowExercise(_Exercise):
     kind: Literal["design_workflow"]
+    CRITERIA = (
+        "coverage",
+        "tool_fit",
+        "controls",
+        "data_rules",
+        "constraints",
+        "reliability",
+        "structure",
+        "rationale",
+    )
     sources: list[Source] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
     tools: list[Id] = Field(min_length=1, description="catalogue tool ids on offer")
@@ -240,6 +230,7 @@ class FindFailuresGolden(GoldenCase):
 
 class FindFailuresExercise(_Exercise):
     kind: Literal["find_failures"]
+    CRITERIA = ("detection", "classification", "severity", "fixes")
     tools: list[Id] = Field(min_length=1)
     workflow: Workflow
     traces: list[Trace] = Field(default_factory=list)
@@ -278,6 +269,7 @@ class ValidateGolden(GoldenCase):
 
 class ValidateOutputExercise(_Exercise):
     kind: Literal["validate_output"]
+    CRITERIA = ("detection", "error_types", "corrections", "omissions")
     source_title: ShortText
     source: Markdown
     output_title: ShortText
@@ -316,6 +308,7 @@ class ExplainGolden(GoldenCase):
 
 class ExplainReasoningExercise(_Exercise):
     kind: Literal["explain_reasoning"]
+    CRITERIA = ("key_points", "plain_language", "structure", "audience", "length")
     stakeholder: Stakeholder
     situation: Markdown
     key_points: list[KeyPoint] = Field(min_length=2)

@@ -1,13 +1,14 @@
 """Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
 
-import json
 from datetime import timedelta
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.kinds import kind_label
+from exercises.model import SECTOR_LABELS, Sector
+from exercises.submission import draft_too_large
 from grading import grade
 from grading.report import CriterionResult, build_report
 from pages.common import bank, clock, database_trouble, engine, judge
@@ -64,7 +65,7 @@ if active is not None:
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
     tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
-    tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
+    tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
             tab.error("This exercise is no longer in the bank; it will be graded as empty.")
@@ -80,7 +81,7 @@ if active is not None:
                 for c in exercise.rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
-            if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
+            if result.payload != last.get(key) and draft_too_large(result.payload) is None:
                 try:
                     with session_scope(engine()) as session:
                         kept = assessments.save_draft(session, user, sitting.id, exercise.id, result.payload, now)

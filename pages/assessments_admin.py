@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.kinds import kind_label
+from exercises.model import SECTOR_LABELS, Sector
 from pages.common import bank, clock, engine
 from store import assessments, users
 from store.db import session_scope
@@ -30,7 +31,7 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
     sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
     picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
-    st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))
+    st.caption("Tasks: " + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked))
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
     today = clock().date()
     opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))

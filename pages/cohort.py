@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 
 import streamlit as st
 
+from exercises.kinds import kind_label
 from pages.common import bank, engine
 from store import assignments, dashboards, export, progress, review, users
 from store.access import AccessDenied
@@ -17,7 +18,6 @@ from store.models import User
 from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
-from ui.dashboard_charts import kind_label
 from ui.progress_view import (
     attempt_label,
     show_grade_history,

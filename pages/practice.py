@@ -7,7 +7,9 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
+from exercises.kinds import KINDS, kind_label
+from exercises.model import SECTOR_LABELS, Sector
+from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
 from grading import grade
 from pages.common import bank, database_trouble, engine, judge, judge_status
 from store import attempts
@@ -15,11 +17,11 @@ from store.db import session_scope
 from ui import state
 from ui.attempt_view import show_attempt
 from ui.forms import submission_form
-from ui.grade_view import show_fix_simulation, show_reference, show_simulation
+from ui.grade_view import GradedAnswer
+from ui.kinds import show_outcome, show_reference
 from ui.text import label
 
 LIST_PAGE = 12
-MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
 user = st.session_state[state.USER]
 user_id: int = user.id
 exercises = bank()
@@ -37,7 +39,7 @@ if exercise is None:
         sectors = st.pills(
             "Sector", list(Sector), selection_mode="multi", format_func=lambda s: SECTOR_LABELS[s], key="f_sector"
         )
-        kinds = st.pills("Task", list(Kind), selection_mode="multi", format_func=lambda k: KIND_LABELS[k], key="f_kind")
+        kinds = st.pills("Task", list(KINDS), selection_mode="multi", format_func=kind_label, key="f_kind")
         levels = st.pills(
             "Difficulty",
             [1, 2, 3],
@@ -52,9 +54,8 @@ if exercise is None:
     st.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
     for ex in chosen[:shown]:
         with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
-            kind_label = KIND_LABELS[Kind(ex.kind)]
             st.markdown(
-                f"**{ex.title}**  \n:gray[:small[{SECTOR_LABELS[ex.sector]} · {kind_label} · "
+                f"**{ex.title}**  \n:gray[:small[{SECTOR_LABELS[ex.sector]} · {kind_label(ex.kind)} · "
                 f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
                 width="stretch",
             )
@@ -73,7 +74,7 @@ if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     st.rerun()
 st.title(exercise.title)
 st.caption(
-    f"{SECTOR_LABELS[exercise.sector]} · {KIND_LABELS[Kind(exercise.kind)]} · difficulty {exercise.difficulty} · "
+    f"{SECTOR_LABELS[exercise.sector]} · {kind_label(exercise.kind)} · difficulty {exercise.difficulty} · "
     f"about {exercise.minutes} min"
 )
 st.markdown(exercise.brief)
@@ -100,8 +101,8 @@ def answer() -> None:
 
     result = submission_form(exercise, exercises.tools, drafts[exercise.id])
 
-    draft_size = len(json.dumps(result.payload))
-    if draft_size > MAX_DRAFT_BYTES:
+    draft_size = draft_too_large(result.payload)
+    if draft_size is not None:
         st.warning(
             f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, "
             "so it is not autosaved. Shorten it; what you typed is still on this page."
@@ -144,10 +145,8 @@ def answer() -> None:
         st.subheader("Your grade")
         show_attempt(detail, exercise, exercises.tools)
         view = detail.effective
-        if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
-            show_simulation(exercise, exercises.tools, view.grade.details, (detail.payload or {}).get("steps", []))
-        elif isinstance(exercise, FindFailuresExercise):
-            show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
+        details = view.grade.details if view is not None else None
+        show_outcome(exercise, exercises.tools, GradedAnswer(attempt_id, detail.payload, details))
         with st.expander("Reference answer and why it works"):
             show_reference(exercise, exercises.tools)
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")

@@ -14,9 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from exercises.kinds import task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
-from exercises.submission import salvage
 from grading.model import Grade
 from store import attempts
 from store.access import AccessDenied, require_teaches
@@ -239,7 +239,7 @@ def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Score
         exercise = bank.get(exercise_id)
         if exercise is None:
             continue
-        submission = salvage(exercise.kind, written.get(exercise_id))
+        submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
         result = score(exercise, submission)
         attempt_id = attempts.submit(
             engine, user.id, exercise, submission, result, f"sitting-{sitting_id}-{exercise_id}", mode="assessment"

@@ -14,7 +14,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from exercises.model import CRITERIA
+from exercises.kinds import KINDS
 from store.access import require_teaches
 from store.cohort_scope import graded
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
@@ -41,7 +41,7 @@ BASE_COLUMNS = [
     "override_reason",
     "auto_score",
 ]
-CRITERION_COLUMNS = [f"{kind}.{criterion}" for kind, ids in CRITERIA.items() for criterion in ids]
+CRITERION_COLUMNS = [f"{kind}.{criterion}" for kind, k in KINDS.items() for criterion in k.criteria]
 COLUMNS = BASE_COLUMNS + CRITERION_COLUMNS
 BATCH = 2_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,8 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from grading.agreement import band, cohen_kappa, quadratic_weighted_kappa
+from grading.agreement import cohen_kappa, quadratic_weighted_kappa
+from grading.bands import band
 from store.access import taught_learner_filter
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
 

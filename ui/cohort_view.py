@@ -10,16 +10,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, AnyExercise, Kind
+from exercises.kinds import KINDS, kind_label
+from exercises.model import AnyExercise, Kind
 from ui.dashboard_charts import (
-    KIND_SHORT,
     criterion_bars,
     item_map,
-    kind_label,
     matrix_heatmap,
     short_title,
     spread_chart,
 )
+from ui.kinds import kind_view
 from ui.text import escape_markdown, label
 
 
@@ -53,10 +53,10 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
     )
     medians = {m.kind: m for m in s.medians}
     with st.container(horizontal=True):
-        for kind in Kind:
+        for kind in KINDS:
             m = medians.get(kind)
             st.metric(
-                KIND_LABELS[kind],
+                kind_label(kind),
                 "—" if m is None else f"{m.median:.0f}",
                 border=True,
                 help=None if m is None else f"Over {m.learners} learners with a score in this task",
@@ -80,8 +80,8 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
             st.plotly_chart(
                 matrix_heatmap(
                     [p.name for p in shown],
-                    [KIND_LABELS[k] for k in Kind],
-                    [[p.by_kind.get(k) for k in Kind] for p in shown],
+                    [kind_label(k) for k in KINDS],
+                    [[p.by_kind.get(k) for k in KINDS] for p in shown],
                 ),
                 key="cohort_heatmap",
                 alt="Mean score of each learner in each task kind",
@@ -92,7 +92,7 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
                 "Learner": p.name,
                 "Attempts": p.attempts,
                 "Mean": p.mean_total,
-                **{KIND_SHORT[k]: p.by_kind.get(k) for k in Kind},
+                **{kind_view(k).short: p.by_kind.get(k) for k in KINDS},
                 "Last active": p.last_active,
             }
             for p in dash.learners
@@ -104,7 +104,7 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
         alt="Learners in this cohort with mean scores by task",
         column_config={
             "Mean": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
-            **{KIND_SHORT[k]: st.column_config.NumberColumn(format="%.0f", help=KIND_LABELS[k]) for k in Kind},
+            **{kind_view(k).short: st.column_config.NumberColumn(format="%.0f", help=kind_label(k)) for k in KINDS},
             "Last active": st.column_config.DatetimeColumn(format="D MMM YYYY"),
         },
     )
@@ -196,7 +196,7 @@ def show_exercises(
             "Each learner once (their mean on the exercise): the box spans the middle half of learners, "
             "the line is the median, whiskers reach the lowest and highest."
         )
-        kind_order = list(Kind)
+        kind_order = list(KINDS)
         spreads = sorted(
             report.spreads,
             key=lambda x: (

@@ -11,8 +11,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, AnyExercise, Kind, Sector
-from ui.dashboard_charts import KIND_SHORT, competency_chart, kind_label, matrix_heatmap, trend_chart
+from exercises.kinds import KINDS, kind_label
+from exercises.model import SECTOR_LABELS, AnyExercise, Sector
+from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
+from ui.kinds import kind_view
 from ui.text import escape_markdown
 
 GRADED_BY = {"override": "Instructor", "llm": "Judge", "auto": "Auto"}
@@ -38,7 +40,7 @@ def show_kpis(dash: Any, key: str) -> None:
         for title, stat in (("Strongest", strongest), ("Weakest", weakest)):
             median = f"; the cohort's median learner: {cohort[stat.kind]:.0f}" if stat.kind in cohort else ""
             row.metric(
-                f"{title}: {KIND_SHORT[Kind(stat.kind)]}",
+                f"{title}: {kind_view(stat.kind).short}",
                 f"{stat.mean:.0f}",
                 border=True,
                 help=f"{kind_label(stat.kind)}: mean over {stat.attempts} attempt(s){median}",
@@ -64,13 +66,13 @@ def show_profile(dash: Any, key: str, whose: str = "your") -> None:
         st.markdown("**By sector**  \n:gray[:small[Mean score by sector and task; blank where nothing is tried yet.]]")
         sectors = [s for s in Sector if any(x.sector == s for x in dash.sectors)]
         cells = {(x.sector, x.kind): x for x in dash.sectors}
-        values = [[cells[(s, k)].mean if (s, k) in cells else None for k in Kind] for s in sectors]
-        counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in Kind] for s in sectors]
+        values = [[cells[(s, k)].mean if (s, k) in cells else None for k in KINDS] for s in sectors]
+        counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in KINDS] for s in sectors]
         if sectors:
             st.plotly_chart(
                 matrix_heatmap(
                     [SECTOR_LABELS[s] for s in sectors],
-                    [KIND_SHORT[k] for k in Kind],
+                    [kind_view(k).short for k in KINDS],
                     values,
                     counts_grid,
                     height=80 + 44 * len(sectors),
@@ -99,7 +101,7 @@ def show_trend_and_misses(dash: Any, key: str) -> None:
         for m in dash.missed[:4]:
             with st.container(border=False):
                 head = st.columns([3, 2], vertical_alignment="center")
-                head[0].markdown(f"**{escape_markdown(m.title)}**  \n{KIND_LABELS.get(Kind(m.kind), m.kind)}")
+                head[0].markdown(f"**{escape_markdown(m.title)}**  \n{kind_label(m.kind)}")
                 head[1].progress(min(1.0, m.missed / m.graded), text=f"missed {m.missed} of {m.graded}")
                 if m.feedback:
                     st.caption(escape_markdown(m.feedback))
@@ -168,7 +170,7 @@ def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> boo
     """The recommended next exercise; True when the learner asks to start it."""
     if rec is None or exercise is None:
         return False
-    kind = KIND_LABELS.get(Kind(rec.kind), rec.kind)
+    kind = kind_label(rec.kind)
     if rec.why == "untried":
         why = f"You have not tried **{kind}** yet: this is a good first one."
     elif rec.why == "weakest":

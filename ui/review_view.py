@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui.dashboard_charts import kind_label
+from exercises.kinds import kind_label
 
 FLASH = "cohort_flash"  # session-state key: a message to show after the rerun that follows a change
 REASON_TEXT = {

@@ -18,7 +18,8 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from exercises.model import CRITERIA, Kind
+from exercises.kinds import KINDS
+from exercises.model import Kind
 from grading.model import CriterionScore, Grade
 from store import assignments, attempts, dashboards, export, items, progress, review
 from store.db import make_engine, session_scope
@@ -325,7 +326,7 @@ def test_the_csv_export_matches_the_database(engine, bank, people) -> None:
         assert row["learner"] == names[attempt.user_id].name
         assert row["email"] == names[attempt.user_id].email
         assert row["exercise_id"] == attempt.exercise_id
-        for criterion_id in CRITERIA[Kind(attempt.kind)]:
+        for criterion_id in KINDS[attempt.kind].criteria:
             assert float(row[f"{attempt.kind}.{criterion_id}"]) == criteria[(attempt.grade_id, criterion_id)]
         other = [c for c in export.CRITERION_COLUMNS if not c.startswith(attempt.kind + ".")]
         assert all(row[c] == "" for c in other)
