@@ -40,6 +40,11 @@ class Grade(BaseModel):
     def criterion(self, criterion_id: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == criterion_id)
 
+    @property
+    def judged(self) -> bool:
+        """The LLM judge took part: its verdict is blended into this grade."""
+        return "judge" in self.details
+
 
 def clamp(value: float) -> float:
     return max(0.0, min(1.0, value))

@@ -14,6 +14,7 @@ from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from baton_config import settings
 from exercises.loader import Bank, Problem, load_bank
 from grading import Judge
 from grading.llm_judge import OpenAIJudge
@@ -23,7 +24,6 @@ from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_de
 from store.llm_cache import DbJudgeCache
 from store.migrate import upgrade
 from store.models import Role, User
-from store.settings import settings
 from store.users import get_or_create_user, promote_admin
 from ui import state
 

@@ -27,10 +27,10 @@ from exercises.submission import Submission
 from grading.llm_judge import map_bounded
 from grading.model import Grade
 from store.access import AccessDenied, require_teaches
-from store.attempts import _add_grade
+from store.attempts import _add_grade, machine_source
 from store.db import session_scope
 from store.job_models import Job, JobItem, JobStatus
-from store.models import Attempt, AttemptStatus, GradeSource, Membership, Role, SubmissionRow, User, now
+from store.models import Attempt, AttemptStatus, Membership, Role, SubmissionRow, User, now
 
 log = logging.getLogger(__name__)
 Scorer = Callable[[AnyExercise, BaseModel], Grade]
@@ -131,8 +131,7 @@ def run_regrade(engine: Engine, job_id: int, bank: Bank, score: Scorer, workers:
                         session.add(item)
                         session.flush()  # the unique (job, attempt) key: a second worker stops here
                         if result is not None:
-                            source = GradeSource.llm if "judge" in result.details else GradeSource.auto
-                            item.grade_id = _add_grade(session, attempt_id, result, source).id
+                            item.grade_id = _add_grade(session, attempt_id, result, machine_source(result)).id
                 except IntegrityError:
                     continue
             with session_scope(engine) as session:

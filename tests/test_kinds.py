@@ -47,7 +47,7 @@ def test_the_models_carry_their_kind_and_say_where_their_words_are(kind: Kind) -
     entry = task_kind(kind)
     assert entry.exercise.model_fields["kind"].annotation == typing.Literal[kind.value]
     assert entry.submission().kind == kind
-    assert entry.label and kind_label(kind) == entry.label
+    assert kind_label(kind) == entry.label
     for method in ("free_text", "edit_text", "_rescued"):  # the base class only raises
         assert method in vars(entry.submission), f"{entry.submission.__name__} does not define {method}"
 

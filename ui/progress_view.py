@@ -17,7 +17,7 @@ from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
 from ui.kinds import kind_view
 from ui.text import escape_markdown
 
-GRADED_BY = {"override": "Instructor", "llm": "Judge", "auto": "Auto"}
+GRADED_BY = {"override": "Instructor", "judged": "Judge", "auto": "Auto"}
 
 
 def show_kpis(dash: Any, key: str) -> None:
