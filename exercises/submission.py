@@ -8,7 +8,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from exercises.workflow import MAX_STEPS, Id, Step
 
@@ -207,3 +207,4 @@ class ExplainSubmission(_Submission):
 
 AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
 Submission = Annotated[AnySubmission, Field(discriminator="kind")]
+SUBMISSION_ADAPTER: TypeAdapter[AnySubmission] = TypeAdapter(Submission)

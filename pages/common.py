@@ -129,10 +129,9 @@ def current_user() -> User:
             st.stop()
         claims = st.user.to_dict()
         external = str(claims.get("sub") or claims.get("email"))
+        email = str(claims["email"]) if claims.get("email") else None
         with session_scope(engine()) as session:
-            user = get_or_create_user(
-                session, external, str(claims.get("name") or claims.get("email") or external), claims.get("email")
-            )
+            user = get_or_create_user(session, external, str(claims.get("name") or email or external), email)
             return promote_admin(session, user, settings().baton_admin_email)
     with session_scope(engine()) as session:
         if settings().baton_demo:
@@ -144,6 +143,16 @@ def current_user() -> User:
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
+
+
+def signed_in() -> User:
+    """The user app.py signed in on this run. A page opened by its URL before app.py ran in this
+    session goes through app.py first."""
+    user: User | None = st.session_state.get(state.USER)
+    if user is None:
+        st.switch_page("app.py")
+        st.stop()
+    return user
 
 
 def demo_switch() -> None:

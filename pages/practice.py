@@ -8,12 +8,13 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.kinds import KINDS, kind_label
-from exercises.model import SECTOR_LABELS, Sector
+from exercises.model import SECTOR_LABELS, AnyExercise, Sector
 from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status
+from pages.common import bank, database_trouble, engine, judge, judge_status, signed_in
 from store import attempts
 from store.db import session_scope
+from store.models import row_id
 from ui import state
 from ui.attempt_view import show_attempt
 from ui.forms import submission_form
@@ -22,8 +23,8 @@ from ui.kinds import show_outcome, show_reference
 from ui.text import label
 
 LIST_PAGE = 12
-user = st.session_state[state.USER]
-user_id: int = user.id
+user = signed_in()
+user_id = row_id(user)
 exercises = bank()
 exercise_id = st.query_params.get("exercise")
 exercise = exercises.get(exercise_id) if exercise_id else None
@@ -84,7 +85,7 @@ with st.expander("How this is marked"):
 
 
 @st.fragment
-def answer() -> None:
+def answer(exercise: AnyExercise) -> None:
     """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
     fragment, so typing and submitting rerun neither the page above it nor the app's menu and
     sign-in check."""
@@ -137,19 +138,19 @@ def answer() -> None:
                 nonces[exercise.id] = uuid.uuid4().hex
                 saved[exercise.id] = result.payload
 
-    attempt_id = state.per_exercise(state.RESULTS).get(exercise.id)
-    if attempt_id is not None:
+    shown: int | None = state.per_exercise(state.RESULTS).get(exercise.id)
+    if shown is not None:
         with session_scope(engine()) as session:
-            detail = attempts.attempt_detail(session, user, attempt_id)
+            detail = attempts.attempt_detail(session, user, shown)
         st.divider()
         st.subheader("Your grade")
         show_attempt(detail, exercise, exercises.tools)
         view = detail.effective
         details = view.grade.details if view is not None else None
-        show_outcome(exercise, exercises.tools, GradedAnswer(attempt_id, detail.payload, details))
+        show_outcome(exercise, exercises.tools, GradedAnswer(shown, detail.payload, details))
         with st.expander("Reference answer and why it works"):
             show_reference(exercise, exercises.tools)
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
 
 
-answer()
+answer(exercise)

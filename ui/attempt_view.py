@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -11,6 +11,9 @@ from exercises.model import AnyExercise
 from exercises.workflow import Tool
 from ui.grade_view import CriterionLine, show_grade
 from ui.kinds import kind_view
+
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.attempts import AttemptDetail
 
 
 def show_answer(payload: Mapping[str, Any] | None) -> None:
@@ -21,7 +24,7 @@ def show_answer(payload: Mapping[str, Any] | None) -> None:
     kind_view(str(payload.get("kind"))).answer(payload)
 
 
-def show_attempt(detail: Any, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
+def show_attempt(detail: AttemptDetail, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
     view = detail.effective
     if view is None:
         st.caption("Not graded yet.")

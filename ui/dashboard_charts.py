@@ -113,7 +113,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "mode": "markers",
                 "marker": {"color": color, "size": 6, "opacity": 0.35},
                 "name": kind_label(kind),
-                "legendgroup": kind.value,
+                "legendgroup": kind,
                 "showlegend": False,
                 "hovertemplate": "%{x|%d %b}: %{y:.0f}<extra>" + plain(kind_label(kind)) + "</extra>",
             }
@@ -126,7 +126,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "mode": "lines",
                 "line": {"color": color, "width": 2.5, "shape": "spline", "smoothing": 0.6},
                 "name": kind_label(kind),
-                "legendgroup": kind.value,
+                "legendgroup": kind,
                 "hovertemplate": "%{x|%d %b}: moving mean %{y:.0f}<extra></extra>",
             }
         )

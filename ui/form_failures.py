@@ -77,7 +77,7 @@ def render(
         hide_index=True,
         column_config={
             "step": st.column_config.SelectboxColumn(
-                "Step", options=list(names), format_func=lambda s: names.get(s, s)
+                "Step", options=list(names), format_func=lambda s: names.get(str(s), str(s))
             ),
             "category": st.column_config.SelectboxColumn(
                 "Failure", options=[c.value for c in FaultCategory], format_func=label

@@ -7,21 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from exercises.kinds import KINDS
 from exercises.model import AnyExercise
-from exercises.submission import Submission
+from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Tool
 from ui.kinds import kind_view
-
-SUBMISSION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Submission)
 
 
 @dataclass
 class FormResult:
     payload: dict[str, Any]
-    submission: BaseModel | None = None
+    submission: AnySubmission | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -31,7 +29,7 @@ def _where(loc: tuple[Any, ...]) -> str:
         if loc and loc[0] in KINDS  # pydantic names the union member first
         else [str(p) for p in loc]
     )
-    words = []
+    words: list[str] = []
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
             words[-1] = f"{words[-1]} row {int(part) + 1}"

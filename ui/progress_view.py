@@ -1,12 +1,12 @@
 """One learner's progress, shown to them on My progress and to their instructor on Cohort.
 
-Functions take the store's result objects by duck typing (the ui layer does not import the
-store): a learner dashboard has `kinds`, `sectors`, `trend`, `missed`, `history`, `comparison`."""
+Functions take the store's dataclasses (named for the type checker only: at run time the ui
+layer does not import the store)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -17,10 +17,14 @@ from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
 from ui.kinds import kind_view
 from ui.text import escape_markdown
 
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.attempts import AttemptDetail
+    from store.progress import AttemptRow, LearnerDashboard, Recommendation
+
 GRADED_BY = {"override": "Instructor", "judged": "Judge", "auto": "Auto"}
 
 
-def show_kpis(dash: Any, key: str) -> None:
+def show_kpis(dash: LearnerDashboard, key: str) -> None:
     kinds = {k.kind: k for k in dash.kinds}
     cohort = dash.comparison.medians if dash.comparison else {}
     mean = dash.mean
@@ -47,7 +51,7 @@ def show_kpis(dash: Any, key: str) -> None:
             )
 
 
-def show_profile(dash: Any, key: str, whose: str = "your") -> None:
+def show_profile(dash: LearnerDashboard, key: str, whose: str = "your") -> None:
     """Competency by task kind (against the cohort's median learner) and by sector."""
     means = {k.kind: k.mean for k in dash.kinds}
     counts = {k.kind: k.attempts for k in dash.kinds}
@@ -83,7 +87,7 @@ def show_profile(dash: Any, key: str, whose: str = "your") -> None:
             )
 
 
-def show_trend_and_misses(dash: Any, key: str) -> None:
+def show_trend_and_misses(dash: LearnerDashboard, key: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True, height="stretch"):
         st.markdown("**Trend**")
@@ -107,7 +111,7 @@ def show_trend_and_misses(dash: Any, key: str) -> None:
                     st.caption(escape_markdown(m.feedback))
 
 
-def history_frame(rows: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
+def history_frame(rows: list[AttemptRow], titles: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -124,7 +128,7 @@ def history_frame(rows: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
     )
 
 
-def show_history(rows: list[Any], titles: Mapping[str, str], key: str) -> None:
+def show_history(rows: list[AttemptRow], titles: Mapping[str, str], key: str) -> None:
     st.dataframe(
         history_frame(rows, titles),
         hide_index=True,
@@ -137,13 +141,13 @@ def show_history(rows: list[Any], titles: Mapping[str, str], key: str) -> None:
     )
 
 
-def attempt_label(row: Any, titles: Mapping[str, str]) -> str:
+def attempt_label(row: AttemptRow, titles: Mapping[str, str]) -> str:
     when = row.submitted_at.strftime("%d %b") if row.submitted_at else ""
     who = " · instructor" if row.graded_by == "override" else ""
     return f"{titles.get(row.exercise_id, row.exercise_id)} · {row.score:.0f}{who} · {when}"
 
 
-def show_grade_history(detail: Any) -> None:
+def show_grade_history(detail: AttemptDetail) -> None:
     """Every grade of the attempt, oldest first: who set it, when, and why."""
     rows = [
         {
@@ -166,7 +170,7 @@ def show_grade_history(detail: Any) -> None:
     )
 
 
-def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> bool:
+def show_recommendation(rec: Recommendation | None, exercise: AnyExercise | None, key: str) -> bool:
     """The recommended next exercise; True when the learner asks to start it."""
     if rec is None or exercise is None:
         return False
