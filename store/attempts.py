@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ScalarSelect, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -226,6 +227,20 @@ def record_override(
     result = Grade(total=round(total, 1), criteria=criteria, flags=[], grader_version=base.grade.grader_version)
     assert instructor.id is not None
     return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, reason.strip())
+
+
+def latest_grader_grade(column: str) -> ScalarSelect[Any]:
+    """Correlated with `Attempt`: a column ("id", "total") of the attempt's latest grade from the
+    grader (automatic or judged), whatever an instructor decided since; what reliability and
+    exports compare instructors with."""
+    grader = GradeRow.__table__.alias("grader")  # type: ignore[attr-defined]
+    return (
+        sa_select(grader.c[column])
+        .where(grader.c.attempt_id == col(Attempt.id), grader.c.source != GradeSource.override)
+        .order_by(grader.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> list[HistoryRow]:

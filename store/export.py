@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from exercises.kinds import KINDS
 from store.access import require_teaches
+from store.attempts import latest_grader_grade
 from store.cohort_scope import graded
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
 
@@ -60,14 +61,7 @@ def cohort_rows(session: Session, viewer: User, cohort_id: int) -> Iterator[dict
     """The export's rows, in attempt order, a batch of attempts at a time."""
     require_teaches(session, viewer, cohort_id)
     author = aliased(User)
-    auto = GradeRow.__table__.alias("auto")  # type: ignore[attr-defined]
-    auto_score = (
-        select(auto.c.total)
-        .where(auto.c.attempt_id == col(Attempt.id), auto.c.source != GradeSource.override)
-        .order_by(auto.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    auto_score = latest_grader_grade("total")
     query = (
         graded(
             cohort_id,
