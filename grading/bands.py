@@ -8,6 +8,7 @@ BAND_EDGES = (20.0, 45.0, 70.0, 88.0)  # the lowest total of each band after the
 PASS_MARK = BAND_EDGES[1]  # Developing: the judge may not lift a grade across it unreviewed
 PROFICIENT = BAND_EDGES[2]  # a mean at or above this clears a difficulty level
 BAND_MARGIN = 1.5  # points either side of a band edge where a grade goes to review
+CRITERION_MET = 0.6  # a criterion scored at 60 % or more counts as met (dashboards, reports)
 
 
 def band(total: float) -> int:

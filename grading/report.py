@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from exercises.kinds import kind_label
 from exercises.loader import Bank
 from exercises.model import AnyExercise
-from grading.bands import PROFICIENT, band_name
+from grading.bands import CRITERION_MET, PROFICIENT, band_name
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def build_report(
             )
     total = round(sum(t.total for t in tasks) / len(tasks), 1) if tasks else 0.0
     # weight breaks ties: a heavy criterion done well (or badly) says more
-    strongest = [n for _, n in sorted(notes, key=lambda x: (-x[1].score, -x[0]))[:3] if n.score >= 0.6]
+    strongest = [n for _, n in sorted(notes, key=lambda x: (-x[1].score, -x[0]))[:3] if n.score >= CRITERION_MET]
     weakest = [n for _, n in sorted(notes, key=lambda x: (x[1].score, -x[0]))[:3] if n.score < 0.8]
     return Report(
         total=total,

@@ -14,11 +14,10 @@ from sqlmodel import Session, col
 
 from exercises.kinds import KINDS
 from exercises.model import AnyExercise, Kind
-from grading.bands import PROFICIENT
+from grading.bands import CRITERION_MET, PROFICIENT
 from store.access import AccessDenied, require_member, require_user
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
-from store.items import CRITERION_MET
 from store.models import Attempt, Cohort, CriterionRow, User
 from store.quantiles import medians_by
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from exercises.kinds import KINDS, kind_label
 from exercises.model import AnyExercise
+from grading.bands import CRITERION_MET
 from ui.dashboard_charts import (
     criterion_bars,
     item_map,
@@ -262,7 +263,10 @@ def _criteria_missed(
     left, right = st.columns(2, gap="medium")
     with left, st.container(border=True, height="stretch"):
         st.markdown("**Rubric criteria the cohort misses, across exercises**")
-        st.caption("Share of grades scoring 60 % or more on the criterion, over every exercise of the task.")
+        st.caption(
+            f"Share of grades scoring {CRITERION_MET * 100:.0f} % or more on the criterion, "
+            "over every exercise of the task."
+        )
         st.plotly_chart(
             criterion_bars(
                 [

@@ -13,6 +13,7 @@ import streamlit as st
 
 from exercises.kinds import KINDS, kind_label
 from exercises.model import SECTOR_LABELS, AnyExercise, Sector
+from grading.bands import CRITERION_MET
 from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
 from ui.kinds import kind_view
 from ui.text import escape_markdown
@@ -99,7 +100,10 @@ def show_trend_and_misses(dash: LearnerDashboard, key: str) -> None:
         st.plotly_chart(trend_chart(points, height=420), key=f"{key}_trend", alt="Scores over time by task kind")
     with right, st.container(border=True, height="stretch"):
         st.markdown("**Criteria missed most often**")
-        st.caption("Scored below 60 % on the criterion; the advice is from the latest grade that missed it.")
+        st.caption(
+            f"Scored below {CRITERION_MET * 100:.0f} % on the criterion; "
+            "the advice is from the latest grade that missed it."
+        )
         if not dash.missed:
             st.write("Nothing missed so far.")
         for m in dash.missed[:4]:

@@ -8,7 +8,7 @@ from datetime import datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from grading.bands import BAND_EDGES, BAND_NAMES, band_legend
+from grading.bands import BAND_EDGES, BAND_NAMES, CRITERION_MET, band_legend
 from grading.report import Report
 from ui.text import escape_markdown
 
@@ -53,7 +53,7 @@ def show_report(report: Report) -> None:
         with left:
             st.markdown("**Strongest**")
             if not report.strongest:
-                st.caption("No criterion reached 60 % this time.")
+                st.caption(f"No criterion reached {CRITERION_MET * 100:.0f} % this time.")
             for n in report.strongest:
                 st.markdown(f"- {md(n.criterion)} ({n.score:.0%}), in *{md(n.task)}*")
         with right:
