@@ -16,20 +16,22 @@ from exercises.model import (
     Kind,
     ValidateOutputExercise,
 )
+from exercises.namespaces import ToolScope
 from exercises.workflow import DataClass, Tool, Workflow
 
 FieldProblem = tuple[str, str]
 
 
-def cross_check(exercise: AnyExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def cross_check(exercise: AnyExercise, scope: ToolScope) -> list[FieldProblem]:
+    """`scope` is what this exercise may use: the shared catalogue and its own pack's tools."""
     check = CHECKS.get(exercise.kind)
     if check is None:
         raise UnknownKind(exercise.kind, "cross-checks")
-    return check(exercise, catalogue)
+    return check(exercise, scope)
 
 
-def _check_tools(tools: list[str], catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
-    return [(f"tools.{i}", f"unknown tool id '{t}'") for i, t in enumerate(tools) if t not in catalogue]
+def _check_tools(tools: list[str], scope: ToolScope) -> list[FieldProblem]:
+    return [(f"tools.{i}", scope.why_not(t)) for i, t in enumerate(tools) if t not in scope.tools]
 
 
 def _unique(field: str, ids: list[str]) -> list[FieldProblem]:
@@ -46,22 +48,37 @@ def _offered(tools: list[str], catalogue: Mapping[str, Tool]) -> dict[str, Tool]
     return {t: catalogue[t] for t in tools if t in catalogue}
 
 
-def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
-    problems = _check_tools(ex.tools, catalogue)
+def _check_design(ex: DesignWorkflowExercise, scope: ToolScope) -> list[FieldProblem]:
+    catalogue = scope.tools
+    problems = _check_tools(ex.tools, scope)
     problems += _unique("stages", [s.id for s in ex.stages]) + _unique("sources", [s.id for s in ex.sources])
     offered = _offered(ex.tools, catalogue)
     capabilities = {c for t in offered.values() for c in t.capabilities}
     for i, stage in enumerate(ex.stages):
         if stage.capability not in capabilities:
             problems.append((f"stages.{i}.capability", f"no offered tool can '{stage.capability}'"))
+        for j, tool_id in enumerate(stage.preferred_tools):
+            if tool_id not in offered:
+                where = f"stages.{i}.preferred_tools.{j}"
+                if tool_id in catalogue:
+                    problems.append((where, f"tool '{tool_id}' exists but is not on offer in this exercise"))
+                else:
+                    problems.append((where, f"unknown tool '{tool_id}'"))
+    source_ids = {s.id for s in ex.sources}
+    classes = ", ".join(DataClass)
     for i, rule in enumerate(ex.data_rules):
-        if rule.data_class not in DataClass.__members__:
-            problems.append((f"data_rules.{i}.data_class", f"unknown data class '{rule.data_class}'"))
+        if rule.data_class is not None and rule.data_class not in DataClass.__members__:
+            problems.append(
+                (f"data_rules.{i}.data_class", f"unknown data class '{rule.data_class}'; use one of: {classes}")
+            )
+        for j, source in enumerate(rule.sources):
+            if source not in source_ids:
+                problems.append((f"data_rules.{i}.sources.{j}", f"no source '{source}' in this exercise"))
     workflow = Workflow(sources=ex.sources, steps=ex.reference.steps) if ex.reference.steps else None
     if workflow is None:
         problems.append(("reference.steps", "the reference design has no steps"))
         return problems
-    for problem in graph_problems(workflow, offered):
+    for problem in graph_problems(workflow, offered, catalogue):
         problems.append(("reference.steps", problem))
     stage_ids = {s.id for s in ex.stages}
     for i, step in enumerate(ex.reference.steps):
@@ -70,10 +87,11 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
     return problems
 
 
-def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def _check_failures(ex: FindFailuresExercise, scope: ToolScope) -> list[FieldProblem]:
+    catalogue = scope.tools
     offered = _offered(ex.tools, catalogue)
-    problems = _check_tools(ex.tools, catalogue)
-    problems += [("workflow", p) for p in graph_problems(ex.workflow, offered)]
+    problems = _check_tools(ex.tools, scope)
+    problems += [("workflow", p) for p in graph_problems(ex.workflow, offered, catalogue)]
     problems += _unique("faults", [f.id for f in ex.faults])
     step_ids = {s.id for s in ex.workflow.steps}
     for i, fault in enumerate(ex.faults):
@@ -91,7 +109,7 @@ def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> 
     return problems
 
 
-def _check_validate(ex: ValidateOutputExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def _check_validate(ex: ValidateOutputExercise, scope: ToolScope) -> list[FieldProblem]:
     problems = _unique("claims", [c.id for c in ex.claims])
     problems += _unique("blind_spots", [b.id for b in ex.blind_spots])
     claim_ids = {c.id for c in ex.claims}
@@ -106,12 +124,12 @@ def _check_validate(ex: ValidateOutputExercise, catalogue: Mapping[str, Tool]) -
     return problems
 
 
-def _check_explain(ex: ExplainReasoningExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def _check_explain(ex: ExplainReasoningExercise, scope: ToolScope) -> list[FieldProblem]:
     return _unique("key_points", [k.id for k in ex.key_points])
 
 
 # One entry per task kind, keyed as exercises.kinds.KINDS (tests/test_kinds.py checks they agree).
-CHECKS: dict[str, Callable[[Any, Mapping[str, Tool]], list[FieldProblem]]] = {
+CHECKS: dict[str, Callable[[Any, ToolScope], list[FieldProblem]]] = {
     Kind.design_workflow: _check_design,
     Kind.find_failures: _check_failures,
     Kind.validate_output: _check_validate,

@@ -13,6 +13,7 @@ from exercises import load_bank
 from exercises.checks import CHECKS, cross_check
 from exercises.kinds import KINDS, UnknownKind, kind_label, task_kind
 from exercises.model import AnyExercise, Kind
+from exercises.namespaces import ToolScope
 from exercises.submission import AnySubmission
 from grading import shared_tools
 from grading.kinds import GRADERS, grader_for
@@ -77,4 +78,4 @@ def test_a_cross_check_of_an_unknown_kind_names_it() -> None:
     exercise = next(iter(BANK.exercises.values()))
     stranger = exercise.model_construct(**{**dict(exercise), "kind": "haiku"})
     with pytest.raises(UnknownKind, match="'haiku'"):
-        cross_check(stranger, shared_tools())
+        cross_check(stranger, ToolScope(shared_tools(), {}))

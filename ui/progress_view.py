@@ -5,14 +5,15 @@ layer does not import the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from exercises.kinds import KINDS, kind_label
-from exercises.model import SECTOR_LABELS, AnyExercise, Sector
+from exercises.model import AnyExercise
+from exercises.sectors import sector_label, sector_order
 from grading.bands import CRITERION_MET
 from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
 from ui.kinds import kind_view
@@ -52,7 +53,9 @@ def show_kpis(dash: LearnerDashboard, key: str) -> None:
             )
 
 
-def show_profile(dash: LearnerDashboard, key: str, whose: str = "your") -> None:
+def show_profile(
+    dash: LearnerDashboard, key: str, whose: str = "your", sector_name: Callable[[str], str] = sector_label
+) -> None:
     """Competency by task kind (against the cohort's median learner) and by sector."""
     means = {k.kind: k.mean for k in dash.kinds}
     counts = {k.kind: k.attempts for k in dash.kinds}
@@ -69,14 +72,14 @@ def show_profile(dash: LearnerDashboard, key: str, whose: str = "your") -> None:
         st.plotly_chart(competency_chart(means, counts, cohort), key=f"{key}_competency", alt="Mean score by task kind")
     with right:
         st.markdown("**By sector**  \n:gray[:small[Mean score by sector and task; blank where nothing is tried yet.]]")
-        sectors = [s for s in Sector if any(x.sector == s for x in dash.sectors)]
+        sectors = sector_order(x.sector for x in dash.sectors)
         cells = {(x.sector, x.kind): x for x in dash.sectors}
         values = [[cells[(s, k)].mean if (s, k) in cells else None for k in KINDS] for s in sectors]
         counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in KINDS] for s in sectors]
         if sectors:
             st.plotly_chart(
                 matrix_heatmap(
-                    [SECTOR_LABELS[s] for s in sectors],
+                    [sector_name(s) for s in sectors],
                     [kind_view(k).short for k in KINDS],
                     values,
                     counts_grid,
@@ -115,14 +118,16 @@ def show_trend_and_misses(dash: LearnerDashboard, key: str) -> None:
                     st.caption(escape_markdown(m.feedback))
 
 
-def history_frame(rows: list[AttemptRow], titles: Mapping[str, str]) -> pd.DataFrame:
+def history_frame(
+    rows: list[AttemptRow], titles: Mapping[str, str], sector_name: Callable[[str], str] = sector_label
+) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "Submitted": r.submitted_at,
                 "Exercise": titles.get(r.exercise_id, r.exercise_id),
                 "Task": kind_label(r.kind),
-                "Sector": SECTOR_LABELS.get(Sector(r.sector), r.sector) if r.sector in Sector.__members__ else r.sector,
+                "Sector": sector_name(r.sector),
                 "Score": r.score,
                 "Graded by": GRADED_BY.get(r.graded_by, r.graded_by),
             }
@@ -132,9 +137,11 @@ def history_frame(rows: list[AttemptRow], titles: Mapping[str, str]) -> pd.DataF
     )
 
 
-def show_history(rows: list[AttemptRow], titles: Mapping[str, str], key: str) -> None:
+def show_history(
+    rows: list[AttemptRow], titles: Mapping[str, str], key: str, sector_name: Callable[[str], str] = sector_label
+) -> None:
     st.dataframe(
-        history_frame(rows, titles),
+        history_frame(rows, titles, sector_name),
         hide_index=True,
         key=f"{key}_history",
         alt="Graded attempts, newest first",
@@ -188,7 +195,7 @@ def show_recommendation(rec: Recommendation | None, exercise: AnyExercise | None
         )
     else:
         why = "You have done every exercise: this is the one with your lowest best score, worth another go."
-    sector = SECTOR_LABELS[exercise.sector]
+    sector = exercise.sector_name or sector_label(exercise.sector)
     with st.container(border=True, key=f"{key}_next", horizontal=True, vertical_alignment="center", gap="medium"):
         st.markdown(
             f":material/recommend: **Recommended next: {escape_markdown(exercise.title)}**  \n"
