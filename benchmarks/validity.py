@@ -31,13 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from exercises.loader import load_bank
 from exercises.ratings import calibration_bank, load_calibration
 from grading import Flag, grade
-from grading.agreement import (
-    band,
-    flag_precision,
-    quadratic_weighted_kappa,
-    spearman,
-    standardized_mean_difference,
-)
+from grading.agreement import flag_precision, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.bands import band
 
 SPLITS = ("", "_tuned", "_held_out")
 

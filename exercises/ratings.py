@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, ValidationError
 
 from exercises.loader import SHARED_TOOLS, Bank, Problem, load_bank
-from exercises.submission import Submission
+from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Id, ShortText, Strict
 
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
@@ -19,7 +19,6 @@ CALIBRATION_PACKS = CALIBRATION_DIR / "packs"
 """Exercises written for calibration only (sectors the bank need not cover), loaded like an
 instructor pack; their rated answers sit beside the others as <exercise id>.yaml."""
 HELD_OUT_FILE = "HELD_OUT.txt"
-SUBMISSION: TypeAdapter[Any] = TypeAdapter(Submission)
 
 
 class Rating(Strict):
@@ -34,8 +33,8 @@ class RatedAnswer(Strict):
     answer: dict[str, Any]
     ratings: dict[str, Rating]
 
-    def submission(self) -> Any:
-        return SUBMISSION.validate_python(self.answer)
+    def submission(self) -> AnySubmission:
+        return SUBMISSION_ADAPTER.validate_python(self.answer)
 
 
 class CalibrationSet(Strict):

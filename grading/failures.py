@@ -8,14 +8,16 @@ for one step is a guess, not a classification."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
+from exercises.workflow import Tool
 from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
-from grading.rubric import Scored, join, on_topic
+from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
 C = FaultCategory
@@ -282,12 +284,14 @@ def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple
 
 
 def score_failures(
-    exercise: FindFailuresExercise, submission: FindFailuresSubmission
-) -> tuple[list[Scored], dict[str, object]]:
+    exercise: FindFailuresExercise, submission: FindFailuresSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     names = {s.id: s.name for s in exercise.workflow.steps}
     flags = list(submission.flags)
     if not flags:
-        return _blank(exercise), {"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
+        return Scoring(
+            _blank(exercise), details={"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
+        )
     result = assess(exercise, flags)
     matches, false_alarms = result.matches, result.false_alarms
     total_w = sum(_weight(f) for f in exercise.faults)
@@ -399,7 +403,7 @@ def score_failures(
             "flags": len(flags),
         }
     }
-    return scored, details
+    return Scoring(scored, details=details)
 
 
 def _blank(exercise: FindFailuresExercise) -> list[Scored]:

@@ -4,10 +4,13 @@ their type, the corrections, the omissions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimMark, ValidateSubmission
+from exercises.workflow import Tool
 from grading.detection import Detection
-from grading.rubric import Scored, join, on_topic
+from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
@@ -39,9 +42,9 @@ def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[flo
     return sum(parts) / len(parts), False
 
 
-def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> tuple[list[Scored], bool]:
-    """The criteria, and whether some correction had nothing to be checked against (its half
-    credit is counted as doubt, which decides review with the rest)."""
+def score_validation(
+    exercise: ValidateOutputExercise, submission: ValidateSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     claims = {c.id: c for c in exercise.claims}
     marks: dict[str, ClaimMark] = {}
     for mark in submission.marks:
@@ -114,10 +117,9 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         )
     error_types = Scored("error_types", typed_w / err_w, types_evidence, type_feedback)
 
-    corr_w, unchecked, poor, unread = 0.0, False, [], 0.0
+    corr_w, poor, unread = 0.0, [], 0.0
     for c in caught:
         fit, needs_human = correction_fit(c, marks[c.id].correction, exercise.number_tolerance)
-        unchecked |= needs_human
         corr_w += _w(c) * fit
         if needs_human:
             unread += _w(c) * 0.5  # half credit on trust: a person may give all of it or none
@@ -148,7 +150,8 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         doubt_why="corrections in words the grader could not match to the source",
     )
 
-    return [detection, error_types, corrections, _omissions(exercise, submission)], unchecked
+    scored = [detection, error_types, corrections, _omissions(exercise, submission)]
+    return Scoring(scored)  # a correction with nothing to check against is doubt, weighed with the rest
 
 
 def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> Scored:

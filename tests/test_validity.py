@@ -12,13 +12,13 @@ from exercises.loader import PACKS_DIR
 from exercises.ratings import calibration_bank, load_calibration
 from grading import Flag, grade
 from grading.agreement import (
-    band,
     cohen_kappa,
     flag_precision,
     quadratic_weighted_kappa,
     spearman,
     standardized_mean_difference,
 )
+from grading.bands import band
 
 SHIPPED = load_bank()
 BANK, HELD_OUT = calibration_bank(SHIPPED)  # with the calibration-only exercises

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exercises.submission import FaultFlag, FindFailuresSubmission
-from grading import CAP_DOUBT, MIN_DOUBT, Flag, grade, in_doubt
-from grading.agreement import BAND_EDGES
+from grading import Flag, grade, in_doubt
+from grading.bands import BAND_EDGES, CAP_DOUBT, MIN_DOUBT
 
 from .conftest import AP_FIXES, failures_exercise, marks, perfect_flag, validate_exercise
 
