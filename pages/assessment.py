@@ -1,33 +1,34 @@
 """Mock assessment: the rules first, then four tasks against the clock, a confirmation that names
 what is unanswered, and feedback only when all four are submitted."""
 
-import json
 from datetime import datetime, timedelta
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, AnyExercise, Kind
-from exercises.submission import is_blank, salvage
-from grading import grade
+from exercises.kinds import kind_label, task_kind
+from exercises.model import AnyExercise
+from exercises.submission import AnySubmission, draft_too_large, is_blank
+from grading import Grade, grade
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge, signed_in_user
+from pages.common import bank, clock, database_trouble, engine, judge, signed_in
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
 from store.db import session_scope
+from store.models import row_id
 from ui import state
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
 
-user = signed_in_user()
+user = signed_in()
 exercises = bank()
 now = clock()
 st.title("Mock assessment")
 
 
-def score(exercise, submission):
+def score(exercise: AnyExercise, submission: AnySubmission) -> Grade:
     return grade(exercise, submission, judge=judge(), tools=exercises.tools)
 
 
@@ -38,7 +39,7 @@ def when(value: datetime) -> str:
 def show_rules(tasks: list[AnyExercise], limit_s: int, closes: datetime | None) -> None:
     """What a proctored test states before its clock starts."""
     st.markdown(f"**{len(tasks)} tasks, {limit_s // 60} minutes.** The clock starts when you press the button below.")
-    st.markdown("\n".join(f"{i}. {KIND_LABELS[Kind(t.kind)]}: {t.title}" for i, t in enumerate(tasks, start=1)))
+    st.markdown("\n".join(f"{i}. {kind_label(t.kind)}: {t.title}" for i, t in enumerate(tasks, start=1)))
     closing = f" The assessment closes at {when(closes)}; your time ends then at the latest." if closes else ""
     st.markdown(
         "- **No feedback until the end**: grades and the report come when you submit all the tasks.\n"
@@ -54,17 +55,17 @@ with session_scope(engine()) as session:
 
 if active is not None:
     with session_scope(engine()) as session:
-        sitting, assessment = assessments.sitting_for(session, user, active.id)
-        saved_drafts = assessments.drafts(session, active.id)
+        sitting, assessment = assessments.sitting_for(session, user, row_id(active))
+        saved_drafts = assessments.drafts(session, row_id(active))
     deadline = assessments.deadline(sitting)
     if now >= deadline:
-        finished = assessments.finish(engine(), user, sitting.id, exercises, score, now)
+        finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, now)
         st.query_params["report"] = str(finished.id)
         st.rerun()
 
     st.subheader(assessment.title)
-    if assessment.closes_at is not None:
-        st.caption(f"Closes {when(assessments.closes(assessment))}.")
+    if (closing := assessments.closes(assessment)) is not None:
+        st.caption(f"Closes {when(closing)}.")
 
     @st.fragment(run_every=timedelta(seconds=1))
     def countdown() -> None:
@@ -87,7 +88,7 @@ if active is not None:
     last = state.per_exercise(state.SITTING_SAVED)
     tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
     unanswered: list[str] = []
-    tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
+    tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
             tab.error("This exercise is no longer in the bank; it will be graded as empty.")
@@ -103,19 +104,19 @@ if active is not None:
                 for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
-            if is_blank(salvage(exercise.kind, result.payload)):
-                unanswered.append(f"{tasks.index(exercise) + 1}. {KIND_LABELS[Kind(exercise.kind)]}")
-            if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
+            if is_blank(task_kind(exercise.kind).submission.salvage(result.payload)):
+                unanswered.append(f"{tasks.index(exercise) + 1}. {kind_label(exercise.kind)}")
+            if result.payload != last.get(key) and draft_too_large(result.payload) is None:
                 try:
                     with session_scope(engine()) as session:
-                        kept = assessments.save_draft(session, user, sitting.id, exercise.id, result.payload, now)
+                        kept = assessments.save_draft(session, user, row_id(sitting), exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
                 except OperationalError as exc:
                     database_trouble(exc)
-    if st.session_state[state.CONFIRM_FINISH] != sitting.id:
+    if st.session_state[state.CONFIRM_FINISH] != row_id(sitting):
         if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
-            st.session_state[state.CONFIRM_FINISH] = sitting.id
+            st.session_state[state.CONFIRM_FINISH] = row_id(sitting)
             st.rerun()
         st.stop()
     with st.container(border=True, key="confirm_box"):
@@ -129,7 +130,7 @@ if active is not None:
         row = st.container(horizontal=True)
         if row.button("Submit now", type="primary", key="confirm_finish", icon=":material/task_alt:"):
             st.session_state[state.CONFIRM_FINISH] = None
-            finished = assessments.finish(engine(), user, sitting.id, exercises, score, clock())
+            finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, clock())
             st.query_params["report"] = str(finished.id)
             st.rerun()
         if row.button("Keep working", key="cancel_finish"):
@@ -142,8 +143,8 @@ if report_id:
     try:
         with session_scope(engine()) as session:
             sitting, assessment = assessments.sitting_for(session, user, int(report_id))
-            answered = assessments.results(session, user, sitting.id)
-            seconds = assessments.task_times(session, user, sitting.id)
+            answered = assessments.results(session, user, row_id(sitting))
+            seconds = assessments.task_times(session, user, row_id(sitting))
             details = {eid: attempts.attempt_detail(session, user, aid) for eid, aid in answered.items()}
             practice = {
                 k: v[0] for k, v in attempts.kind_averages(session, user, sitting.user_id, mode="practice").items()
@@ -186,8 +187,8 @@ if report_id:
                 st.caption("Nothing was written for this task, so there is no feedback on it.")
                 continue
             st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
-            for result in detail.effective.criteria:
-                st.caption(f"{result.title}: {result.score:.0%}. {result.feedback}")
+            for line in detail.effective.criteria:
+                st.caption(f"{line.title}: {line.score:.0%}. {line.feedback}")
     if st.button("Back to assessments", key="back_to_assessments"):
         del st.query_params["report"]
         st.rerun()
@@ -237,7 +238,7 @@ if assigned:
             until = f" · closes {when(closing)}" if closing else ""
             cols[0].caption(f"{note}{until} · sittings used {offer.used} of {offer.allowed}")
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
-                st.session_state[state.PENDING_SITTING] = a.id  # the rules first; the clock starts there
+                st.session_state[state.PENDING_SITTING] = row_id(a)  # the rules first; the clock starts there
                 st.rerun()
 
 st.subheader("Take a mock assessment")
@@ -257,14 +258,14 @@ with st.form("self_assessment"):
     start_now = st.form_submit_button("Continue to the rules", type="primary")
 if start_now:
     with session_scope(engine()) as session:
-        done = {r.exercise_id for r in attempts.history(session, user, user.id)}
+        done = {r.exercise_id for r in attempts.history(session, user, row_id(user))}
     picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
     title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)
         )
-    st.session_state[state.PENDING_SITTING] = created.id  # the clock starts on the rules screen
+    st.session_state[state.PENDING_SITTING] = row_id(created)  # the clock starts on the rules screen
     st.rerun()
 
 if past:

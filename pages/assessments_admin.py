@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, Kind
-from pages.common import bank, clock, engine, signed_in_user
+from exercises.kinds import kind_label
+from pages.common import bank, clock, engine, signed_in
 from store import assessments, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
+from store.models import row_id
 
-user = signed_in_user()
+user = signed_in()
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 st.title("Assessments")
 
 with session_scope(engine()) as session:
@@ -38,7 +40,7 @@ with st.expander("Assign a new assessment", icon=":material/add:"):
     suggested = time_limit_s(picked) // 60
     st.caption(
         "Tasks: "
-        + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked)
+        + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked)
         + f". Suggested time: {suggested} min."
     )
     form = st.form("assign_assessment", clear_on_submit=False)
@@ -46,8 +48,12 @@ with form:
     title = st.text_input("Title", value="Mock assessment", max_chars=200)
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=suggested, step=5, key="assess_minutes")
     today = clock().date()
-    opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
+    window = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
     if st.form_submit_button("Assign to the cohort", type="primary"):
+        if len(window) != 2:
+            st.error("Pick the day the window opens and the day it closes.")
+            st.stop()
+        opens, closes = window
         with session_scope(engine()) as session:
             assessments.create_assessment(
                 session,
@@ -64,14 +70,14 @@ with form:
         st.success("Assigned. Learners see it under Mock assessment while the window is open.")
 
 with session_scope(engine()) as session:
-    assigned = assessments.cohort_assessments(session, user, cohort.id)
+    assigned = assessments.cohort_assessments(session, user, row_id(cohort))
 if not assigned:
     st.caption("No assessment assigned to this cohort yet.")
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
 with session_scope(engine()) as session:
-    rows = assessments.sitting_status(session, user, chosen.id)
+    rows = assessments.sitting_status(session, user, row_id(chosen))
 labels = {
     "not_started": "Not started",
     "in_progress": "Sitting now",
@@ -90,16 +96,16 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    own = assessments.assessment_attempts(chosen.id)  # this assessment's sittings, not every mock
-    items = item_analysis(session, user, cohort.id, only=own)
-    rates = criterion_rates(session, user, cohort.id, only=own)
+    own = assessments.assessment_attempts(row_id(chosen))  # this assessment's sittings, not every mock
+    items = item_analysis(session, user, row_id(cohort), only=own)
+    rates = criterion_rates(session, user, row_id(cohort), only=own)
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Exercise": exercises.get(i.exercise_id).title if exercises.get(i.exercise_id) else i.exercise_id,
+                    "Exercise": titles.get(i.exercise_id, i.exercise_id),
                     "Learners": i.learners,
                     "Difficulty (mean score)": round(i.mean, 1),
                     "Discrimination": None if i.discrimination is None else round(i.discrimination, 2),
@@ -131,5 +137,5 @@ if done:
         who = st.selectbox("Allow another sitting for", done, format_func=lambda r: r.name)
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
-                assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
+                assessments.grant_extra_sitting(session, user, row_id(chosen), who.user_id)
             st.success(f"{who.name} may sit it once more.")

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from streamlit.runtime.pages_manager import PagesManager
 
+from baton_config import settings
 from exercises.loader import Bank, load_bank, load_beside_shipped
 from grading import Judge
 from store import progress
@@ -22,7 +23,6 @@ from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_de
 from store.llm_cache import DbJudgeCache
 from store.migrate import upgrade
 from store.models import Role, User
-from store.settings import settings
 from store.users import get_or_create_user, promote_admin
 from ui import state
 
@@ -122,10 +122,9 @@ def current_user() -> User:
             st.stop()
         claims = st.user.to_dict()
         external = str(claims.get("sub") or claims.get("email"))
+        email = str(claims["email"]) if claims.get("email") else None
         with session_scope(engine()) as session:
-            user = get_or_create_user(
-                session, external, str(claims.get("name") or claims.get("email") or external), claims.get("email")
-            )
+            user = get_or_create_user(session, external, str(claims.get("name") or email or external), email)
             return promote_admin(session, user, settings().baton_admin_email)
     with session_scope(engine()) as session:
         if settings().baton_demo:
@@ -139,7 +138,7 @@ def current_user() -> User:
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
 
 
-def signed_in_user() -> User:
+def signed_in() -> User:
     """The user app.py resolved for this run. A page reached without it is the first run of a new
     server process, which treats pages/ as a legacy pages folder and runs the page on its own (with
     its raw file names as the menu): from here on app.py's st.navigation decides, so run again

@@ -5,27 +5,25 @@ The clock is a parameter (`now`), so the time limit is tested without sleeping."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from exercises.kinds import task_kind
 from exercises.loader import Bank
-from exercises.model import AnyExercise, Kind
-from exercises.submission import is_blank, salvage
-from grading.model import Grade
+from exercises.model import Kind
+from exercises.submission import is_blank
+from grading.model import Scorer
 from store import attempts
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
 from store.db import session_scope
 from store.models import AttemptMode, Membership, Role, User
 
-Scorer = Callable[[AnyExercise, BaseModel], Grade]
 IDLE_S = 120.0  # a pause between two saves of a task counts at most this much towards time on task
 
 
@@ -230,7 +228,7 @@ def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, 
 
 def _blank_draft(payload: dict) -> bool:
     kind = payload.get("kind")
-    return isinstance(kind, str) and kind in Kind.__members__ and is_blank(salvage(kind, payload))
+    return isinstance(kind, str) and kind in Kind.__members__ and is_blank(task_kind(kind).submission.salvage(payload))
 
 
 def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Scorer, now: datetime) -> Sitting:
@@ -262,7 +260,7 @@ def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Score
         exercise = bank.get(exercise_id)
         if exercise is None:
             continue
-        submission = salvage(exercise.kind, written.get(exercise_id))
+        submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
         if is_blank(submission):
             continue  # not attempted: no grade, no attempt in the learner's record
         result = score(exercise, submission)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+from exercises.kinds import task_kind
 from exercises.model import AnyExercise, DesignWorkflowExercise, FindFailuresExercise, ValidateOutputExercise
-from exercises.submission import is_blank, salvage
+from exercises.submission import is_blank
 from exercises.workflow import Tool
 from ui.grade_view import CriterionLine, show_grade
+from ui.kinds import kind_view
 from ui.text import escape_markdown, label
+
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.attempts import AttemptDetail
 
 
 def _names(exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> dict[str, str]:
@@ -101,10 +106,10 @@ def show_answer(
         st.caption("No submission stored.")
         return
     kind = payload.get("kind")
-    if kind == "explain_reasoning":
-        st.markdown(escape_markdown(str(payload.get("text", ""))))
-        return
     table = answer_frames(payload, exercise, tools or {})
+    if table is None:  # prose: the kind's own view shows it as typed
+        kind_view(str(kind)).answer(payload)
+        return
     if table is not None:
         if table.empty:
             st.caption("Nothing listed.")
@@ -119,13 +124,13 @@ def show_answer(
             st.markdown("- " + escape_markdown(str(line)))
 
 
-def show_attempt(detail: Any, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
+def show_attempt(detail: AttemptDetail, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
     view = detail.effective
     if view is None:
         st.caption("Not graded yet.")
         return
     kind = (detail.payload or {}).get("kind")
-    if view.grade.source != "override" and kind and is_blank(salvage(kind, detail.payload)):
+    if view.grade.source != "override" and kind and is_blank(task_kind(kind).submission.salvage(detail.payload)):
         # no per-criterion feedback on nothing: a grader's sentence could read as praise at 0 %
         st.metric("Score", f"{view.grade.total:.0f} / 100", border=True)
         st.info(

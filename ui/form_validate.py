@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from exercises.model import ValidateOutputExercise
-from exercises.submission import ClaimError
+from exercises.submission import MAX_LINE, MAX_OMISSIONS, ClaimError
 from exercises.workflow import Tool
 from ui.forms import PROBLEMS
 from ui.text import label
@@ -57,7 +57,7 @@ def render(
                 correction = row.text_input(
                     f"Correction to claim {n}, from the source",
                     value=mark.get("correction") or "",
-                    max_chars=2000,
+                    max_chars=MAX_LINE,
                     key=f"{prefix}:correction:{claim.id}",
                     placeholder="What the source says instead",
                     width="stretch",
@@ -71,7 +71,7 @@ def render(
         "What should the output have said, and didn't? One point per line.",
         value="\n".join(base.get("omissions") or []),
         key=f"{prefix}:omissions",
-        max_chars=20 * 2000,
+        max_chars=MAX_OMISSIONS * MAX_LINE,
         height=110,
     )
     lines = [line.strip() for line in (omissions or "").splitlines() if line.strip()]

@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from exercises.model import KIND_LABELS, AnyExercise, Kind
+from exercises.kinds import kind_label
+from exercises.model import AnyExercise
 
 FILTER_KEYS = ("f_sector", "f_kind", "f_level", "f_search", "f_status")
 STATUSES = {"todo": "Not done yet", "done": "Done", "assigned": "Assigned to me"}
@@ -30,7 +31,7 @@ def badges(done: tuple[float, float, int] | None, assigned: Any | None, now: dat
 
 def matches(exercise: AnyExercise, words: str, sector: str) -> bool:
     """Every word typed appears in the title, summary, sector (its name) or task (any case)."""
-    text = " ".join((exercise.title, exercise.summary, sector, KIND_LABELS[Kind(exercise.kind)])).lower()
+    text = " ".join((exercise.title, exercise.summary, sector, kind_label(exercise.kind))).lower()
     return all(w in text for w in words.lower().split())
 
 
@@ -55,7 +56,7 @@ def show_card(exercise: AnyExercise, sector: str, marks: str) -> bool:
     hears which exercise each one opens."""
     with st.container(border=True, gap="xsmall"):
         opened = st.button(f"**{exercise.title}**", key=f"open:{exercise.id}", type="tertiary")
-        kind = KIND_LABELS[Kind(exercise.kind)]
+        kind = kind_label(exercise.kind)
         st.markdown(
             f":gray[:small[{sector} · {kind} · difficulty {exercise.difficulty} · "
             f"about {exercise.minutes} min]]  \n{exercise.summary}" + (f"  \n{marks}" if marks else "")

@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from exercises.workflow import Source, Tool
+from exercises.workflow import ErrorType, Source, Tool
 from ui.text import label
 
 
-def _rates(rates: Mapping[str, float]) -> str:
+def _rates(rates: Mapping[ErrorType, float]) -> str:
     shown = [f"{label(str(kind))} {rate:.1%}" for kind, rate in sorted(rates.items(), key=lambda r: -r[1]) if rate > 0]
     return ", ".join(shown) or "none"
 

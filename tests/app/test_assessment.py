@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from exercises import load_bank
-from exercises.model import KIND_LABELS, Kind
+from exercises.kinds import kind_label
+from exercises.model import Kind
 from store import assessments
 from store.access import AccessDenied
 from store.assessment_models import Assessment, Sitting, SittingStatus
@@ -190,8 +191,8 @@ def test_submitting_asks_first_and_names_the_tasks_left_unanswered(open_app, app
     warning = at.warning[0].value
     others = [BANK.get(e) for e in assessment.exercise_ids if e != explain.id]
     for exercise in others:
-        assert KIND_LABELS[Kind(exercise.kind)] in warning
-    assert KIND_LABELS[Kind.explain_reasoning] not in warning
+        assert kind_label(exercise.kind) in warning
+    assert kind_label(Kind.explain_reasoning) not in warning
     at.button(key="cancel_finish").click().run()  # keep working: nothing is submitted
     assert current(app_db)[0].status == SittingStatus.in_progress
     submit_sitting(at)
