@@ -11,7 +11,7 @@ import streamlit as st
 from exercises.model import ValidateOutputExercise
 from exercises.submission import MAX_LINE, MAX_OMISSIONS, ClaimError
 from exercises.workflow import Tool
-from ui.forms import PROBLEMS
+from ui.form_problems import PROBLEMS
 from ui.text import label
 
 SUPPORTED = "supported"

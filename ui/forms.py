@@ -13,9 +13,8 @@ from exercises.kinds import KINDS
 from exercises.model import AnyExercise
 from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Tool
+from ui.form_problems import PROBLEMS
 from ui.kinds import kind_view
-
-PROBLEMS = "_problems"  # payload key a form fills with what the model cannot check; taken out, never stored
 
 
 @dataclass
