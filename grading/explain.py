@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
+from grading.claims import expected_polarities
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
     Unit,
+    argued_against,
     concern_credit,
     cue_vocabulary,
     match_points,
@@ -23,7 +25,9 @@ from grading.explain_match import (
 from grading.rubric import Scored, join
 from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
+RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = 69.0  # a message that misstates a key figure cannot be proficient
+ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
@@ -39,11 +43,14 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
     found = units(text, cue_vocabulary(exercise))
     prose = [u.sentence for u in found if u.prose]
     points = exercise.key_points
-    made = match_points(points, found)
+    expected = expected_polarities(exercise)
+    made = match_points(points, found, expected)
+    opposed = argued_against(points, found, expected, made)
+    against_decision = [p for p, _ in opposed if p.role == "decision"]
     total_w = sum(p.weight for p in points)
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
-    relevance = topical
+    relevance = case_relevance(coverage)
     slips = slips_anywhere(points, found)
 
     missed = [p for p in points if p.id not in made]
@@ -58,7 +65,16 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
             kp_evidence += " Points made only as fragments earn half."
         if slips:
             kp_evidence += " Wrong figure: " + "; ".join(f"{p.id} states {slip}" for p, slip in slips) + "."
-    if slips:
+    if opposed:
+        against = [f"{p.id} in {_quote(u.sentence, 90)}" for p, u in opposed[:2]]
+        kp_evidence += " Argued the other way: " + "; ".join(against) + "."
+    if against_decision:
+        kp_feedback = (
+            f"Your message argues against the decision itself ({against_decision[0].text}). "
+            f"{exercise.stakeholder.name} needs the case for it; a message that argues the other way is "
+            f"capped at {ARGUED_AGAINST_CAP:g}."
+        )
+    elif slips:
         kp_feedback = (
             f"Check your figures: you state {slips[0][1]}. A reader acts on the number you give, so a wrong "
             f"figure caps this answer at {WRONG_FIGURE_CAP:g}."
@@ -67,14 +83,22 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
         kp_feedback = "Also say: " + " ".join(p.text for p in sorted(missed, key=lambda p: -p.weight)[:2])
     else:
         kp_feedback = "All the key points are there."
-    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=WRONG_FIGURE_CAP if slips else None)]
+    cap = ARGUED_AGAINST_CAP if against_decision else WRONG_FIGURE_CAP if slips else None
+    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
     scored.append(_plain_language(exercise, found, relevance))
     scored.append(_structure(points, found, made))
-    scored.append(_audience(exercise, found))
+    scored.append(_audience(exercise, found, relevance))
     scored.append(_length(exercise, text, relevance))
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
     return scored, thin
+
+
+def case_relevance(coverage: float) -> float:
+    """How far the text is about this case, judged by the claims it makes (the key points), not by
+    the domain's vocabulary: a fluent text that makes none of them is not about the case, however
+    many of its words it shares. Style and length count only in this proportion."""
+    return max(0.0, min(1.0, (coverage - RELEVANT_FROM) / (RELEVANT_AT - RELEVANT_FROM)))
 
 
 def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
@@ -174,12 +198,13 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     return Scored("structure", score, evidence, feedback)
 
 
-def _audience(exercise: ExplainReasoningExercise, found: list[Unit]) -> Scored:
+def _audience(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
     concerns = exercise.stakeholder.concerns
     credit = {c.id: concern_credit(c, found) for c in concerns}
     addressed = [c for c in concerns if credit[c.id] > 0]
     missing = [c for c in concerns if c not in addressed]
-    score = sum(credit.values()) / len(concerns)
+    # the reader's concerns are answered by what the text says about this case, not by its vocabulary
+    score = sum(credit.values()) / len(concerns) * relevance
     evidence = f"Addresses {len(addressed)} of {len(concerns)} of {exercise.stakeholder.name}'s concerns."
     feedback = (
         f"Speaks to what {exercise.stakeholder.name} cares about."

@@ -7,14 +7,16 @@ keyword lists are neither, so they earn nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
+from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
     analyse,
+    coherent,
     concept_found,
     cue_share,
     number_matches,
@@ -47,14 +49,24 @@ class PointMatch:
     note: str = ""
 
 
+SALAD_SHARE = 0.2  # a text with this share of its sentences out of English word order is word salad
+
+
 def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]:
-    """Prose sentences and short fragment lines. A short line made only of cue words (a keyword
-    typed on its own line) is neither: it states nothing."""
+    """Prose sentences and short fragment lines (a note on a line of its own). A short line made
+    only of cue words (a keyword typed on its own line) is neither: it states nothing. A text
+    whose sentences are largely out of English word order is word salad and yields nothing."""
+    analysed = analyse(text)
+    lines = {line.strip(" \t-*•") for line in text.splitlines()}
+    long_enough = [s for s in analysed if s.word_count >= 5 and any(w in FUNCTION_WORDS for w in s.stems)]
+    broken = [s for s in long_enough if not coherent(s.text)]
+    if len(broken) >= 2 and len(broken) >= SALAD_SHARE * len(long_enough):
+        return []
     found = []
-    for s in analyse(text):
+    for s in analysed:
         if s.is_prose:
             found.append(Unit(s, True))
-        elif 3 <= s.word_count <= 15:
+        elif 3 <= s.word_count <= 15 and s.text.strip(" \t-*•") in lines and coherent(s.text):
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
             if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
                 continue
@@ -123,15 +135,23 @@ def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str
     return result
 
 
-def match_points(points: Sequence[KeyPoint], found: Sequence[Unit]) -> dict[str, PointMatch]:
+Expected = Mapping[str, Polarity]
+
+
+def match_points(
+    points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected | None = None
+) -> dict[str, PointMatch]:
     """Key point id -> where and how well it is made. A unit carries at most two points, so one
-    sentence stuffed with every keyword earns little."""
+    sentence stuffed with every keyword earns little. A sentence that carries a point's words but
+    says its opposite (see grading.claims) does not make it."""
     windows = _windows(found)
     options: dict[str, list[PointMatch]] = {}
     for point in points:
         matches = []
         for first, last, tokens, raw, prose in windows:
             base = 1.0 if prose else FRAGMENT_CREDIT
+            if expected and point.id in expected and contradicts(point, expected[point.id], raw, tokens):
+                continue
             if concept_found(tokens, point.cues):
                 slip = wrong_figure(point, raw)
                 matches.append(
@@ -150,6 +170,27 @@ def match_points(points: Sequence[KeyPoint], found: Sequence[Unit]) -> dict[str,
                     load[i] += 1
                 break
     return made
+
+
+def argued_against(
+    points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected, made: Mapping[str, PointMatch]
+) -> list[tuple[KeyPoint, Unit]]:
+    """Points the text argues against: a sentence with the point's words and a stance against it
+    ("I do not recommend..."), even if another sentence describes it; or only negated statements
+    of it ("refunds are not checked") and no sentence that makes it."""
+    result = []
+    windows = _windows(found)
+    for point in points:
+        if point.id not in expected:
+            continue
+        for first, _, tokens, raw, _ in windows:
+            if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
+                continue
+            stance = point.role in STANCE_ROLES and argues_against(raw) not in expected[point.id].against
+            if point.id not in made or stance:
+                result.append((point, found[first]))
+                break
+    return result
 
 
 def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tuple[KeyPoint, str]]:
