@@ -2,11 +2,14 @@
 against it (polarity), judged against how the exercise's own reference makes that point.
 
 Polarity has two parts. The stance: a sentence that recommends against something, asks the reader
-not to approve it, or says "we should not". The negated claim: a verb negation ("not", "never",
-"won't") right before a word that makes the point ("refunds are not checked", "customers will not
-wait"). A learner's sentence makes a point only with a stance and negations the reference (or the
-point's own text) also uses for it, so "no refund is paid until it is checked" still makes the
-point "every refund is checked before it is paid", while "every refund is not checked" does not."""
+not to approve it, or says "we do not need to". The denial: a verb negation ("not", "never",
+"won't") in the clause that carries the point's words ("refunds are not checked", "customers will
+not wait"), unless the clause states a rule with it ("not paid until it is checked", "not sent
+without a signature"). A learner's sentence makes a point only with a stance and a denial the
+reference (or the point's own text) also uses for it, so "no refund is paid until it is checked"
+still makes the point "every refund is checked before it is paid", while "every refund is not
+checked" does not. Known limit: "not paid before it is approved" reads as a denial, since only
+the order of the words tells it from "not approved before it is paid"."""
 
 from __future__ import annotations
 
@@ -16,59 +19,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
-from grading.text import analyse, concept_found, phrase_stems, stem
+from grading.text import analyse, concept_found, cue_found, stems
 
-# verb negations only: "no", "without", "until", "stop" usually state a rule the point itself
-# makes ("no refund is paid until it is checked"), so they are not read as denying it
-_NEGATORS = frozenset(stem(w) for w in ["not", "never", "cannot"])
-# words that may stand between the negation and the word it denies ("not yet fully checked")
-_BETWEEN = frozenset(
-    stem(w)
-    for w in [
-        "be",
-        "been",
-        "being",
-        "is",
-        "are",
-        "was",
-        "were",
-        "have",
-        "has",
-        "had",
-        "yet",
-        "always",
-        "ever",
-        "even",
-        "also",
-        "fully",
-        "all",
-        "get",
-        "got",
-    ]
-)
+_NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
+# after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
+_RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
 
 
-def _negator(token: str) -> bool:
-    return token in _NEGATORS or token.endswith("n't")
-
-
-def negated_groups(tokens: Sequence[str], cues: Sequence[Sequence[str]]) -> frozenset[int]:
-    """The cue groups of a point whose word in the sentence is directly negated."""
-    found = set()
-    for g, alternatives in enumerate(cues):
-        for alt in alternatives:
-            needle = phrase_stems(alt)
-            if not needle or needle[0] not in tokens:
-                continue
-            for i, token in enumerate(tokens):
-                if token != needle[0] or tuple(tokens[i : i + len(needle)]) != needle:
-                    continue
-                j = i - 1
-                while j >= 0 and tokens[j] in _BETWEEN:
-                    j -= 1
-                if j >= 0 and _negator(tokens[j]):
-                    found.add(g)
-    return frozenset(found)
+def denies(point: KeyPoint, text: str) -> bool:
+    """Whether a negated clause carries the point (see above): the words of two of its cue groups
+    (of its only group if it has one), so a negation elsewhere in a long sentence is not a denial."""
+    needed = min(2, len(point.cues))
+    for clause in _CLAUSE.split(text):
+        negation = _NEGATION.search(clause)
+        if negation is None or _RULE.search(clause, negation.end()):
+            continue
+        tokens = stems(clause)
+        if sum(cue_found(tokens, group) for group in point.cues) >= needed:
+            return True
+    return False
 
 
 STANCE_ROLES = ("decision", "ask")  # the points a message recommends or requests, so can argue against
@@ -95,19 +65,19 @@ def argues_against(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Polarity:
-    """How the reference states a point: with a stance against something or not, and which of
-    the point's cue groups it negates directly."""
+    """How the reference states a point: with a stance against something or not, denied or not."""
 
     against: frozenset[bool]
-    negated: frozenset[int]
+    denied: frozenset[bool]
 
 
 _EXPECTED: dict[tuple[str, int, str], dict[str, Polarity]] = {}
 
 
 def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarity]:
-    """Key point id -> the stances and negations with which the reference makes it (in every
-    sentence, or pair of sentences, that makes it) or the point's own text states it."""
+    """Key point id -> the stances and denials with which the reference makes it (in every
+    sentence that makes it, or pair of sentences where no single one does) and the point's own
+    text states it."""
     key = (exercise.id, exercise.version, exercise.reference.text)
     if key not in _EXPECTED:
         reference = [s for s in analyse(exercise.reference.text) if s.word_count]
@@ -115,14 +85,12 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
         pairs = [(a.text + " " + b.text, a.stems + b.stems) for a, b in itertools.pairwise(reference)]
         expected = {}
         for point in exercise.key_points:
-            own = tuple(t for s in analyse(point.text) for t in s.stems)
             # a pair of sentences only where no single one makes the point: a neighbour's stance is not the point's
-            stated = [(text, tokens) for text, tokens in singles if concept_found(tokens, point.cues)]
-            stated = stated or [(text, tokens) for text, tokens in pairs if concept_found(tokens, point.cues)]
-            stated.append((point.text, own))
+            stated = [text for text, tokens in singles if concept_found(tokens, point.cues)]
+            stated = stated or [text for text, tokens in pairs if concept_found(tokens, point.cues)]
+            stated.append(point.text)
             expected[point.id] = Polarity(
-                frozenset(argues_against(text) for text, _ in stated),
-                frozenset(g for _, tokens in stated for g in negated_groups(tokens, point.cues)),
+                frozenset(argues_against(text) for text in stated), frozenset(denies(point, text) for text in stated)
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -132,7 +100,8 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
 
 def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:
     """Whether a sentence that carries a point's words says the opposite of it: a stance against,
-    or a negated word, that the reference never uses for that point."""
+    or a denial, that the reference never uses for that point."""
+    del tokens  # the clauses are read from the text, where the punctuation is
     if point.role in STANCE_ROLES and argues_against(text) not in expected.against:
         return True
-    return bool(negated_groups(tokens, point.cues) - expected.negated)
+    return denies(point, text) not in expected.denied

@@ -360,7 +360,7 @@ def word_order_breaks(text: str) -> int:
         and ws[i] not in ("i", "may")  # "May" the month
         and text[: m.start()].rstrip()[-1:] not in (":", '"', "“", "(", "-", "—", "*", "")
         for i, m in enumerate(found)
-        if i
+        if i > 1  # the second word may follow a salutation: "Dana, We ..."
     )
     for a, b in itertools.pairwise(ws):
         if a in _DETERMINERS:
