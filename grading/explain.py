@@ -22,6 +22,7 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
+from grading.injection import strip_injection
 from grading.rubric import Scored, join
 from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
@@ -85,7 +86,7 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
         kp_feedback = "All the key points are there."
     cap = ARGUED_AGAINST_CAP if against_decision else WRONG_FIGURE_CAP if slips else None
     scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
-    scored.append(_plain_language(exercise, found, relevance))
+    scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance))
     scored.append(_length(exercise, text, relevance))
@@ -101,19 +102,36 @@ def case_relevance(coverage: float) -> float:
     return max(0.0, min(1.0, (coverage - RELEVANT_FROM) / (RELEVANT_AT - RELEVANT_FROM)))
 
 
-def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
+def reading_level(text: str) -> float:
+    """The reading grade of an explanation, the one figure the learner sees while typing and in
+    the grade: Flesch-Kincaid over the text's prose sentences (over the whole text if it has none),
+    leaving out any passage addressed to the grader; never below 0."""
+    text = strip_injection(text)
+    return _reading_level(text, units(text))
+
+
+def _reading_level(text: str, found: list[Unit]) -> float:
+    prose = [u.text for u in found if u.prose]
+    return reading_grade(" ".join(prose) if prose else text)
+
+
+def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[Unit], relevance: float) -> Scored:
     prose = [u.sentence for u in found if u.prose]
+    grade = _reading_level(text, found)
     if not prose:
         if found:
             return Scored(
                 "plain_language",
                 FRAGMENT_CREDIT * relevance,
-                "Written as fragments, not sentences.",
+                f"Reading grade {grade:.1f}, but written as fragments, not sentences.",
                 "Fragments are quick to scan but hard to forward: write the points as short sentences.",
             )
-        return Scored("plain_language", 0.0, "No sentences to read.", "Write in full, short sentences.")
-    body = " ".join(s.text for s in prose)
-    grade = reading_grade(body)
+        return Scored(
+            "plain_language",
+            0.0,
+            f"Reading grade {grade:.1f}, but no sentences to read.",
+            "Write in full, short sentences.",
+        )
     target = exercise.target_grade
     grade_score = 1.0 if grade <= target + 1 else max(0.0, 1 - (grade - target - 1) / 5)
     unexplained: list[tuple[str, Sentence]] = []
