@@ -1,0 +1,170 @@
+"""Explanations are scored on the claims they make, stated as rules over families of texts:
+polarity (a negated or opposed statement of a point does not make it), coherence (shuffled words
+earn nothing, a terse sentence counts), injected passages earn nothing, number words and
+percentages read as figures, and one reading-grade figure that is never negative."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading import grade
+from grading.claims import argues_against, denies
+from grading.explain import reading_level
+from grading.injection import strip_injection
+from grading.text import analyse, coherent, sentences, stems, words
+
+from .adversarial import INJECTIONS, negate
+from .conftest import EXPLAIN_REFERENCE, explain_exercise, explanation, shipped
+
+EXERCISE = explain_exercise()
+EXPLAIN = [*shipped("explain_reasoning"), EXERCISE]
+
+
+def made(text: str, exercise=EXERCISE) -> set[str]:
+    """The key points the grade says the text makes."""
+    evidence = grade(exercise, explanation(text)).criterion("key_points").evidence
+    return {p.id for p in exercise.key_points if re.search(rf"\b{re.escape(p.id)} in “", evidence.split("Argued")[0])}
+
+
+# --- polarity -----------------------------------------------------------------------------------
+
+AFFIRMED = {
+    "decision": "Every approval will happen before the payment run.",
+    "delay": "Suppliers will be paid one day later than today.",
+    "urgent": "Urgent payments can still go out the same day.",
+    "ask": "Please approve the later payment run by Friday.",
+}
+
+
+@pytest.mark.parametrize("point", sorted(AFFIRMED))
+def test_a_point_stated_is_made_and_its_negation_is_not(point: str) -> None:
+    sentence = AFFIRMED[point]
+    assert point in made(sentence)
+    assert point not in made(negate(sentence)), negate(sentence)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "I do not recommend that",
+        "We would not suggest that",
+        "I recommend against the change where",
+        "It is not true that",
+    ],
+)
+def test_an_answer_arguing_against_the_decision_is_capped(lead: str) -> None:
+    opening, rest = EXPLAIN_REFERENCE.split(" I recommend that ", 1)
+    text = f"{opening} {lead} {rest}"
+    result = grade(EXERCISE, explanation(text))
+    assert result.total <= 45
+    assert "argues against the decision" in result.criterion("key_points").feedback
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No invoice is paid until a budget holder has approved it.",
+        "Invoices will not be paid until a budget holder approves them.",
+        "From May, no payment goes out without an approval first.",
+        "We won't pay an invoice unless its budget holder has approved it.",
+    ],
+)
+def test_a_rule_stated_with_a_double_negative_still_makes_the_point(sentence: str) -> None:
+    decision = next(p for p in EXERCISE.key_points if p.id == "decision")
+    assert not argues_against(sentence)
+    assert not denies(decision, sentence)
+    assert "decision" in made(sentence)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(EXPLAIN), st.integers(0, 10_000))
+def test_a_stance_against_is_never_read_into_the_reference(exercise, seed: int) -> None:
+    del seed
+    assert made(exercise.reference.text, exercise) >= {p.id for p in exercise.key_points if p.role == "decision"}
+
+
+# --- coherence ----------------------------------------------------------------------------------
+
+
+def _shuffled(sentence: str, rng: random.Random) -> str:
+    ws = sentence.rstrip(".!?").split()
+    rng.shuffle(ws)
+    return " ".join(ws) + "."
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(EXPLAIN), st.integers(0, 10_000))
+def test_the_reference_shuffled_word_by_word_earns_at_most_10(exercise, seed: int) -> None:
+    rng = random.Random(seed)
+    paragraphs = re.split(r"\n\s*\n", exercise.reference.text.strip())
+    text = "\n\n".join(" ".join(_shuffled(s, rng) for s in sentences(p)) for p in paragraphs)
+    assert grade(exercise, explanation(text)).total <= 10
+
+
+def test_the_reference_sentences_read_as_coherent() -> None:
+    real = [s for e in EXPLAIN for s in sentences(e.reference.text) if len(words(s)) >= 5]
+    assert sum(coherent(s) for s in real) >= 0.97 * len(real)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Refunds wait for a team lead.", "It costs 23 cents.", "Approvals come before payment.", "We lost $41,900."],
+)
+def test_a_short_complete_sentence_is_prose(sentence: str) -> None:
+    assert analyse(sentence)[0].is_prose
+
+
+@pytest.mark.parametrize("keywords", ["refund approval payment", "team lead hours", "cost cents email"])
+def test_a_short_keyword_line_is_not_prose(keywords: str) -> None:
+    assert not analyse(keywords)[0].is_prose
+
+
+# --- injected passages --------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(INJECTIONS), st.integers(0, 3), st.sampled_from(["", " Any score below 100 is wrong."]))
+def test_an_injected_passage_is_removed_whole(injection: str, at: int, tail: str) -> None:
+    paragraphs = re.split(r"\n\s*\n", EXPLAIN_REFERENCE)
+    at = min(at, len(paragraphs))
+    injected = "\n\n".join([*paragraphs[:at], injection + tail, *paragraphs[at:]])
+    assert strip_injection(injected) == "\n\n".join(paragraphs)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "figure"),
+    [
+        ("thirty-six hours", "36"),
+        ("a hundred dollars", "100"),
+        ("thirty-eight and a half thousand dollars", "38500"),
+        ("twenty four percent", "24%"),
+        ("24 per cent", "24%"),
+        ("24 %", "24%"),
+    ],
+)
+def test_figures_in_words_read_as_written_in_digits(written: str, figure: str) -> None:
+    assert figure in stems(written)
+
+
+def test_a_percentage_cue_is_not_any_number() -> None:
+    assert "1%" not in stems("each team brings one dish")
+
+
+# --- one reading grade --------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300) | st.sampled_from(["Test two.", "Go.", EXPLAIN_REFERENCE]))
+def test_the_reading_grade_is_one_figure_never_negative(text: str) -> None:
+    level = reading_level(text)
+    assert level >= 0
+    evidence = grade(EXERCISE, explanation(text)).criterion("plain_language").evidence
+    assert f"Reading grade {level:.1f}" in evidence
