@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from grading.text import analyse, concept_found, cue_found, stems
@@ -31,14 +32,19 @@ def denies(point: KeyPoint, text: str) -> bool:
     """Whether a negated clause carries the point (see above): the words of two of its cue groups
     (of its only group if it has one), so a negation elsewhere in a long sentence is not a denial."""
     needed = min(2, len(point.cues))
+    return any(sum(cue_found(tokens, group) for group in point.cues) >= needed for tokens in _negated_clauses(text))
+
+
+@lru_cache(maxsize=16_384)
+def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    if not _NEGATION.search(text):
+        return ()
+    found = []
     for clause in _CLAUSE.split(text):
         negation = _NEGATION.search(clause)
-        if negation is None or _RULE.search(clause, negation.end()):
-            continue
-        tokens = stems(clause)
-        if sum(cue_found(tokens, group) for group in point.cues) >= needed:
-            return True
-    return False
+        if negation is not None and not _RULE.search(clause, negation.end()):
+            found.append(tuple(stems(clause)))
+    return tuple(found)
 
 
 STANCE_ROLES = ("decision", "ask")  # the points a message recommends or requests, so can argue against
@@ -57,6 +63,7 @@ _AGAINST = re.compile(
 )
 
 
+@lru_cache(maxsize=16_384)
 def argues_against(text: str) -> bool:
     """Whether the sentence takes a stance against something (recommends against it, asks the
     reader not to approve it, says we should not)."""
@@ -69,6 +76,11 @@ class Polarity:
 
     against: frozenset[bool]
     denied: frozenset[bool]
+
+    @property
+    def plain(self) -> bool:
+        """Whether a plain statement (no stance against, no denial) makes the point."""
+        return False in self.against and False in self.denied
 
 
 _EXPECTED: dict[tuple[str, int, str], dict[str, Polarity]] = {}
@@ -96,6 +108,13 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
             _EXPECTED.clear()
         _EXPECTED[key] = expected
     return _EXPECTED[key]
+
+
+@lru_cache(maxsize=16_384)
+def may_contradict(text: str) -> bool:
+    """A cheap first look: only a text with a negation or a stance against can contradict a point,
+    unless the reference itself states the point with one (then its absence contradicts)."""
+    return bool(_NEGATION.search(text)) or argues_against(text)
 
 
 def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
-from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts
+from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -150,9 +151,10 @@ def match_points(
         matches = []
         for first, last, tokens, raw, prose in windows:
             base = 1.0 if prose else FRAGMENT_CREDIT
-            if expected and point.id in expected and contradicts(point, expected[point.id], raw, tokens):
-                continue
             if concept_found(tokens, point.cues):
+                opposed = expected and point.id in expected and (may_contradict(raw) or not expected[point.id].plain)
+                if opposed and contradicts(point, expected[point.id], raw, tokens):
+                    continue
                 slip = wrong_figure(point, raw)
                 matches.append(
                     PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
@@ -184,6 +186,8 @@ def argued_against(
         if point.id not in expected:
             continue
         for first, _, tokens, raw, _ in windows:
+            if expected[point.id].plain and not may_contradict(raw):
+                continue  # neither a stance nor a negation: cannot oppose a plainly stated point
             if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
                 continue
             stance = point.role in STANCE_ROLES and argues_against(raw) not in expected[point.id].against
@@ -207,8 +211,9 @@ def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tu
     return result
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in stems(text) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit()}
+@lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in stems(text) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit())
 
 
 def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:

@@ -245,9 +245,14 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
 
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "percent", "cent"])
+
+
 def numberize(tokens: list[str]) -> list[str]:
     """Number words as digits, so "thirty-six hours" matches a cue written "36 hours", "a hundred
     dollars" one written "100" and "thirty-eight and a half thousand" one written "38500"."""
+    if not _NUMBER_WORDS.intersection(tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -292,6 +297,8 @@ def numberize(tokens: list[str]) -> list[str]:
 
 def _percent(tokens: list[str]) -> list[str]:
     """ "34 percent" and "34 per cent" as "34%", the way a figure is written."""
+    if "percent" not in tokens and "cent" not in tokens:
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -311,7 +318,12 @@ def _percent(tokens: list[str]) -> list[str]:
 
 
 def stems(text: str) -> list[str]:
-    return [stem(w) for w in numberize(words(text))]
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=16_384)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in numberize(words(text)))
 
 
 def sentences(text: str) -> list[str]:
@@ -347,6 +359,7 @@ def _plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics", "ews", "'s", "’s"))
 
 
+@lru_cache(maxsize=16_384)
 def word_order_breaks(text: str) -> int:
     """How many places in a sentence break English word order (see above). Hyphenated words
     stay whole, so "the in-house team" is one article and one word."""
