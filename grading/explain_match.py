@@ -152,8 +152,9 @@ def match_points(
         for first, last, tokens, raw, prose in windows:
             base = 1.0 if prose else FRAGMENT_CREDIT
             if concept_found(tokens, point.cues):
-                opposed = expected and point.id in expected and (may_contradict(raw) or not expected[point.id].plain)
-                if opposed and contradicts(point, expected[point.id], raw, tokens):
+                polarity = expected.get(point.id) if expected else None
+                checked = polarity is not None and (may_contradict(raw) or not polarity.plain)
+                if checked and polarity is not None and contradicts(point, polarity, raw, tokens):
                     continue
                 slip = wrong_figure(point, raw)
                 matches.append(

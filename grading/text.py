@@ -245,7 +245,7 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
 
-_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "percent", "cent"])
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_SCALES, "percent", "cent"])
 
 
 def numberize(tokens: list[str]) -> list[str]:
