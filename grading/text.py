@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
+
 # a percentage stays one word ("34 %" and "34%" both read "34%"), so a cue "1%" is not any "1"
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:[.,][0-9]+)*(?:(?<=\d)\s?%)?", re.IGNORECASE)
 # a sentence ends at . ! or ? followed by anything but a lower-case letter (so "e.g. this" stays
@@ -179,15 +181,32 @@ _SUFFIXES = (
 
 
 @lru_cache(maxsize=65_536)
-def stem(word: str) -> str:
-    """Strip one common English suffix, keeping at least a three-letter stem.
+def lemma(word: str) -> str:
+    """The dictionary form (simplemma's English data, shipped in its wheel, so offline): "leaves"
+    and "leaf" both read "leave", "children" reads "child", "was" reads "be". A noun in -f whose
+    plural is -ves takes the -ve form, so the singular and the plural agree."""
+    found = str(simplemma.lemmatize(word, lang="en")).lower()
+    if found.endswith(("f", "fe")) and not found.endswith("ff"):
+        plural = found.removesuffix("e").removesuffix("f") + "ves"
+        if simplemma.is_known(plural, lang="en"):
+            return plural[:-1]
+    return found
 
-    Not linguistics, but enough that review/reviews/reviewed/reviewer/reviewing agree.
-    """
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The word's lemma, then one common English suffix stripped, keeping at least a three-letter
+    stem, so review/reviews/reviewed/reviewer/reviewing and approve/approval agree.
+
+    Measured on the explain calibration answers (tuned split): the lemma before the suffix rule
+    brings the grader closer to the raters than the suffix rule alone or the Snowball stemmer."""
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) <= 3 or word.isdigit():
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    word = lemma(word)
+    if len(word) <= 3:
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
         word = word[:-3] + "y"  # policies, policied -> policy; then strip as a -y word
@@ -446,7 +465,28 @@ def _joined(tokens: tuple[str, ...]) -> str:
 
 
 def cue_found(tokens: Sequence[str], alternatives: Iterable[str]) -> bool:
-    return any(contains_phrase(tokens, phrase_stems(alt)) for alt in alternatives)
+    if any(contains_phrase(tokens, phrase_stems(alt)) for alt in alternatives):
+        return True
+    keys = _solid_keys(tuple(tokens))
+    return any((key := _solid(phrase_stems(alt))) and key in keys for alt in alternatives)
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=16_384)
+def _solid(tokens: tuple[str, ...]) -> str:
+    """A word or a two-word phrase written solid, doubled letters single: "its self" and "itself",
+    "work load" and "workload", "sign-off" and "signoff" read the same."""
+    if not 1 <= len(tokens) <= 2 or not all(t.isalpha() for t in tokens):
+        return ""
+    return _DOUBLED.sub(r"\1", "".join(tokens))
+
+
+@lru_cache(maxsize=16_384)
+def _solid_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    pairs = [(a, b) for a, b in itertools.pairwise(tokens) if len(a) > 1 and len(b) > 1]
+    return (frozenset(_solid((t,)) for t in tokens) | frozenset(_solid(p) for p in pairs)) - {""}
 
 
 def concept_found(tokens: Sequence[str], cues: Sequence[Sequence[str]]) -> bool:

@@ -160,3 +160,37 @@ def test_metrics_never_fail_and_are_deterministic(text: str) -> None:
     assert first == (analyse(text), reading_grade(text), numbers(text), word_count(text))
     assert all(s.word_count >= 0 for s in first[0])
     assert first[1] >= 0
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["leaf", "leaves"],
+        ["knife", "knives"],
+        ["child", "children"],
+        ["policy", "policies"],
+        ["mouse", "mice"],
+        ["approve", "approves", "approved", "approval"],
+    ],
+)
+def test_lemmas_join_irregular_forms(family: list[str]) -> None:
+    assert len({stem(w) for w in family}) == 1, {w: stem(w) for w in family}
+
+
+@pytest.mark.parametrize(
+    ("written", "cue"),
+    [
+        ("the model checked its self", "itself"),
+        ("the work load rises", "workload"),
+        ("a heavy workload", "work load"),
+        ("the team-lead signs", "team lead"),
+        ("a sign-off before payment", "signoff"),
+    ],
+)
+def test_split_joined_and_hyphenated_words_match(written: str, cue: str) -> None:
+    assert cue_found(stems(written), [cue])
+
+
+def test_joining_never_matches_a_number_or_a_long_phrase_by_accident() -> None:
+    assert not cue_found(stems("nothing to see here"), ["41,900", "one more thing"])
+    assert not cue_found(stems("a ward nurse"), ["award"])  # one-letter words are never joined
