@@ -168,3 +168,18 @@ def test_the_reading_grade_is_one_figure_never_negative(text: str) -> None:
     assert level >= 0
     evidence = grade(EXERCISE, explanation(text)).criterion("plain_language").evidence
     assert f"Reading grade {level:.1f}" in evidence
+
+
+# --- feedback in plain words --------------------------------------------------------------------
+
+STATISTICS = re.compile(r"\b(kappa|qwk|f1|recall|precision|smd|stem|cue|regex|coverage)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("exercise", EXPLAIN, ids=[e.id for e in EXPLAIN])
+def test_feedback_is_in_plain_words(exercise) -> None:
+    halves = re.split(r"\n\s*\n", exercise.reference.text.strip())
+    answers = [exercise.reference.text, halves[0], "\n\n".join(halves[len(halves) // 2 :]), "Test two.", ""]
+    for text in answers:
+        for criterion in grade(exercise, explanation(text)).criteria:
+            assert not STATISTICS.search(criterion.feedback), criterion.feedback
+            assert not STATISTICS.search(criterion.evidence), criterion.evidence
