@@ -47,7 +47,7 @@ def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
-STANCE_ROLES = ("decision", "ask")  # the points a message recommends or requests, so can argue against
+STANCE_ROLES = frozenset(["decision", "ask"])  # the points a message recommends or requests, so can argue against
 _SUBJECT = r"\b(?:i|we)\b(?:\s+\w+){0,2}?\s+"
 _AGAINST = re.compile(
     _SUBJECT + r"(?:do not|don't|would not|wouldn't|cannot|can't|could not|couldn't|did not|didn't|will not|won't)\s+"
@@ -121,6 +121,31 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
     """Whether a sentence that carries a point's words says the opposite of it: a stance against,
     or a denial, that the reference never uses for that point."""
     del tokens  # the clauses are read from the text, where the punctuation is
-    if point.role in STANCE_ROLES and argues_against(text) not in expected.against:
+    if point.roles & STANCE_ROLES and argues_against(text) not in expected.against:
         return True
     return denies(point, text) not in expected.denied
+
+
+# --- certainty the facts do not give ---------------------------------------------------------------
+
+_ABSOLUTE = re.compile(
+    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through)\b"
+    r"|\beliminat\w*"
+    r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
+    r"|\bguarantee\w*"
+    r"|\b100 ?% (?:safe|accurate|reliable|correct)"
+    r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented) (?:every|all)\b(?! but)"
+    r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
+    r"|\brisk-free\b",
+    re.IGNORECASE,
+)
+
+
+def overclaims(exercise: ExplainReasoningExercise, text: str) -> str | None:
+    """A claim of certainty ("cannot happen again", "eliminated", "stopped every wrong date") where
+    the case names a risk that remains (a key point in the risk role) and the reference makes no
+    such claim: it contradicts the remaining risk. Returns the words used."""
+    if not any("risk" in p.roles for p in exercise.key_points) or _ABSOLUTE.search(exercise.reference.text):
+        return None
+    found = _ABSOLUTE.search(text.replace("’", "'"))
+    return found.group(0) if found else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
-from grading.claims import expected_polarities
+from grading.claims import expected_polarities, overclaims
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
@@ -45,14 +45,16 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
     prose = [u.sentence for u in found if u.prose]
     points = exercise.key_points
     expected = expected_polarities(exercise)
-    made = match_points(points, found, expected)
+    made, certain = points_made(exercise, found)
     opposed = argued_against(points, found, expected, made)
-    against_decision = [p for p, _ in opposed if p.role == "decision"]
+    against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(coverage)
     slips = slips_anywhere(points, found)
+    if certain:
+        slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
     missed = [p for p in points if p.id not in made]
     if not found:
@@ -93,6 +95,17 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
     return scored, thin
+
+
+def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
+    """The key points the text asserts, and the words of any certainty it claims where the case
+    names a remaining risk (then the risk points are not made: the text denies them)."""
+    made = match_points(exercise.key_points, found, expected_polarities(exercise))
+    certain = overclaims(exercise, " ".join(u.text for u in found))
+    if certain:
+        risks = {p.id for p in exercise.key_points if "risk" in p.roles}
+        made = {k: m for k, m in made.items() if k not in risks}
+    return made, certain
 
 
 def case_relevance(coverage: float) -> float:

@@ -191,7 +191,7 @@ def argued_against(
                 continue  # neither a stance nor a negation: cannot oppose a plainly stated point
             if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
                 continue
-            stance = point.role in STANCE_ROLES and argues_against(raw) not in expected[point.id].against
+            stance = bool(point.roles & STANCE_ROLES) and argues_against(raw) not in expected[point.id].against
             if point.id not in made or stance:
                 result.append((point, found[first]))
                 break

@@ -369,7 +369,7 @@ _PREPOSITIONS = frozenset(["of", "in", "on", "for", "with", "by", "from", "at", 
 _AUXILIARIES = frozenset(["is", "are", "was", "were", "will", "would", "can", "could", "should", "must"])
 _CONJUNCTIONS = frozenset(["and", "or", "but", "nor"])
 _AFTER_AUXILIARY = frozenset(["be", "been", "being", "have", "not", "also", "still", "only", "just", "now", "then"])
-_NO_END = _DETERMINERS | _CONJUNCTIONS | _PREPOSITIONS
+_NO_END = _DETERMINERS | _CONJUNCTIONS | frozenset(["of"])  # "it goes in." is English; "...of the." is not
 _FIGURES_IN_A_ROW = re.compile(r"(?<![\d:.,])\$?\d[\d,.]*%?\s+\$?\d")
 _ORDER_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*(?:[.,][0-9]+)*", re.IGNORECASE)
 

@@ -145,7 +145,7 @@ def negate(sentence: str) -> str:
 def decision_reversed(exercise: ExplainReasoningExercise) -> str:
     """The reference with every sentence that states the decision or the ask (alone or with its
     neighbour) negated, so it argues against what it should recommend."""
-    targets = [p for p in exercise.key_points if p.role in ("decision", "ask")]
+    targets = [p for p in exercise.key_points if p.roles & {"decision", "ask"}]
     paragraphs = [sentences(p) for p in re.split(r"\n\s*\n", exercise.reference.text.strip())]
     flat = [s for p in paragraphs for s in p]
     stems = [tuple(t for a in analyse(s) for t in a.stems) for s in flat]

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from grading import grade
 from grading.claims import argues_against, denies
-from grading.explain import reading_level
+from grading.explain import points_made, reading_level
+from grading.explain_match import cue_vocabulary, units
 from grading.injection import strip_injection
 from grading.text import analyse, coherent, sentences, stems, words
 
@@ -26,9 +27,8 @@ EXPLAIN = [*shipped("explain_reasoning"), EXERCISE]
 
 
 def made(text: str, exercise=EXERCISE) -> set[str]:
-    """The key points the grade says the text makes."""
-    evidence = grade(exercise, explanation(text)).criterion("key_points").evidence
-    return {p.id for p in exercise.key_points if re.search(rf"\b{re.escape(p.id)} in “", evidence.split("Argued")[0])}
+    """The key points the grader finds asserted in the text."""
+    return set(points_made(exercise, units(text, cue_vocabulary(exercise)))[0])
 
 
 # --- polarity -----------------------------------------------------------------------------------
@@ -183,3 +183,29 @@ def test_feedback_is_in_plain_words(exercise) -> None:
         for criterion in grade(exercise, explanation(text)).criteria:
             assert not STATISTICS.search(criterion.feedback), criterion.feedback
             assert not STATISTICS.search(criterion.evidence), criterion.evidence
+
+
+# --- certainty the facts do not give --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "With this change a late payment cannot happen again.",
+        "The change eliminates the risk of paying a supplier late.",
+        "The new run stopped every wrong payment in testing.",
+        "There is zero risk that a supplier is paid late.",
+        "We guarantee that suppliers are paid on time.",
+    ],
+)
+def test_claiming_certainty_where_a_risk_remains_loses_the_risk_point_and_is_capped(claim: str) -> None:
+    clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
+    claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
+    assert "delay" in made(EXPLAIN_REFERENCE)
+    assert "delay" not in made(EXPLAIN_REFERENCE + "\n\n" + claim)
+    assert claimed.total <= 69 < clean.total
+
+
+@pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
+def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
+    assert "delay" in made(EXPLAIN_REFERENCE + "\n\n" + hedged)
