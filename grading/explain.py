@@ -7,6 +7,8 @@ so a fluent text about something else, or a keyword list, cannot collect them.""
 
 from __future__ import annotations
 
+import re
+
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
 from grading.claims import expected_polarities, overclaims
@@ -108,6 +110,33 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     return made, certain
 
 
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z](?:s\b)?")
+EVERYDAY_ABBREVIATIONS = frozenset(["AI", "OK", "UK", "US", "USA", "EU", "AM", "PM", "CEO", "HR", "IT", "TV", "PC"])
+
+
+def unexplained_abbreviations(exercise: ExplainReasoningExercise, prose: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """Abbreviations the reader's own brief never uses ("HITL", "KPIs", "FOS"), left unexplained:
+    for a non-specialist they are jargon whether or not the exercise lists them."""
+    known = " ".join(
+        [
+            exercise.brief,
+            exercise.situation,
+            exercise.stakeholder.role,
+            *(c.text for c in exercise.stakeholder.concerns),
+        ]
+    )
+    found: list[tuple[str, Sentence]] = []
+    for s in prose:
+        for match in _ABBREVIATION.finditer(s.text):
+            short = match.group(0).removesuffix("s")
+            if short in EVERYDAY_ABBREVIATIONS or short in known or any(short == a for a, _ in found):
+                continue
+            if s.text[match.end() : match.end() + 2].lstrip().startswith("("):
+                continue  # explained in brackets right after
+            found.append((short, s))
+    return found
+
+
 def case_relevance(coverage: float) -> float:
     """How far the text is about this case, judged by the claims it makes (the key points), not by
     the domain's vocabulary: a fluent text that makes none of them is not about the case, however
@@ -159,6 +188,8 @@ def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[U
             if not explained:
                 unexplained.append((term.term, s))
             break
+    listed = {t for t, _ in unexplained}
+    unexplained += [(a, s) for a, s in unexplained_abbreviations(exercise, prose) if a not in listed]
     long_share = sum(s.word_count > LONG_SENTENCE_WORDS for s in prose) / len(prose)
     penalty = min(0.6, 0.15 * len(unexplained)) + 0.3 * long_share
     # fragments are quick to scan but cannot be forwarded as they are: they earn half
@@ -172,9 +203,9 @@ def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[U
     evidence += "."
     if unexplained:
         first, sentence = unexplained[0]
-        plain = next(j.plain for j in exercise.jargon if j.term == first)
-        feedback = (
-            f"{exercise.stakeholder.name} may not know '{first}' ({_quote(sentence, 100)}): say “{plain}” instead."
+        plain = next((j.plain for j in exercise.jargon if j.term == first), None)
+        feedback = f"{exercise.stakeholder.name} may not know '{first}' ({_quote(sentence, 100)}): " + (
+            f"say “{plain}” instead." if plain else "spell it out in everyday words."
         )
     elif grade_score < 1:
         feedback = "Shorter sentences and everyday words would make this easier to act on."

@@ -7,6 +7,7 @@ keyword lists are neither, so they earn nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,6 +163,8 @@ def match_points(
                 )
             elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
                 matches.append(PointMatch(first, last, 0.5, "partly made"))
+            elif prose and first == last and "decision" in point.roles and recommends(point, raw, tokens):
+                matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
@@ -173,6 +176,25 @@ def match_points(
                     load[i] += 1
                 break
     return made
+
+
+RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly
+_RECOMMENDS = re.compile(
+    r"\b(?:i|we)\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\bmy (?:advice|recommendation|proposal)\b"
+    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b",
+    re.IGNORECASE,
+)
+
+
+def recommends(point: KeyPoint, raw: str, tokens: Sequence[str]) -> bool:
+    """A sentence that recommends, in so many words, what the decision point says: a stance
+    ("I recommend", "my advice is", "let us") with no stance against, sharing two of the point's
+    own content words ("a three-month trial of the new way of entering court deadlines" for
+    "approve a three-month pilot in which software reads court orders...")."""
+    text = raw.replace("’", "'")
+    if not _RECOMMENDS.search(text) or argues_against(text):
+        return False
+    return len(_content(point.text) & set(tokens)) >= 2
 
 
 def argued_against(

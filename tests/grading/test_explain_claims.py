@@ -209,3 +209,35 @@ def test_claiming_certainty_where_a_risk_remains_loses_the_risk_point_and_is_cap
 @pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
 def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
     assert "delay" in made(EXPLAIN_REFERENCE + "\n\n" + hedged)
+
+
+# --- the decision in the writer's own words; abbreviations the reader does not use -------------------
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "My advice is that approvals move ahead of the payment run from May.",
+        "I would like us to move approvals ahead of the payment run.",
+        "Let us move every approval ahead of the daily payment run.",
+    ],
+)
+def test_the_decision_recommended_in_own_words_is_made(opening: str) -> None:
+    assert "decision" in made(opening)
+    assert "decision" not in made(
+        opening.replace("approvals", "lunches").replace("approval", "lunch").replace("payment run", "canteen")
+    )
+
+
+@pytest.mark.parametrize("abbreviation", ["HITL", "KPIs", "SLA", "FOS"])
+def test_an_abbreviation_the_reader_never_uses_is_jargon_unless_explained(abbreviation: str) -> None:
+    sentence = f"Back then we leaned on the {abbreviation} for nearly all of it."
+    plain = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    explained = grade(
+        EXERCISE,
+        explanation(
+            EXPLAIN_REFERENCE + "\n\n" + sentence.replace(abbreviation, f"{abbreviation} (the agreed timetable)")
+        ),
+    )
+    assert f"'{abbreviation.removesuffix('s')}'" in plain.criterion("plain_language").evidence
+    assert plain.criterion("plain_language").score < explained.criterion("plain_language").score
