@@ -140,6 +140,12 @@ def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str
 Expected = Mapping[str, Polarity]
 
 
+def _opposed(point: KeyPoint, polarity: Polarity | None, raw: str, tokens: Sequence[str]) -> bool:
+    if polarity is None or (polarity.plain and not may_contradict(raw)):
+        return False  # a plain statement of a plainly made point opposes nothing
+    return contradicts(point, polarity, raw, tokens)
+
+
 def match_points(
     points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected | None = None
 ) -> dict[str, PointMatch]:
@@ -152,18 +158,24 @@ def match_points(
         matches = []
         for first, last, tokens, raw, prose in windows:
             base = 1.0 if prose else FRAGMENT_CREDIT
+            polarity = expected.get(point.id) if expected else None
             if concept_found(tokens, point.cues):
-                polarity = expected.get(point.id) if expected else None
-                checked = polarity is not None and (may_contradict(raw) or not polarity.plain)
-                if checked and polarity is not None and contradicts(point, polarity, raw, tokens):
+                if _opposed(point, polarity, raw, tokens):
                     continue
                 slip = wrong_figure(point, raw)
                 matches.append(
                     PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
                 )
             elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
-                matches.append(PointMatch(first, last, 0.5, "partly made"))
-            elif prose and first == last and "decision" in point.roles and recommends(point, raw, tokens):
+                if not _opposed(point, polarity, raw, tokens):
+                    matches.append(PointMatch(first, last, 0.5, "partly made"))
+            elif (
+                prose
+                and first == last
+                and "decision" in point.roles
+                and recommends(point, raw, tokens)
+                and not _opposed(point, polarity, raw, tokens)
+            ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)

@@ -467,8 +467,12 @@ def _joined(tokens: tuple[str, ...]) -> str:
 def cue_found(tokens: Sequence[str], alternatives: Iterable[str]) -> bool:
     if any(contains_phrase(tokens, phrase_stems(alt)) for alt in alternatives):
         return True
-    keys = _solid_keys(tuple(tokens))
-    return any((key := _solid(phrase_stems(alt))) and key in keys for alt in alternatives)
+    return not _solid_keys(tuple(tokens)).isdisjoint(_solid_group(tuple(alternatives)))
+
+
+@lru_cache(maxsize=16_384)
+def _solid_group(alternatives: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_solid(phrase_stems(alt)) for alt in alternatives) - {""}
 
 
 _DOUBLED = re.compile(r"(.)\1+")
