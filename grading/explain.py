@@ -8,9 +8,12 @@ so a fluent text about something else, or a keyword list, cannot collect them.""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
+from exercises.workflow import Tool
+from grading.bands import PROFICIENT
 from grading.claims import expected_polarities, overclaims
 from grading.explain_match import (
     FRAGMENT_CREDIT,
@@ -25,11 +28,12 @@ from grading.explain_match import (
     units,
 )
 from grading.injection import strip_injection
-from grading.rubric import Scored, join
+from grading.model import Flag
+from grading.rubric import Scored, Scoring, join
 from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
-WRONG_FIGURE_CAP = 69.0  # a message that misstates a key figure cannot be proficient
+WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
@@ -40,8 +44,10 @@ def _quote(sentence: Sentence, limit: int = 160) -> str:
     return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
 
 
-def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSubmission) -> tuple[list[Scored], bool]:
-    """The criteria, and whether the evidence is too thin to trust them without a person."""
+def score_explanation(
+    exercise: ExplainReasoningExercise, submission: ExplainSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
+    """The criteria, flagged for review when the evidence is too thin to trust them without a person."""
     text = submission.text
     found = units(text, cue_vocabulary(exercise))
     prose = [u.sentence for u in found if u.prose]
@@ -96,7 +102,7 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
     scored.append(_length(exercise, text, relevance))
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
-    return scored, thin
+    return Scoring(scored, [Flag.needs_review] if thin else [])
 
 
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
