@@ -68,12 +68,21 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
     for s in analysed:
         if s.is_prose:
             found.append(Unit(s, True))
-        elif 3 <= s.word_count <= 15 and s.text.strip(" \t-*•") in lines and coherent(s.text):
+        elif 3 <= s.word_count <= 15 and _note(s.text, lines) and coherent(s.text):
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
             if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
                 continue
             found.append(Unit(s, False))
     return found
+
+
+_NOTE_MARKS = re.compile(r"[:;=()/~<>+]| - | v ")
+
+
+def _note(text: str, lines: set[str]) -> bool:
+    """A fragment reads as a note when it is a line of its own or is marked up like one ("Cost:
+    23c/email (vs $4.10)"); a run of bare words inside a paragraph is a bag of words."""
+    return text.strip(" \t-*•") in lines or bool(_NOTE_MARKS.search(text))
 
 
 def cue_vocabulary(exercise: ExplainReasoningExercise) -> frozenset[str]:

@@ -241,3 +241,17 @@ def test_an_abbreviation_the_reader_never_uses_is_jargon_unless_explained(abbrev
     )
     assert f"'{abbreviation.removesuffix('s')}'" in plain.criterion("plain_language").evidence
     assert plain.criterion("plain_language").score < explained.criterion("plain_language").score
+
+
+# --- notes and bags of words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Loss: $41,900 in March. Cost: $1,150 a month (clerk time).",
+        "Loss = $41,900 in March; cost ~$1,150/month.",
+    ],
+)
+def test_notes_marked_up_as_notes_count_as_fragments_inside_a_paragraph(note: str) -> None:
+    assert {"loss", "cost"} <= made(note)  # bare words inside a paragraph: see the word-salad attacks
