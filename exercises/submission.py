@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from exercises.plain_text import CLEANED
 from exercises.workflow import MAX_STEPS, Id, Step
 
 MAX_TEXT = 20_000
-LearnerText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-LineText = Annotated[str, StringConstraints(max_length=2_000)]
+LearnerText = Annotated[str, CLEANED, StringConstraints(max_length=MAX_TEXT)]
+LineText = Annotated[str, CLEANED, StringConstraints(max_length=2_000)]
 
 
 class FaultCategory(StrEnum):

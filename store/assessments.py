@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from exercises.loader import Bank
 from exercises.model import AnyExercise
+from exercises.plain_text import clean_payload, clean_text
 from exercises.submission import salvage
 from grading.model import Grade
 from store import attempts
@@ -83,7 +84,7 @@ def create_assessment(
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValueError("the window must close after it opens")
     assessment = Assessment(
-        title=title.strip()[:200] or "Mock assessment",
+        title=clean_text(title).strip()[:200] or "Mock assessment",
         cohort_id=cohort_id,
         sector=sector,
         level=level,
@@ -208,7 +209,7 @@ def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, 
         select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id)
     ).first()
     row = row or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
-    row.draft = payload
+    row.draft = clean_payload(payload)
     row.updated_at = now
     session.add(row)
     session.flush()

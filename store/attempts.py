@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from exercises.model import AnyExercise
+from exercises.plain_text import clean_payload, clean_text
 from grading.model import Grade
 from store.access import AccessDenied, require_user
 from store.db import session_scope
@@ -95,7 +96,7 @@ def save_draft(
     session: Session, user_id: int, exercise: AnyExercise, payload: dict[str, Any], mode: str = "practice"
 ) -> Attempt:
     attempt = open_draft(session, user_id, exercise.id, mode) or _new_attempt(user_id, exercise, mode)
-    attempt.draft = payload
+    attempt.draft = clean_payload(payload)
     attempt.updated_at = now()
     session.add(attempt)
     session.flush()
@@ -136,8 +137,8 @@ def _add_grade(
                 title=c.title,
                 weight=c.weight,
                 score=c.score,
-                evidence=c.evidence[:4000],
-                feedback=c.feedback[:4000],
+                evidence=clean_text(c.evidence)[:4000],  # it may quote the learner
+                feedback=clean_text(c.feedback)[:4000],
             )
         )
     session.flush()
@@ -221,7 +222,7 @@ def record_override(
         )
     result = Grade(total=round(total, 1), criteria=criteria, flags=[], grader_version=base.grade.grader_version)
     assert instructor.id is not None
-    return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, reason.strip())
+    return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, clean_text(reason).strip())
 
 
 def _effective_grades() -> Subquery:
