@@ -30,7 +30,12 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # How Baton runs in production. The last two are the measured ones (see deploy/SCALING.md): with
 # the defaults, every rerun pays a full garbage collection of a heap that holds pandas, plotly,
 # SQLAlchemy and the exercise bank (~150 ms), and a walk of sys.modules for the file watcher.
-BASE_FLAGS = ("--server.headless=true", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false")
+BASE_FLAGS = (
+    "--server.headless=true",
+    "--server.address=127.0.0.1",
+    "--browser.gatherUsageStats=false",
+    "--client.showErrorDetails=none",  # no traceback ever reaches a user
+)
 SERVER_FLAGS = (*BASE_FLAGS, "--server.fileWatcherType=none", "--runner.postScriptGC=false")
 
 

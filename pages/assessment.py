@@ -4,13 +4,12 @@ import json
 from datetime import timedelta
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
 from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
 from grading import grade
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge
+from pages.common import bank, clock, database_guard, engine, judge, page_user
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
@@ -18,8 +17,9 @@ from store.db import session_scope
 from ui import state
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
+from ui.text import escape_markdown
 
-user = st.session_state[state.USER]
+user = page_user()
 exercises = bank()
 now = clock()
 st.title("Mock assessment")
@@ -42,9 +42,10 @@ if active is not None:
         st.query_params["report"] = str(finished.id)
         st.rerun()
 
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
 
     @st.fragment(run_every=timedelta(seconds=1))
+    @database_guard()
     def countdown() -> None:
         left = max(0, int((deadline - clock()).total_seconds()))
         st.metric(
@@ -81,13 +82,11 @@ if active is not None:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
             if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
-                try:
+                with database_guard():
                     with session_scope(engine()) as session:
                         kept = assessments.save_draft(session, user, sitting.id, exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
-                except OperationalError as exc:
-                    database_trouble(exc)
     if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
         finished = assessments.finish(engine(), user, sitting.id, exercises, score, clock())
         st.query_params["report"] = str(finished.id)
@@ -118,7 +117,7 @@ if report_id:
         rows.append((exercise, view.grade.total, criteria))
     report = build_report(rows, practice, exercises, done)
     status = "ran out of time; what was written was graded" if sitting.status == "timed_out" else "submitted"
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
     st.caption(f"Sitting {sitting.number} · {status}")
     show_report(report)
     st.download_button(
@@ -152,7 +151,7 @@ if assigned:
         a = offer.assessment
         with st.container(border=True):
             cols = st.columns([4, 1], vertical_alignment="center")
-            cols[0].markdown(f"**{a.title}** · {a.time_limit_s // 60} min · four tasks")
+            cols[0].markdown(f"**{escape_markdown(a.title)}** · {a.time_limit_s // 60} min · four tasks")
             note = "open" if offer.is_open else "not open now"
             cols[0].caption(f"{note} · sittings used {offer.used} of {offer.allowed}")
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):

@@ -8,13 +8,14 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
-from pages.common import bank, clock, engine
+from pages.common import bank, clock, engine, page_user
 from store import assessments, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from ui import state
+from store.models import Role
+from ui.text import escape_markdown
 
-user = st.session_state[state.USER]
+user = page_user(Role.instructor, Role.admin)
 exercises = bank()
 st.title("Assessments")
 
@@ -122,4 +123,4 @@ if done:
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
                 assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
-            st.success(f"{who.name} may sit it once more.")
+            st.success(f"{escape_markdown(who.name)} may sit it once more.")

@@ -7,14 +7,13 @@ from datetime import UTC, datetime, time
 
 import streamlit as st
 
-from pages.common import bank, engine
+from pages.common import bank, database_guard, engine, page_user
 from store import assignments, dashboards, export, progress, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
 from store.db import session_scope
 from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
-from store.models import User
-from ui import state
+from store.models import Role, User
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.dashboard_charts import kind_label
@@ -29,9 +28,7 @@ from ui.progress_view import (
 from ui.review_view import FLASH, override_form, show_queue
 from ui.text import escape_markdown
 
-user = st.session_state.get(state.USER)
-if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
-    st.switch_page("app.py")
+user = page_user(Role.instructor, Role.admin)
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 VIEWS = [
@@ -80,6 +77,7 @@ def csv_for(viewer_id: int, cohort_id: int) -> Callable[[], str]:
     return build
 
 
+@database_guard()  # a callback runs outside the page's guard
 def create_cohort() -> None:
     name = st.session_state.get("new_cohort_name", "")
     if name.strip():

@@ -5,11 +5,10 @@ import json
 import uuid
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status
+from pages.common import bank, database_guard, engine, judge, judge_status, page_user
 from store import attempts
 from store.db import session_scope
 from ui import state
@@ -20,7 +19,7 @@ from ui.text import label
 
 LIST_PAGE = 12
 MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
-user = st.session_state[state.USER]
+user = page_user()
 user_id: int = user.id
 exercises = bank()
 exercise_id = st.query_params.get("exercise")
@@ -83,6 +82,7 @@ with st.expander("How this is marked"):
 
 
 @st.fragment
+@database_guard()
 def answer() -> None:
     """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
     fragment, so typing and submitting rerun neither the page above it nor the app's menu and
@@ -90,12 +90,9 @@ def answer() -> None:
     drafts = state.per_exercise(state.DRAFT_BASE)
     saved = state.per_exercise(state.LAST_SAVED)
     if exercise.id not in drafts:
-        try:
-            with session_scope(engine()) as session:
-                drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
-        except OperationalError as exc:
-            database_trouble(exc)
-            drafts[exercise.id] = {}
+        drafts[exercise.id] = {}
+        with database_guard(), session_scope(engine()) as session:
+            drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
         saved[exercise.id] = drafts[exercise.id]
 
     result = submission_form(exercise, exercises.tools, drafts[exercise.id])
@@ -107,13 +104,11 @@ def answer() -> None:
             "so it is not autosaved. Shorten it; what you typed is still on this page."
         )
     elif result.payload != saved.get(exercise.id):
-        try:
+        with database_guard():
             with session_scope(engine()) as session:
                 attempts.save_draft(session, user_id, exercise, result.payload)
             saved[exercise.id] = result.payload
             st.caption(":material/cloud_done: Draft saved")
-        except OperationalError as exc:
-            database_trouble(exc)
 
     nonces = state.per_exercise(state.NONCES)
     nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
@@ -127,11 +122,8 @@ def answer() -> None:
                 graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
             body = json.dumps(result.payload, sort_keys=True)
             key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
-            try:
+            with database_guard():
                 attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
-            except OperationalError as exc:
-                database_trouble(exc)
-            else:
                 state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
                 nonces[exercise.id] = uuid.uuid4().hex
                 saved[exercise.id] = result.payload

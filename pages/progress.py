@@ -4,11 +4,10 @@ the criteria missed most, what to practise next, and every graded attempt with i
 import pandas as pd
 import streamlit as st
 
-from pages.common import bank, engine, learner_dashboard
+from pages.common import bank, engine, learner_dashboard, page_user
 from store import dashboards, users
 from store.attempts import attempt_detail
 from store.db import session_scope
-from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.dashboard_charts import day
 from ui.progress_view import (
@@ -22,9 +21,7 @@ from ui.progress_view import (
 )
 from ui.text import escape_markdown
 
-user = st.session_state.get(state.USER)
-if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
-    st.switch_page("app.py")
+user = page_user()
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from grading import grade
-from pages.common import bank, engine, judge
+from pages.common import bank, database_guard, engine, judge, page_user
 from store import jobs, users
 from store.db import session_scope
+from store.models import Role
 from store.reliability import grader_reliability
-from ui import state
 
-user = st.session_state[state.USER]
+user = page_user(Role.instructor, Role.admin)
 exercises = bank()
 
 
@@ -51,6 +51,7 @@ if taught:
             st.toast(f"Regrading {job.total} attempts in the background.")
 
         @st.fragment(run_every=timedelta(seconds=2))
+        @database_guard()
         def progress() -> None:
             with session_scope(engine()) as session:
                 recent = jobs.cohort_jobs(session, user, cohort.id)

@@ -26,9 +26,12 @@ def get_or_create_user(
     return user
 
 
-def promote_admin(session: Session, user: User, admin_email: str | None) -> User:
-    """The first admin is named in settings; the store keeps everyone else's role."""
-    if admin_email and user.email and user.email.lower() == admin_email.lower() and user.role != Role.admin:
+def promote_admin(session: Session, user: User, admin_email: str | None, email_verified: bool) -> User:
+    """The first admin is named in settings; the store keeps everyone else's role. Only an email
+    the identity provider says it verified counts: anyone may type any address into an account."""
+    if not (admin_email and email_verified and user.email):
+        return user
+    if user.email.lower() == admin_email.lower() and user.role != Role.admin:
         user.role = Role.admin
         session.add(user)
         session.flush()
