@@ -36,5 +36,5 @@ def _clean_if_text(value: Any) -> Any:
     return clean_text(value) if isinstance(value, str) else value
 
 
-# Put before a length constraint in an Annotated type: the text is cleaned, then measured.
+# Put after a length constraint in an Annotated type: it runs first, so the cleaned text is measured.
 CLEANED = BeforeValidator(_clean_if_text)

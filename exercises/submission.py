@@ -12,8 +12,8 @@ from exercises.plain_text import CLEANED
 from exercises.workflow import MAX_STEPS, Id, Step
 
 MAX_TEXT = 20_000
-LearnerText = Annotated[str, CLEANED, StringConstraints(max_length=MAX_TEXT)]
-LineText = Annotated[str, CLEANED, StringConstraints(max_length=2_000)]
+LearnerText = Annotated[str, StringConstraints(max_length=MAX_TEXT), CLEANED]
+LineText = Annotated[str, StringConstraints(max_length=2_000), CLEANED]
 
 
 class FaultCategory(StrEnum):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from exercises.plain_text import CLEANED
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
-ShortText = Annotated[str, CLEANED, StringConstraints(max_length=200)]  # a learner's step names too
+ShortText = Annotated[str, StringConstraints(max_length=200), CLEANED]  # a learner's step names too
 MAX_STEPS = 60
 
 

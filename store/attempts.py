@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
 from grading.model import Grade
+from store import integrity
 from store.access import AccessDenied, require_user
 from store.db import session_scope
 from store.models import (
@@ -145,6 +146,38 @@ def _add_grade(
     return row
 
 
+def store_attempt(
+    session: Session,
+    user_id: int,
+    exercise: AnyExercise,
+    submission: BaseModel,
+    result: Grade,
+    idempotency_key: str,
+    mode: str = "practice",
+    source: GradeSource = GradeSource.auto,
+    cohort_id: int | None = None,
+) -> int:
+    """Store a submission and its grade in the caller's transaction; return the attempt id (the
+    existing one when the key was stored before)."""
+    existing = session.exec(select(Attempt.id).where(Attempt.idempotency_key == idempotency_key)).first()
+    if existing is not None:
+        return existing
+    attempt = open_draft(session, user_id, exercise.id, mode) or _new_attempt(user_id, exercise, mode)
+    attempt.exercise_version = exercise.version
+    attempt.content_hash = exercise.content_hash()
+    attempt.status = AttemptStatus.graded
+    attempt.idempotency_key = idempotency_key
+    attempt.submitted_at = attempt.updated_at = now()
+    attempt.draft = None
+    attempt.cohort_id = cohort_id
+    session.add(attempt)
+    session.flush()
+    assert attempt.id is not None
+    session.add(SubmissionRow(attempt_id=attempt.id, payload=submission.model_dump(mode="json")))
+    _add_grade(session, attempt.id, result, source)
+    return attempt.id
+
+
 def submit(
     engine: Engine,
     user_id: int,
@@ -158,25 +191,14 @@ def submit(
     """Store a submission and its grade in one transaction; return the attempt id.
 
     Submitting twice with the same key (a double click, a retry after a timeout, two threads)
-    stores it once and returns the first attempt's id."""
+    stores it once and returns the first attempt's id. A practice submission is refused while the
+    exercise is in the learner's open assessment sitting, or when its assignment's attempts are
+    used up (store/integrity.py)."""
     try:
         with session_scope(engine) as session:
-            existing = session.exec(select(Attempt.id).where(Attempt.idempotency_key == idempotency_key)).first()
-            if existing is not None:
-                return existing
-            attempt = open_draft(session, user_id, exercise.id, mode) or _new_attempt(user_id, exercise, mode)
-            attempt.exercise_version = exercise.version
-            attempt.content_hash = exercise.content_hash()
-            attempt.status = AttemptStatus.graded
-            attempt.idempotency_key = idempotency_key
-            attempt.submitted_at = attempt.updated_at = now()
-            attempt.draft = None
-            session.add(attempt)
-            session.flush()
-            assert attempt.id is not None
-            session.add(SubmissionRow(attempt_id=attempt.id, payload=submission.model_dump(mode="json")))
-            _add_grade(session, attempt.id, result, source)
-            return attempt.id
+            if mode == "practice":
+                integrity.require_practice_open(session, user_id, exercise.id, now())
+            return store_attempt(session, user_id, exercise, submission, result, idempotency_key, mode, source)
     except IntegrityError:
         # another request stored the same key between our check and our insert
         with session_scope(engine) as session:
