@@ -39,7 +39,8 @@ def _start(engine, bank, user, assessment_id: int) -> tuple[int, list[str]]:
     with session_scope(engine) as s:
         sitting = assessments.start(s, user, assessment_id, T0, bank)
         assessment = s.get(Assessment, assessment_id)
-        assert sitting.id is not None and assessment is not None
+        assert sitting.id is not None
+        assert assessment is not None
         return sitting.id, sitting.tasks(assessment)
 
 
@@ -133,9 +134,12 @@ def test_practice_is_closed_for_a_sittings_exercises_while_it_is_open(engine, ba
     result = grade(exercise, exercise.reference, tools=bank.tools)
     with session_scope(engine) as s:
         rules = integrity.practice_rules(s, people.learner.id, exercise.id, T0 + timedelta(minutes=1))
-        assert rules.in_sitting and not rules.may_submit and not rules.reference_shown(T0)
+        assert rules.in_sitting
+        assert not rules.may_submit
+        assert not rules.reference_shown(T0)
         other = integrity.practice_rules(s, people.other_learner.id, exercise.id, T0)
-        assert other.may_submit and other.reference_shown(T0)  # only the one sitting it
+        assert other.may_submit
+        assert other.reference_shown(T0)
     with pytest.raises(PracticeClosed):
         attempts.submit(engine, people.learner.id, exercise, exercise.reference, result, "tab-2")
     assessments.finish(engine, people.learner, sitting_id, bank, _scorer(bank), T0 + timedelta(minutes=30))
@@ -171,7 +175,8 @@ def test_each_sitting_draws_its_own_recorded_paper_avoiding_what_the_learner_pra
         sitting_id, tasks = _start(engine, bank, user, assessment_id)
         with session_scope(engine) as s:
             sitting = s.get(Sitting, sitting_id)
-            assert sitting is not None and sitting.draw_seed is not None
+            assert sitting is not None
+            assert sitting.draw_seed is not None
             seeds.add(sitting.draw_seed)
         assert sorted(bank.get(e).kind for e in tasks) == sorted(Kind)
         papers.append(tasks)
