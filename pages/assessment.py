@@ -1,6 +1,7 @@
 """Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
 
 import json
+import secrets
 from datetime import timedelta
 
 import streamlit as st
@@ -29,6 +30,8 @@ def score(exercise, submission):
     return grade(exercise, submission, judge=judge(), tools=exercises.tools)
 
 
+# Close this learner's sittings whose time ran out while away, and complete any interrupted finish.
+assessments.settle(engine(), exercises, score, now, user_id=user.id)
 with session_scope(engine()) as session:
     active = assessments.active_sitting(session, user)
 
@@ -64,7 +67,7 @@ if active is not None:
     )
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
-    tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
+    tasks = [exercises.get(eid) for eid in sitting.tasks(assessment)]
     tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
@@ -108,7 +111,7 @@ if report_id:
         st.error("That report is not available to you.")
         st.stop()
     rows = []
-    for eid in assessment.exercise_ids:
+    for eid in sitting.tasks(assessment):
         exercise, detail = exercises.get(eid), details.get(eid)
         view = detail.effective if detail else None
         if exercise is None or view is None:
@@ -129,7 +132,7 @@ if report_id:
         key="download_report",
     )
     with st.expander("Each task's grade and feedback"):
-        for eid in assessment.exercise_ids:
+        for eid in sitting.tasks(assessment):
             exercise, detail = exercises.get(eid), details.get(eid)
             if exercise and detail and detail.effective:
                 st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
@@ -157,7 +160,7 @@ if assigned:
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
                 try:
                     with session_scope(engine()) as session:
-                        assessments.start(session, user, a.id, clock())
+                        assessments.start(session, user, a.id, clock(), exercises)
                 except AssessmentClosed as exc:
                     st.error(str(exc))
                 else:
@@ -176,7 +179,7 @@ with st.form("self_assessment"):
 if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, user.id)}
-    picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
+    picked = draw(exercises, sector, int(level or 2), seed=secrets.randbits(32), avoid=done)
     title = f"Mock assessment · {SECTOR_LABELS[sector] if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(

@@ -255,12 +255,26 @@ if tabs[4].open:
                 key="assign_exercises",
             )
             due = st.date_input("Due (optional)", value=None, key="assign_due")
+            limit = st.number_input(
+                "Attempts allowed before the due date (0: no limit)", 0, 20, value=0, key="assign_limit"
+            )
+            hide = st.checkbox(
+                "Hide the reference answer until the due date",
+                key="assign_hide_reference",
+                help="Learners then cannot copy the reference into a resubmission before the due date.",
+            )
             if st.form_submit_button("Assign", type="primary", icon=":material/assignment_add:") and chosen_ids:
                 due_at = datetime.combine(due, time(23, 59), tzinfo=UTC) if due else None
-                with session_scope(engine()) as session:
-                    added = assignments.assign(session, user, cohort_id, chosen_ids, due_at)
-                st.session_state[FLASH] = f"{added} exercise(s) assigned; learners see them on My progress."
-                st.rerun()
+                try:
+                    with session_scope(engine()) as session:
+                        added = assignments.assign(
+                            session, user, cohort_id, chosen_ids, due_at, int(limit) or None, hide
+                        )
+                except ValueError as exc:
+                    st.error(str(exc).capitalize() + ".")
+                else:
+                    st.session_state[FLASH] = f"{added} exercise(s) assigned; learners see them on My progress."
+                    st.rerun()
         if dash.assignments:
             remove_cols = st.columns([3, 1], vertical_alignment="bottom")
             gone = remove_cols[0].selectbox(

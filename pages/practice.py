@@ -8,9 +8,10 @@ import streamlit as st
 
 from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
 from grading import grade
-from pages.common import bank, database_guard, engine, judge, judge_status, page_user
-from store import attempts
+from pages.common import bank, clock, database_guard, engine, judge, judge_status, page_user
+from store import attempts, integrity
 from store.db import session_scope
+from store.integrity import PracticeClosed
 from ui import state
 from ui.attempt_view import show_attempt
 from ui.forms import submission_form
@@ -44,7 +45,9 @@ if exercise is None:
             format_func=lambda d: "●" * d + "○" * (3 - d),
             key="f_level",
         )
-    chosen = exercises.filter(sectors or (), kinds or (), levels or ())
+    with session_scope(engine()) as session:  # closed while the learner sits an assessment with them
+        closed = integrity.sitting_exercises(session, user_id, clock())
+    chosen = [e for e in exercises.filter(sectors or (), kinds or (), levels or ()) if e.id not in closed]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
     shown = st.session_state.setdefault("list_shown", LIST_PAGE)
@@ -67,6 +70,15 @@ if exercise is None:
             st.rerun()
     st.stop()
 
+with session_scope(engine()) as session:
+    in_sitting = integrity.practice_rules(session, user_id, exercise.id, clock()).in_sitting
+if in_sitting:
+    st.info(
+        "This exercise is part of the assessment you are sitting now, so it is closed in Practice. "
+        "It opens again when your sitting is over.",
+        icon=":material/lock:",
+    )
+    st.stop()
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]
     st.rerun()
@@ -112,8 +124,15 @@ def answer() -> None:
 
     nonces = state.per_exercise(state.NONCES)
     nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+    now = clock()
+    with session_scope(engine()) as session:
+        rules = integrity.practice_rules(session, user_id, exercise.id, now)
     st.caption(judge_status())
-    if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
+    if rules.attempts_left is not None:
+        st.caption(f"Your instructor allows {rules.attempts_left} more attempt(s) before the due date.")
+    if st.button(
+        "Submit for grading", type="primary", key="submit", icon=":material/grading:", disabled=not rules.may_submit
+    ):
         if result.errors:
             st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
             st.caption("Your draft is saved as it is; fix these and submit again.")
@@ -123,8 +142,12 @@ def answer() -> None:
             body = json.dumps(result.payload, sort_keys=True)
             key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
             with database_guard():
-                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
-                state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
+                try:
+                    attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+                except PracticeClosed as exc:
+                    st.error(f"Not stored: {exc}. Your draft is kept.")
+                else:
+                    state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
                 nonces[exercise.id] = uuid.uuid4().hex
                 saved[exercise.id] = result.payload
 
@@ -140,8 +163,11 @@ def answer() -> None:
             show_simulation(exercise, exercises.tools, view.grade.details, (detail.payload or {}).get("steps", []))
         elif isinstance(exercise, FindFailuresExercise):
             show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
-        with st.expander("Reference answer and why it works"):
-            show_reference(exercise, exercises.tools)
+        if rules.reference_shown(now):
+            with st.expander("Reference answer and why it works"):
+                show_reference(exercise, exercises.tools)
+        elif (until := rules.reference_hidden_until) is not None:
+            st.caption(f"Your instructor shows the reference answer after the due date, {until:%d %b %Y %H:%M} UTC.")
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
 
 

@@ -95,10 +95,7 @@ def practice_rules(session: Session, user_id: int, exercise_id: str, now: dateti
             )
         ).one()
         left = max(0, min(limits) - int(used))
-    hidden = [_utc(a.due) for a in live if a.hide_reference]
-    hidden_until = max((h for h in hidden if h is not None), default=None) if hidden else None
-    if hidden and any(h is None for h in hidden):
-        hidden_until = datetime.max.replace(tzinfo=UTC)  # no due date: hidden for good
+    hidden_until = max((d for a in live if a.hide_reference and (d := _utc(a.due)) is not None), default=None)
     return PracticeRules(exercise_id in sitting_exercises(session, user_id, now), left, hidden_until)
 
 
