@@ -20,7 +20,7 @@ from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
 from grading.model import Grade
 from store import integrity
-from store.access import AccessDenied, require_user
+from store.access import AccessDenied, can_view_attempt, require_user, visible_attempts
 from store.db import session_scope
 from store.models import (
     Attempt,
@@ -269,7 +269,7 @@ def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> l
     query = (
         select(Attempt, eff.c.total, eff.c.source, eff.c.flags)
         .join(eff, (eff.c.attempt_id == col(Attempt.id)) & (eff.c.rank == 1))
-        .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.graded)
+        .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.graded, visible_attempts(viewer))
         .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc())
         .limit(limit)
     )
@@ -283,7 +283,8 @@ def attempt_detail(session: Session, viewer: User, attempt_id: int) -> AttemptDe
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
         raise AccessDenied(f"no attempt {attempt_id}")  # same answer as forbidden: ids are not probes
-    require_user(session, viewer, attempt.user_id)
+    if not can_view_attempt(session, viewer, attempt):
+        raise AccessDenied(f"no attempt {attempt_id}")
     sub = session.exec(select(SubmissionRow).where(SubmissionRow.attempt_id == attempt_id)).first()
     grades = list(session.exec(select(GradeRow).where(GradeRow.attempt_id == attempt_id).order_by(col(GradeRow.id))))
     ids = [g.id for g in grades]
@@ -305,7 +306,7 @@ def kind_averages(
     query = (
         select(Attempt.kind, func.avg(eff.c.total), func.count())
         .join(eff, (eff.c.attempt_id == col(Attempt.id)) & (eff.c.rank == 1))
-        .where(Attempt.user_id == user_id)
+        .where(Attempt.user_id == user_id, visible_attempts(viewer))
         .group_by(Attempt.kind)
     )
     if mode is not None:

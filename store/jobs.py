@@ -43,7 +43,11 @@ _lock = threading.Lock()
 
 def _scope(job: Job) -> Any:
     learners = select(Membership.user_id).where(Membership.cohort_id == job.cohort_id, Membership.role == Role.learner)
-    query = select(Attempt.id).where(col(Attempt.user_id).in_(learners), Attempt.status == AttemptStatus.graded)
+    query = select(Attempt.id).where(
+        col(Attempt.user_id).in_(learners),
+        Attempt.status == AttemptStatus.graded,
+        col(Attempt.cohort_id).is_(None) | (col(Attempt.cohort_id) == job.cohort_id),  # not other cohorts' exams
+    )
     if job.exercise_id:
         query = query.where(Attempt.exercise_id == job.exercise_id)
     return query
