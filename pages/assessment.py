@@ -8,9 +8,8 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
-from grading import grade
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_guard, engine, judge, page_user
+from pages.common import bank, clock, database_guard, engine, grade_now, page_user
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
@@ -26,10 +25,7 @@ now = clock()
 st.title("Mock assessment")
 
 
-def score(exercise, submission):
-    return grade(exercise, submission, judge=judge(), tools=exercises.tools)
-
-
+score = grade_now
 # Close this learner's sittings whose time ran out while away, and complete any interrupted finish.
 assessments.settle(engine(), exercises, score, now, user_id=user.id)
 with session_scope(engine()) as session:

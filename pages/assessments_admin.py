@@ -1,6 +1,7 @@
 """Assessments (instructors): assign a timed assessment to a cohort with a window, see who has
 started, submitted or run out of time, and allow another sitting."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -8,8 +9,8 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
-from pages.common import bank, clock, engine, page_user
-from store import assessments, users
+from pages.common import bank, clock, engine, grade_now, page_user
+from store import assessments, integrity, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
 from store.models import Role
@@ -30,8 +31,14 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
     title = st.text_input("Title", value="Mock assessment", max_chars=200)
     sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
-    picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
-    st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))
+    # A preview only: each sitting draws its own paper when it starts (store/assessments.start).
+    seed = st.session_state.setdefault("assess_preview_seed", secrets.randbits(32))
+    picked = draw(exercises, sector, int(level or 2), seed=seed)
+    st.caption(
+        "For example: "
+        + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked)
+        + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised."
+    )
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
     today = clock().date()
     opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
@@ -58,8 +65,12 @@ if not assigned:
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
+# Sittings whose learner never came back are closed (and graded) at their limit, here on the server.
+assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=chosen.id)
 with session_scope(engine()) as session:
     rows = assessments.sitting_status(session, user, chosen.id)
+    seen = integrity.exposure(session, user, cohort.id)
+    drawn = {e.exercise_id for e in seen}
 labels = {
     "not_started": "Not started",
     "in_progress": "Sitting now",
@@ -78,12 +89,24 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    items = [
-        i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in chosen.exercise_ids
-    ]
-    rates = [
-        r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in chosen.exercise_ids
-    ]
+    items = [i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in drawn]
+    rates = [r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in drawn]
+if seen:
+    st.markdown("**Item exposure in this cohort's assessments**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": exercises.get(e.exercise_id).title if exercises.get(e.exercise_id) else e.exercise_id,
+                    "Sittings that drew it": e.sittings,
+                    "Learners who practised it": e.practised_by,
+                }
+                for e in seen
+            ]
+        ),
+        hide_index=True,
+        alt="How often each item was drawn, and how many learners practised it",
+    )
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(

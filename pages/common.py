@@ -13,12 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 from openai import OpenAI
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from exercises.loader import Bank, Problem, load_bank
-from grading import Judge
+from exercises.model import AnyExercise
+from grading import Judge, grade
 from grading.llm_judge import OpenAIJudge
+from grading.model import Grade
 from store import progress
 from store.db import session_scope
 from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
@@ -209,6 +212,12 @@ def judge() -> Judge | None:
         return None
     base_url = config.openai_base_url or _secret("OPENAI_BASE_URL")
     return _openai_judge(key, base_url, config.openai_model, config.judge_timeout_s)
+
+
+def grade_now(exercise: AnyExercise, submission: BaseModel) -> Grade:
+    """Grade as the app does (the judge when configured): the scorer handed to the store for
+    finishing and settling sittings."""
+    return grade(exercise, submission, judge=judge(), tools=bank().tools)  # type: ignore[arg-type]
 
 
 def judge_status() -> str:
