@@ -26,8 +26,6 @@ st.title("Mock assessment")
 
 
 score = grade_now
-# Close this learner's sittings whose time ran out while away, and complete any interrupted finish.
-assessments.settle(engine(), exercises, score, now, user_id=user.id)
 with session_scope(engine()) as session:
     active = assessments.active_sitting(session, user)
 
@@ -92,6 +90,8 @@ if active is not None:
         st.rerun()
     st.stop()
 
+# Complete any finish of this learner's that was interrupted (the open sitting is handled above).
+assessments.settle(engine(), exercises, score, now, user_id=user.id)
 report_id = st.query_params.get("report")
 if report_id:
     try:

@@ -69,7 +69,7 @@ chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} 
 assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=chosen.id)
 with session_scope(engine()) as session:
     rows = assessments.sitting_status(session, user, chosen.id)
-    seen = integrity.exposure(session, user, cohort.id)
+    seen = integrity.exposure(session, user, cohort.id, chosen.id)
     drawn = {e.exercise_id for e in seen}
 labels = {
     "not_started": "Not started",
@@ -91,22 +91,6 @@ st.dataframe(
 with session_scope(engine()) as session:
     items = [i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in drawn]
     rates = [r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in drawn]
-if seen:
-    st.markdown("**Item exposure in this cohort's assessments**")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Exercise": exercises.get(e.exercise_id).title if exercises.get(e.exercise_id) else e.exercise_id,
-                    "Sittings that drew it": e.sittings,
-                    "Learners who practised it": e.practised_by,
-                }
-                for e in seen
-            ]
-        ),
-        hide_index=True,
-        alt="How often each item was drawn, and how many learners practised it",
-    )
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(
@@ -147,3 +131,19 @@ if done:
             with session_scope(engine()) as session:
                 assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
             st.success(f"{escape_markdown(who.name)} may sit it once more.")
+if seen:
+    st.markdown("**Item exposure: how often each task of this assessment was drawn, and practised by the cohort**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": exercises.get(e.exercise_id).title if exercises.get(e.exercise_id) else e.exercise_id,
+                    "Sittings that drew it": e.sittings,
+                    "Learners who practised it": e.practised_by,
+                }
+                for e in seen
+            ]
+        ),
+        hide_index=True,
+        alt="How often each item was drawn, and how many learners practised it",
+    )

@@ -107,16 +107,19 @@ def require_practice_open(session: Session, user_id: int, exercise_id: str, now:
         raise PracticeClosed("you have used every attempt your instructor allowed before the due date")
 
 
-def exposure(session: Session, viewer: User, cohort_id: int) -> list[Exposure]:
-    """How often each item was drawn in this cohort's assessments, and how many of its learners
-    practised it: an item many have seen tells the instructor less about who sits it."""
+def exposure(session: Session, viewer: User, cohort_id: int, assessment_id: int | None = None) -> list[Exposure]:
+    """How often each item was drawn in this cohort's assessments (or one of them), and how many
+    of its learners practised it: an item many have seen tells the instructor less about who sits it."""
     require_teaches(session, viewer, cohort_id)
     drawn: Counter[str] = Counter()
-    for sitting, assessment in session.exec(
+    query = (
         select(Sitting, Assessment)
         .join(Assessment, col(Assessment.id) == col(Sitting.assessment_id))
         .where(Assessment.cohort_id == cohort_id)
-    ):
+    )
+    if assessment_id is not None:
+        query = query.where(Assessment.id == assessment_id)
+    for sitting, assessment in session.exec(query):
         drawn.update(sitting.tasks(assessment))
     if not drawn:
         return []
