@@ -130,6 +130,8 @@ def sign_in_page() -> None:
     st.write("Practise directing AI systems: design workflows, find failures, validate outputs, explain decisions.")
     if auth_configured() and not st.user.get("is_logged_in"):
         st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
+    elif auth_configured():  # signed in at the provider, refused here: let them try another account
+        st.button("Sign out", on_click=st.logout, key="sign_out_refused")
 
 
 def page_user(*roles: Role) -> User:
