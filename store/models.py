@@ -69,7 +69,15 @@ class Attempt(SQLModel, table=True):
         Index("ix_attempts_user_submitted", "user_id", "submitted_at"),
         # Covers every dashboard aggregate: a cohort's learners, then their graded attempts.
         Index(
-            "ix_attempts_user_scores", "user_id", "kind", "exercise_id", "sector", "score", "submitted_at", "grade_id"
+            "ix_attempts_user_scores",
+            "user_id",
+            "kind",
+            "exercise_id",
+            "sector",
+            "score",
+            "submitted_at",
+            "grade_id",
+            "cohort_id",  # every cohort query filters on it (store/cohort_scope.py)
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
