@@ -7,7 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.model import KIND_LABELS, Kind
 from grading.report import CriterionResult, build_report
 from pages.common import bank, clock, database_guard, engine, grade_now, page_user
 from store import assessments, attempts
@@ -75,7 +75,7 @@ if active is not None:
             st.markdown(f"#### {exercise.title}")
             st.markdown(exercise.brief)
             with st.expander("How this is marked"):
-                for c in exercise.rubric:
+                for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
             if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
@@ -166,7 +166,9 @@ st.subheader("Take a mock assessment")
 st.caption("One task of each kind, timed like a hiring assessment. Feedback and a report come at the end.")
 with st.form("self_assessment"):
     sector = st.selectbox(
-        "Sector", [None, *Sector], format_func=lambda s: "Any sector" if s is None else SECTOR_LABELS[s]
+        "Sector",
+        [None, *exercises.sectors],
+        format_func=lambda s: "Any sector" if s is None else exercises.sector_name(s),
     )
     level = st.segmented_control(
         "Level", [1, 2, 3], default=2, required=True, format_func=lambda d: "●" * d + "○" * (3 - d)
@@ -176,7 +178,7 @@ if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, user.id)}
     picked = draw(exercises, sector, int(level or 2), seed=secrets.randbits(32), avoid=done)
-    title = f"Mock assessment · {SECTOR_LABELS[sector] if sector else 'mixed sectors'}"
+    title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)

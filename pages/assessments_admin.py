@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.model import KIND_LABELS, Kind
 from pages.common import bank, clock, engine, grade_now, page_user
 from store import assessments, integrity, users
 from store.db import session_scope
@@ -29,7 +29,9 @@ cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="asses
 
 with st.expander("Assign a new assessment", icon=":material/add:"), st.form("assign_assessment", clear_on_submit=False):
     title = st.text_input("Title", value="Mock assessment", max_chars=200)
-    sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
+    sector = st.selectbox(
+        "Sector", [None, *exercises.sectors], format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s)
+    )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
     # A preview only: each sitting draws its own paper when it starts (store/assessments.start).
     seed = st.session_state.setdefault("assess_preview_seed", secrets.randbits(32))

@@ -192,10 +192,10 @@ if tabs[1].open:
                 st.caption(f"{escape_markdown(people[learner_id].name)} has no graded attempts yet.")
             else:
                 show_kpis(ldash, key="cohort_learner")
-                show_profile(ldash, key="cohort_learner", whose="their")
+                show_profile(ldash, key="cohort_learner", whose="their", sector_name=exercises.sector_name)
                 show_trend_and_misses(ldash, key="cohort_learner")
                 st.markdown("**Attempts**")
-                show_history(ldash.history, titles, key="cohort_learner")
+                show_history(ldash.history, titles, key="cohort_learner", sector_name=exercises.sector_name)
                 rows = {r.attempt_id: r for r in ldash.history}
                 pick = st.selectbox(
                     "Open an attempt",
