@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from exercises.loader import load_bank
 from exercises.ratings import load_calibration
 from grading import Flag, grade
-from grading.agreement import band, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.agreement import quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.bands import band
 
 
 @dataclass

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, ValidationError
 
 from exercises.loader import Bank, Problem
-from exercises.submission import Submission
+from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Id, ShortText, Strict
 
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
-SUBMISSION: TypeAdapter[Any] = TypeAdapter(Submission)
 
 
 class Rating(Strict):
@@ -30,8 +29,8 @@ class RatedAnswer(Strict):
     answer: dict[str, Any]
     ratings: dict[str, Rating]
 
-    def submission(self) -> Any:
-        return SUBMISSION.validate_python(self.answer)
+    def submission(self) -> AnySubmission:
+        return SUBMISSION_ADAPTER.validate_python(self.answer)
 
 
 class CalibrationSet(Strict):

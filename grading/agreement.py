@@ -8,12 +8,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-BAND_EDGES = (20.0, 45.0, 70.0, 88.0)  # bands 0-4: not yet, emerging, developing, proficient, strong
-
-
-def band(total: float) -> int:
-    return int(sum(total >= edge for edge in BAND_EDGES))
-
 
 def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], categories: int = 5) -> float:
     """QWK between two raters' category labels (0..categories-1); 1 is perfect agreement."""

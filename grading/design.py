@@ -11,7 +11,7 @@ from exercises.submission import DesignSubmission
 from exercises.workflow import Risk, Step, Tool, ToolKind, Workflow
 from grading.exact import evaluate
 from grading.model import Flag
-from grading.rubric import CRITICAL_CAP, Scored, join
+from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
 from grading.simulate import SimulationResult, simulate
 from grading.text import analyse, concept_found
 
@@ -44,7 +44,7 @@ def _performers(stage: Stage, steps: list[Step], tools: Mapping[str, Tool]) -> t
 
 def score_design(
     exercise: DesignWorkflowExercise, submission: DesignSubmission, catalogue: Mapping[str, Tool]
-) -> tuple[list[Scored], list[Flag], dict[str, object]]:
+) -> Scoring:
     offered = {t: catalogue[t] for t in exercise.tools if t in catalogue}
     steps = list(submission.steps)
     if not steps:
@@ -53,7 +53,7 @@ def score_design(
             Scored(c, 0.0, empty, "Add the steps of your workflow, one per stage.")
             for c in ("coverage", "tool_fit", "controls", "data_rules", "constraints", "reliability", "structure")
         ]
-        return [*scored, _rationale(exercise, submission)], [], {}
+        return Scoring([*scored, _rationale(exercise, submission)])
 
     workflow = Workflow(sources=exercise.sources, steps=steps)
     problems = graph_problems(workflow, offered)
@@ -79,7 +79,7 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
-    return scored, flags, details
+    return Scoring(scored, flags, details)
 
 
 def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:

@@ -3,12 +3,14 @@ the right category and severity, and given a fix that fits. False alarms cost.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
-from grading.rubric import Scored, join
+from exercises.workflow import Tool
+from grading.rubric import Scored, Scoring, join
 from grading.text import analyse, concept_found, cue_share, stems
 
 FALSE_ALARM_COST = 0.15  # share of the detection criterion each unfounded flag costs
@@ -84,8 +86,8 @@ def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple
 
 
 def score_failures(
-    exercise: FindFailuresExercise, submission: FindFailuresSubmission
-) -> tuple[list[Scored], dict[str, object]]:
+    exercise: FindFailuresExercise, submission: FindFailuresSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     names = {s.id: s.name for s in exercise.workflow.steps}
     matches, false_alarms = match_flags(exercise, list(submission.flags))
     total_w = sum(_weight(f) for f in exercise.faults)
@@ -160,7 +162,7 @@ def score_failures(
     )
 
     scored = [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
-    return scored, {}
+    return Scoring(scored)
 
 
 def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[tuple[Fault, FaultFlag]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exercises.model import AnyExercise
+from grading.bands import PASS_MARK
 from grading.model import CriterionScore, Flag, Grade, clamp
 
-CRITICAL_CAP = 44.0
+CRITICAL_CAP = PASS_MARK - 1.0
 """The most a submission with a critical flaw can score, however polished the rest: an
 unchecked irreversible step or a data-rule breach makes a design undeployable, as an
 assessor would mark it."""
@@ -23,6 +24,16 @@ class Scored:
     evidence: str
     feedback: str
     cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What every kind's scorer returns: its criteria, the flags it raises (e.g. `needs_review`
+    when its evidence is thin) and details kept with the grade (e.g. a workflow's simulation)."""
+
+    criteria: list[Scored]
+    flags: list[Flag] = field(default_factory=list)
+    details: dict[str, object] = field(default_factory=dict)
 
 
 def assemble(

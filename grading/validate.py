@@ -3,9 +3,13 @@ correct claims wrongly flagged counting against), their type, the corrections, t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimMark, ValidateSubmission
-from grading.rubric import Scored, join
+from exercises.workflow import Tool
+from grading.model import Flag
+from grading.rubric import Scored, Scoring, join
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
@@ -55,7 +59,9 @@ def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[flo
     return sum(parts) / len(parts), False
 
 
-def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> tuple[list[Scored], bool]:
+def score_validation(
+    exercise: ValidateOutputExercise, submission: ValidateSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     claims = {c.id: c for c in exercise.claims}
     marks: dict[str, ClaimMark] = {}
     for mark in submission.marks:
@@ -125,7 +131,8 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         corr_feedback = "Corrections match the source." if not missed else "Corrections right for what you caught."
     corrections = Scored("corrections", corr_w / err_w, corr_evidence, corr_feedback)
 
-    return [detection, error_types, corrections, _omissions(exercise, submission)], unchecked
+    scored = [detection, error_types, corrections, _omissions(exercise, submission)]
+    return Scoring(scored, [Flag.needs_review] if unchecked else [])
 
 
 def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> Scored:

@@ -8,16 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, Kind
-from pages.common import bank, clock, engine, grade_now, page_user
+from exercises.kinds import kind_label
+from pages.common import bank, clock, engine, grade_now, signed_in
 from store import assessments, integrity, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from store.models import Role
+from store.models import Role, row_id
 from ui.text import escape_markdown
 
-user = page_user(Role.instructor, Role.admin)
+user = signed_in(Role.instructor, Role.admin)
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 st.title("Assessments")
 
 with session_scope(engine()) as session:
@@ -38,13 +39,17 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
     picked = draw(exercises, sector, int(level or 2), seed=seed)
     st.caption(
         "For example: "
-        + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked)
+        + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked)
         + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised."
     )
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
     today = clock().date()
-    opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
+    window = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
     if st.form_submit_button("Assign to the cohort", type="primary"):
+        if len(window) != 2:
+            st.error("Pick the day the window opens and the day it closes.")
+            st.stop()
+        opens, closes = window
         with session_scope(engine()) as session:
             assessments.create_assessment(
                 session,
@@ -61,17 +66,17 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
         st.success("Assigned. Learners see it under Mock assessment while the window is open.")
 
 with session_scope(engine()) as session:
-    assigned = assessments.cohort_assessments(session, user, cohort.id)
+    assigned = assessments.cohort_assessments(session, user, row_id(cohort))
 if not assigned:
     st.caption("No assessment assigned to this cohort yet.")
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
 # Sittings whose learner never came back are closed (and graded) at their limit, here on the server.
-assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=chosen.id)
+assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=row_id(chosen))
 with session_scope(engine()) as session:
-    rows = assessments.sitting_status(session, user, chosen.id)
-    seen = integrity.exposure(session, user, cohort.id, chosen.id)
+    rows = assessments.sitting_status(session, user, row_id(chosen))
+    seen = integrity.exposure(session, user, row_id(cohort), row_id(chosen))
     drawn = {e.exercise_id for e in seen}
 labels = {
     "not_started": "Not started",
@@ -91,15 +96,15 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    items = [i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in drawn]
-    rates = [r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in drawn]
+    items = [i for i in item_analysis(session, user, row_id(cohort), mode="assessment") if i.exercise_id in drawn]
+    rates = [r for r in criterion_rates(session, user, row_id(cohort), mode="assessment") if r.exercise_id in drawn]
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Exercise": exercises.get(i.exercise_id).title if exercises.get(i.exercise_id) else i.exercise_id,
+                    "Exercise": titles.get(i.exercise_id, i.exercise_id),
                     "Learners": i.learners,
                     "Difficulty (mean score)": round(i.mean, 1),
                     "Discrimination": None if i.discrimination is None else round(i.discrimination, 2),
@@ -131,7 +136,7 @@ if done:
         who = st.selectbox("Allow another sitting for", done, format_func=lambda r: r.name)
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
-                assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
+                assessments.grant_extra_sitting(session, user, row_id(chosen), who.user_id)
             st.success(f"{escape_markdown(who.name)} may sit it once more.")
 if seen:
     st.markdown("**Item exposure: how often each task of this assessment was drawn, and practised by the cohort**")
@@ -139,7 +144,7 @@ if seen:
         pd.DataFrame(
             [
                 {
-                    "Exercise": exercises.get(e.exercise_id).title if exercises.get(e.exercise_id) else e.exercise_id,
+                    "Exercise": titles.get(e.exercise_id, e.exercise_id),
                     "Sittings that drew it": e.sittings,
                     "Learners who practised it": e.practised_by,
                 }

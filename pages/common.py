@@ -13,12 +13,13 @@ from pathlib import Path
 
 import streamlit as st
 from openai import OpenAI
-from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from baton_config import settings
 from exercises.loader import Bank, load_bank, load_beside_shipped
 from exercises.model import AnyExercise
+from exercises.submission import AnySubmission
 from grading import Judge, grade
 from grading.llm_judge import OpenAIJudge
 from grading.model import Grade
@@ -28,7 +29,6 @@ from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_de
 from store.llm_cache import DbJudgeCache
 from store.migrate import upgrade
 from store.models import Role, User
-from store.settings import settings
 from store.users import get_or_create_user, promote_admin
 from ui import state
 
@@ -124,21 +124,6 @@ def sign_in_page() -> None:
         st.button("Sign out", on_click=st.logout, key="sign_out_refused")
 
 
-def page_user(*roles: Role) -> User:
-    """The user app.py resolved for this session, at the top of every page. Streamlit runs a file
-    in pages/ directly (without app.py) when a process's first request names it, before any
-    st.navigation call: such a visit goes to app.py first, which signs the user in and registers
-    only their pages. `roles` limits the page to those roles."""
-    user: User | None = st.session_state.get(state.USER)
-    if user is None:
-        st.switch_page("app.py")
-    assert user is not None
-    if roles and user.role not in roles:
-        st.error("This page is for instructors.")
-        st.stop()
-    return user
-
-
 def current_user() -> User | None:
     """The signed-in user (OIDC), the local learner, or in demo mode the chosen demo persona;
     None when sign-in is configured and nobody is signed in (or the provider named nobody)."""
@@ -165,6 +150,22 @@ def current_user() -> User | None:
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
+
+
+def signed_in(*roles: Role) -> User:
+    """The user app.py signed in on this run, at the top of every page. Streamlit runs a file in
+    pages/ directly (without app.py) when a process's first request names it, before any
+    st.navigation call: such a visit goes through app.py first, which signs the user in and
+    registers only their pages. `roles` limits the page to those roles."""
+    user: User | None = st.session_state.get(state.USER)
+    if user is None:
+        st.switch_page("app.py")
+        st.stop()
+    assert user is not None
+    if roles and user.role not in roles:
+        st.error("This page is for instructors.")
+        st.stop()
+    return user
 
 
 def demo_switch() -> None:
@@ -206,10 +207,10 @@ def judge() -> Judge | None:
     return _openai_judge(key, base_url, config.openai_model, config.judge_timeout_s)
 
 
-def grade_now(exercise: AnyExercise, submission: BaseModel) -> Grade:
+def grade_now(exercise: AnyExercise, submission: AnySubmission) -> Grade:
     """Grade as the app does (the judge when configured): the scorer handed to the store for
     finishing and settling sittings."""
-    return grade(exercise, submission, judge=judge(), tools=bank().tools)  # type: ignore[arg-type]
+    return grade(exercise, submission, judge=judge(), tools=bank().tools)
 
 
 def judge_status() -> str:

@@ -8,13 +8,13 @@ import time
 from datetime import UTC, datetime
 from functools import partial
 
+from baton_config import settings
 from exercises.loader import load_bank
 from grading import grade
 from store.assessments import settle
 from store.db import make_engine
 from store.demo import seed_demo
 from store.migrate import upgrade
-from store.settings import settings
 
 
 def main(argv: list[str] | None = None) -> int:

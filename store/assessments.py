@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from exercises.assessment import draw
+from exercises.kinds import task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
-from exercises.submission import salvage
-from grading.model import CriterionScore, Flag, Grade
+from exercises.submission import AnySubmission
+from grading.model import CriterionScore, Flag, Grade, Scorer
 from store import attempts, integrity
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
@@ -31,8 +30,6 @@ from store.models import Membership, Role, User
 from store.models import now as wall_clock
 
 log = logging.getLogger(__name__)
-
-Scorer = Callable[[AnyExercise, BaseModel], Grade]
 
 
 class AssessmentClosed(RuntimeError):
@@ -265,12 +262,12 @@ def _grade_sitting(engine: Engine, sitting_id: int, bank: Bank, score: Scorer) -
         assessment = session.get(Assessment, sitting.assessment_id)
         assert assessment is not None
         written = drafts(session, sitting_id)
-    graded: list[tuple[AnyExercise, BaseModel, Grade]] = []
+    graded: list[tuple[AnyExercise, AnySubmission, Grade]] = []
     for exercise_id in sitting.tasks(assessment):
         exercise = bank.get(exercise_id)
         if exercise is None:
             continue
-        submission = salvage(exercise.kind, written.get(exercise_id))
+        submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
         try:
             result = score(exercise, submission)
         except Exception as exc:  # one failing grader must not cost the learner the task

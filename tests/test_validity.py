@@ -10,7 +10,8 @@ import pytest
 from exercises import load_bank
 from exercises.ratings import load_calibration
 from grading import Flag, grade
-from grading.agreement import band, cohen_kappa, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.agreement import cohen_kappa, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.bands import band
 
 BANK = load_bank()
 SETS, PROBLEMS = load_calibration(BANK)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from exercises.model import Kind
 from exercises.plain_text import clean_text
-from exercises.submission import ExplainSubmission, ValidateSubmission, salvage
+from exercises.submission import ExplainSubmission, ValidateSubmission
 from grading import grade
 from store import attempts
 from store.db import session_scope
@@ -39,7 +39,7 @@ def test_submissions_are_cleaned_at_the_model_boundary() -> None:
     )
     assert marks.marks[0].correction == "fixed"
     assert marks.omissions == ["gap"]
-    assert salvage("explain_reasoning", {"text": "a\x00b"}).text == "ab"  # type: ignore[attr-defined]
+    assert ExplainSubmission.salvage({"text": "a\x00b"}).text == "ab"
 
 
 def test_a_nul_in_quoted_evidence_stores_every_criterion(engine, bank, people) -> None:
