@@ -1,7 +1,7 @@
 """exam integrity, recoverable finishing, cohort-scoped attempts, assignment rules
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 SCORE_COLUMNS = ["user_id", "kind", "exercise_id", "sector", "score", "submitted_at", "grade_id"]
