@@ -9,14 +9,14 @@ from exercises.loader import SHARED_TOOLS, load_tools
 from exercises.model import AnyExercise
 from exercises.submission import AnySubmission
 from exercises.workflow import Tool
-from grading.bands import near_band_edge
+from grading.bands import in_doubt
 from grading.injection import looks_like_injection, strip_injection
 from grading.judge import Judge, apply_judge
 from grading.kinds import grader_for
 from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
 from grading.rubric import assemble
 
-__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "grade"]
+__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "grade", "in_doubt"]
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +46,6 @@ def grade(
     result = assemble(exercise, scoring.criteria, flags + scoring.flags, scoring.details)
     if judge is not None:
         result = apply_judge(judge, exercise, grader.judged, text, result)
-    if near_band_edge(result.total) and "cap" not in result.details:  # a capped flaw is certain
+    if in_doubt(result.total, result.details):  # where the grader may be wrong, not near an edge alone
         result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
     return result
