@@ -1,18 +1,17 @@
 """Mock assessment: the rules first, then four tasks against the clock, a confirmation that names
 what is unanswered, and feedback only when all four are submitted."""
 
+import secrets
 from datetime import datetime, timedelta
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
 from exercises.kinds import kind_label, task_kind
 from exercises.model import AnyExercise
-from exercises.submission import AnySubmission, draft_too_large, is_blank
-from grading import Grade, grade
+from exercises.submission import draft_too_large, is_blank
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge, signed_in
+from pages.common import bank, clock, database_guard, engine, grade_now, signed_in
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
@@ -21,6 +20,7 @@ from store.models import row_id
 from ui import state
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
+from ui.text import escape_markdown
 
 user = signed_in()
 exercises = bank()
@@ -28,8 +28,7 @@ now = clock()
 st.title("Mock assessment")
 
 
-def score(exercise: AnyExercise, submission: AnySubmission) -> Grade:
-    return grade(exercise, submission, judge=judge(), tools=exercises.tools)
+score = grade_now
 
 
 def when(value: datetime) -> str:
@@ -39,7 +38,8 @@ def when(value: datetime) -> str:
 def show_rules(tasks: list[AnyExercise], limit_s: int, closes: datetime | None) -> None:
     """What a proctored test states before its clock starts."""
     st.markdown(f"**{len(tasks)} tasks, {limit_s // 60} minutes.** The clock starts when you press the button below.")
-    st.markdown("\n".join(f"{i}. {kind_label(t.kind)}: {t.title}" for i, t in enumerate(tasks, start=1)))
+    # the kinds only: an assigned assessment draws each sitting's own exercises as its clock starts
+    st.markdown("\n".join(f"{i}. {kind_label(t.kind)}" for i, t in enumerate(tasks, start=1)))
     closing = f" The assessment closes at {when(closes)}; your time ends then at the latest." if closes else ""
     st.markdown(
         "- **No feedback until the end**: grades and the report come when you submit all the tasks.\n"
@@ -63,11 +63,12 @@ if active is not None:
         st.query_params["report"] = str(finished.id)
         st.rerun()
 
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
     if (closing := assessments.closes(assessment)) is not None:
         st.caption(f"Closes {when(closing)}.")
 
     @st.fragment(run_every=timedelta(seconds=1))
+    @database_guard()
     def countdown() -> None:
         left = max(0, int((deadline - clock()).total_seconds()))
         st.metric(
@@ -86,7 +87,7 @@ if active is not None:
     )
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
-    tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
+    tasks = [exercises.get(eid) for eid in sitting.tasks(assessment)]
     unanswered: list[str] = []
     tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
@@ -107,13 +108,11 @@ if active is not None:
             if is_blank(task_kind(exercise.kind).submission.salvage(result.payload)):
                 unanswered.append(f"{tasks.index(exercise) + 1}. {kind_label(exercise.kind)}")
             if result.payload != last.get(key) and draft_too_large(result.payload) is None:
-                try:
+                with database_guard():
                     with session_scope(engine()) as session:
                         kept = assessments.save_draft(session, user, row_id(sitting), exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
-                except OperationalError as exc:
-                    database_trouble(exc)
     if st.session_state[state.CONFIRM_FINISH] != row_id(sitting):
         if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
             st.session_state[state.CONFIRM_FINISH] = row_id(sitting)
@@ -138,6 +137,8 @@ if active is not None:
             st.rerun()
     st.stop()
 
+# Complete any finish of this learner's that was interrupted (the open sitting is handled above).
+assessments.settle(engine(), exercises, score, now, user_id=user.id)
 report_id = st.query_params.get("report")
 if report_id:
     try:
@@ -154,7 +155,7 @@ if report_id:
         st.error("That report is not available to you.")
         st.stop()
     rows: list[tuple[AnyExercise, float | None, list[CriterionResult]]] = []
-    for eid in assessment.exercise_ids:
+    for eid in sitting.tasks(assessment):
         exercise, detail = exercises.get(eid), details.get(eid)
         if exercise is None:
             continue
@@ -166,7 +167,7 @@ if report_id:
         rows.append((exercise, view.grade.total, criteria))
     report = build_report(rows, practice, exercises, done, seconds)
     status = "ran out of time; what was written was graded" if sitting.status == "timed_out" else "submitted"
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
     st.caption(f"Sitting {sitting.number} · {status}")
     show_report(report)
     st.download_button(
@@ -178,7 +179,7 @@ if report_id:
         key="download_report",
     )
     with st.expander("Each task's grade and feedback"):
-        for eid in assessment.exercise_ids:
+        for eid in sitting.tasks(assessment):
             exercise, detail = exercises.get(eid), details.get(eid)
             if exercise is None:
                 continue
@@ -213,7 +214,7 @@ if pending is not None:
     if begin:
         try:
             with session_scope(engine()) as session:
-                assessments.start(session, user, pending, clock())
+                assessments.start(session, user, pending, clock(), exercises)
         except AssessmentClosed as exc:
             st.error(str(exc))
         else:
@@ -232,7 +233,7 @@ if assigned:
         a = offer.assessment
         with st.container(border=True):
             cols = st.columns([4, 1], vertical_alignment="center")
-            cols[0].markdown(f"**{a.title}** · {a.time_limit_s // 60} min · four tasks")
+            cols[0].markdown(f"**{escape_markdown(a.title)}** · {a.time_limit_s // 60} min · four tasks")
             note = "open" if offer.is_open else "not open now"
             closing = assessments.closes(a)
             until = f" · closes {when(closing)}" if closing else ""
@@ -259,7 +260,7 @@ with st.form("self_assessment"):
 if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, row_id(user))}
-    picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
+    picked = draw(exercises, sector, int(level or 2), seed=secrets.randbits(32), avoid=done)
     title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(

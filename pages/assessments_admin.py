@@ -1,6 +1,7 @@
 """Assessments (instructors): assign a timed assessment to a cohort with a window, see who has
 started, submitted or run out of time, and allow another sitting."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -8,13 +9,14 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.kinds import kind_label
-from pages.common import bank, clock, engine, signed_in
-from store import assessments, users
+from pages.common import bank, clock, engine, grade_now, signed_in
+from store import assessments, integrity, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from store.models import row_id
+from store.models import Role, row_id
+from ui.text import escape_markdown
 
-user = signed_in()
+user = signed_in(Role.instructor, Role.admin)
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 st.title("Assessments")
@@ -27,7 +29,7 @@ if not taught:
 cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="assess_cohort")
 
 with st.expander("Assign a new assessment", icon=":material/add:"):
-    # Sector and level sit outside the form so the tasks shown are the tasks saved; the time limit
+    # Sector and level sit outside the form so the preview and the suggested time follow them; the time limit
     # has a key, so a minute count typed in is never replaced by the suggestion for new tasks.
     sector = st.selectbox(
         "Sector",
@@ -36,12 +38,15 @@ with st.expander("Assign a new assessment", icon=":material/add:"):
         key="assess_sector",
     )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True, key="assess_level")
-    picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
+    # A preview only: each sitting draws its own paper when it starts (store/assessments.start).
+    seed = st.session_state.setdefault("assess_preview_seed", secrets.randbits(32))
+    picked = draw(exercises, sector, int(level or 2), seed=seed)
     suggested = time_limit_s(picked) // 60
     st.caption(
-        "Tasks: "
+        "For example: "
         + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked)
-        + f". Suggested time: {suggested} min."
+        + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised. "
+        + f"Suggested time: {suggested} min."
     )
     form = st.form("assign_assessment", clear_on_submit=False)
 with form:
@@ -76,8 +81,12 @@ if not assigned:
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
+# Sittings whose learner never came back are closed (and graded) at their limit, here on the server.
+assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=row_id(chosen))
 with session_scope(engine()) as session:
     rows = assessments.sitting_status(session, user, row_id(chosen))
+    seen = integrity.exposure(session, user, row_id(cohort), row_id(chosen))
+    drawn = {e.exercise_id for e in seen}
 labels = {
     "not_started": "Not started",
     "in_progress": "Sitting now",
@@ -138,4 +147,20 @@ if done:
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
                 assessments.grant_extra_sitting(session, user, row_id(chosen), who.user_id)
-            st.success(f"{who.name} may sit it once more.")
+            st.success(f"{escape_markdown(who.name)} may sit it once more.")
+if seen:
+    st.markdown("**Item exposure: how often each task of this assessment was drawn, and practised by the cohort**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": titles.get(e.exercise_id, e.exercise_id),
+                    "Sittings that drew it": e.sittings,
+                    "Learners who practised it": e.practised_by,
+                }
+                for e in seen
+            ]
+        ),
+        hide_index=True,
+        alt="How often each item was drawn, and how many learners practised it",
+    )

@@ -5,15 +5,15 @@ import json
 import uuid
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.kinds import KINDS, kind_label
 from exercises.model import AnyExercise
 from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
-from pages.common import bank, clock, database_trouble, engine, judge, judge_status, signed_in
-from store import attempts, progress
+from pages.common import bank, clock, database_guard, engine, judge, judge_status, signed_in
+from store import attempts, integrity, progress
 from store.assignments import learner_assignments
 from store.db import session_scope
+from store.integrity import PracticeClosed
 from store.models import row_id
 from ui import state
 from ui.practice_cards import STATUSES, badges, clear_filters, keep, matches, show_card
@@ -83,10 +83,14 @@ if exercise is None:
                 persist_state="session",
                 width="content",
             )
+    with session_scope(engine()) as session:  # closed while the learner sits an assessment with them
+        closed = integrity.sitting_exercises(session, user_id, clock())
     chosen = [
         ex
         for ex in exercises.filter(sectors or (), kinds or (), levels or ())
-        if matches(ex, search or "", exercises.sector_name(ex.sector)) and keep(ex, statuses or [], done, assigned)
+        if ex.id not in closed
+        and matches(ex, search or "", exercises.sector_name(ex.sector))
+        and keep(ex, statuses or [], done, assigned)
     ]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
@@ -115,6 +119,15 @@ from ui.forms import submission_form  # noqa: E402
 from ui.grade_view import GradedAnswer  # noqa: E402
 from ui.kinds import show_outcome, show_reference  # noqa: E402
 
+with session_scope(engine()) as session:
+    in_sitting = integrity.practice_rules(session, user_id, exercise.id, clock()).in_sitting
+if in_sitting:
+    st.info(
+        "This exercise is part of the assessment you are sitting now, so it is closed in Practice. "
+        "It opens again when your sitting is over.",
+        icon=":material/lock:",
+    )
+    st.stop()
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]
     st.rerun()
@@ -130,6 +143,7 @@ with st.expander("How this is marked"):
 
 
 @st.fragment
+@database_guard()
 def answer(exercise: AnyExercise) -> None:
     """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
     fragment, so typing and submitting rerun neither the page above it nor the app's menu and
@@ -137,12 +151,9 @@ def answer(exercise: AnyExercise) -> None:
     drafts = state.per_exercise(state.DRAFT_BASE)
     saved = state.per_exercise(state.LAST_SAVED)
     if exercise.id not in drafts:
-        try:
-            with session_scope(engine()) as session:
-                drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
-        except OperationalError as exc:
-            database_trouble(exc)
-            drafts[exercise.id] = {}
+        drafts[exercise.id] = {}
+        with database_guard(), session_scope(engine()) as session:
+            drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
         saved[exercise.id] = drafts[exercise.id]
 
     result = submission_form(exercise, exercises.tools, drafts[exercise.id])
@@ -154,18 +165,23 @@ def answer(exercise: AnyExercise) -> None:
             "so it is not autosaved. Shorten it; what you typed is still on this page."
         )
     elif result.payload != saved.get(exercise.id):
-        try:
+        with database_guard():
             with session_scope(engine()) as session:
                 attempts.save_draft(session, user_id, exercise, result.payload)
             saved[exercise.id] = result.payload
             st.caption(":material/cloud_done: Draft saved")
-        except OperationalError as exc:
-            database_trouble(exc)
 
     nonces = state.per_exercise(state.NONCES)
     nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+    now = clock()
+    with session_scope(engine()) as session:
+        rules = integrity.practice_rules(session, user_id, exercise.id, now)
     st.caption(judge_status())
-    if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
+    if rules.attempts_left is not None:
+        st.caption(f"Your instructor allows {rules.attempts_left} more attempt(s) before the due date.")
+    if st.button(
+        "Submit for grading", type="primary", key="submit", icon=":material/grading:", disabled=not rules.may_submit
+    ):
         if result.errors:
             st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
             st.caption("Your draft is saved as it is; fix these and submit again.")
@@ -174,14 +190,15 @@ def answer(exercise: AnyExercise) -> None:
                 graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
             body = json.dumps(result.payload, sort_keys=True)
             key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
-            try:
-                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
-            except OperationalError as exc:
-                database_trouble(exc)
-            else:
-                state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
-                nonces[exercise.id] = uuid.uuid4().hex
-                saved[exercise.id] = result.payload
+            with database_guard():
+                try:
+                    attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+                except PracticeClosed as exc:
+                    st.error(f"Not stored: {exc}. Your draft is kept.")
+                else:
+                    state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
+                    nonces[exercise.id] = uuid.uuid4().hex
+                    saved[exercise.id] = result.payload
 
     shown: int | None = state.per_exercise(state.RESULTS).get(exercise.id)
     if shown is not None:
@@ -193,8 +210,11 @@ def answer(exercise: AnyExercise) -> None:
         view = detail.effective
         details = view.grade.details if view is not None else None
         show_outcome(exercise, exercises.tools, GradedAnswer(shown, detail.payload, details))
-        with st.expander("Reference answer and why it works"):
-            show_reference(exercise, exercises.tools)
+        if rules.reference_shown(now):
+            with st.expander("Reference answer and why it works"):
+                show_reference(exercise, exercises.tools)
+        elif (until := rules.reference_hidden_until) is not None:
+            st.caption(f"Your instructor shows the reference answer after the due date, {until:%d %b %Y %H:%M} UTC.")
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
 
 
