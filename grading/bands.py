@@ -28,9 +28,15 @@ def in_doubt(total: float, details: Mapping[str, object]) -> bool:
     not place, partial matches, many unmatched flags; `details["doubt"]`) reach `MIN_DOUBT`,
     wherever the total sits: an error that large matters in any band, and nearness to an edge
     is no sign of one. A grade capped by a critical flaw stays capped, and goes to a person only
-    when the cap barely binds (raters hold such weak, flawed designs well below the cap)."""
+    when the cap is a close call: it barely binds, or the criterion that imposes it is otherwise
+    met (one flaw amid work that criterion credits; raters split on how much it should cost).
+    A cap on weak work that its criterion also fails is confident (raters hold such answers well
+    below the cap)."""
     capped = details.get("capped")
-    if isinstance(capped, Mapping) and capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT:
+    if isinstance(capped, Mapping) and (
+        capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT
+        or capped.get("criterion_score", 0.0) >= CRITERION_MET
+    ):
         return True
     doubt = details.get("doubt")
     points = float(doubt.get("points", 0.0)) if isinstance(doubt, Mapping) else 0.0

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from exercises.submission import FaultFlag, FindFailuresSubmission
 from grading import Flag, grade, in_doubt
-from grading.bands import BAND_EDGES, CAP_DOUBT, MIN_DOUBT
+from grading.bands import BAND_EDGES, CAP_DOUBT, CRITERION_MET, MIN_DOUBT
 from grading.detection import noisy
+from grading.rubric import Scored, assemble
 
 from .conftest import AP_FIXES, failures_exercise, marks, perfect_flag, validate_exercise
 
@@ -74,8 +75,30 @@ def test_a_correction_in_other_words_is_doubt_and_a_wrong_number_is_not() -> Non
     assert Flag.needs_review not in wrong_number.flags
 
 
-@given(st.floats(0, 44), st.floats(0, 40))
-def test_a_cap_that_barely_binds_goes_to_review_and_one_that_binds_firmly_does_not(below: float, margin: float) -> None:
-    capped = {"cap": {"at": 44.0, "by": "controls"}, "capped": {"at": 44.0, "uncapped_total": 44.0 + margin}}
+@given(st.floats(0, 44), st.floats(0, 40), st.floats(0, CRITERION_MET, exclude_max=True))
+def test_a_cap_that_barely_binds_goes_to_review_and_one_that_binds_firmly_does_not(
+    below: float, margin: float, failed: float
+) -> None:
+    capped = {
+        "cap": {"at": 44.0, "by": "controls"},
+        "capped": {"at": 44.0, "uncapped_total": 44.0 + margin, "criterion_score": failed},
+    }
     assert in_doubt(44.0, capped) == (margin < CAP_DOUBT)
     assert not in_doubt(below, {"cap": {"at": 44.0, "by": "controls"}})  # the cap does not bind at all
+
+
+@given(st.floats(0, 40), st.floats(CRITERION_MET, 1.0))
+def test_a_cap_imposed_by_a_criterion_that_is_otherwise_met_goes_to_review(margin: float, met: float) -> None:
+    """One flaw amid work its own criterion credits: raters split on how much it should cost."""
+    capped = {"cap": {"at": 44.0, "by": "key_points"}, "capped": {"at": 44.0, "uncapped_total": 44.0 + margin}}
+    assert in_doubt(44.0, capped | {"capped": capped["capped"] | {"criterion_score": met}})
+
+
+@given(st.floats(0, 1), st.floats(0.5, 1))
+def test_a_binding_cap_records_the_score_of_the_criterion_that_imposes_it(score: float, rest: float) -> None:
+    exercise = validate_exercise()
+    ids = [c.id for c in exercise.scored_rubric]
+    scored = [Scored(i, score if i == ids[0] else rest, "", "", cap=1.0 if i == ids[0] else None) for i in ids]
+    result = assemble(exercise, scored)
+    assert result.details["capped"]["by"] == ids[0]
+    assert result.details["capped"]["criterion_score"] == round(score, 4)
