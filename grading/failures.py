@@ -16,7 +16,7 @@ from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
 from exercises.workflow import Tool
-from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -90,6 +90,10 @@ def _weight(fault: Fault) -> float:
 def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
     gap = abs(SEVERITY_RANK[flag.severity] - SEVERITY_RANK[fault.severity])
     return 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
+
+
+def _underrated(fault: Fault, flag: FaultFlag) -> bool:
+    return SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[fault.severity] - 2
 
 
 def _category_credit(fault: Fault, category: FaultCategory) -> float:
@@ -332,15 +336,16 @@ def score_failures(
         feedback = "Every seeded fault found, with no false alarms."
     # where a person may judge otherwise: many flags that match nothing (raters differ on what
     # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
-    noisy = len(false_alarms) >= 2 and len(false_alarms) * 2 >= len(matches)
+    noise = noisy(len(false_alarms), len(matches))
     partial = sum(_weight(m.fault) * (1 - m.found) for m in matches if m.category > WRONG_CATEGORY_CREDIT) / total_w
     detection_scored = Scored(
         "detection",
         result.detection.score,
         evidence,
         feedback,
-        doubt=(CLEAN_SHARE if noisy else 0.0) + 0.5 * partial,
-        doubt_why=f"{len(false_alarms)} flags that match no fault" if noisy else "partly matched flags",
+        # the clean share is a share of what was found: noise costs nothing when nothing was found
+        doubt=(CLEAN_SHARE * result.detection.found if noise else 0.0) + 0.5 * partial,
+        doubt_why=f"{len(false_alarms)} flags that match no fault" if noise else "partly matched flags",
     )
 
     classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.diagnosis for m in matches)
@@ -487,8 +492,15 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
             weak.append(m)
     score = points / total_w
     unread = [(m, _unread(m.fault, m.flag) * m.diagnosis) for m in matches]
-    doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
-    doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
+    # a fix for a fault rated below its severity is sized for a lesser harm: its words may match,
+    # yet a person may find it does not stop the real one (half its credit is a call either way)
+    undersized = [(m, 0.5 * m.fix_credit) for m in matches if _underrated(m.fault, m.flag) and m.fix_credit > 0]
+    doubt = sum(_weight(m.fault) * u for m, u in [*unread, *undersized]) / total_w
+    doubt_why = join(
+        [f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0]
+        + [f"a fix sized for a lesser harm at '{names.get(m.flag.step, m.flag.step)}'" for m, _ in undersized],
+        2,
+    )
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
     missing = len(exercise.faults) - len(matches)
     if weak:
