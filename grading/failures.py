@@ -92,10 +92,6 @@ def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
     return 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
 
 
-def _underrated(fault: Fault, flag: FaultFlag) -> bool:
-    return SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[fault.severity] - 2
-
-
 def _category_credit(fault: Fault, category: FaultCategory) -> float:
     if category in {fault.category, *fault.also_categories}:
         return 1.0
@@ -492,15 +488,8 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
             weak.append(m)
     score = points / total_w
     unread = [(m, _unread(m.fault, m.flag) * m.diagnosis) for m in matches]
-    # a fix for a fault rated below its severity is sized for a lesser harm: its words may match,
-    # yet a person may find it does not stop the real one (half its credit is a call either way)
-    undersized = [(m, 0.5 * m.fix_credit) for m in matches if _underrated(m.fault, m.flag) and m.fix_credit > 0]
-    doubt = sum(_weight(m.fault) * u for m, u in [*unread, *undersized]) / total_w
-    doubt_why = join(
-        [f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0]
-        + [f"a fix sized for a lesser harm at '{names.get(m.flag.step, m.flag.step)}'" for m, _ in undersized],
-        2,
-    )
+    doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
+    doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
     missing = len(exercise.faults) - len(matches)
     if weak:
