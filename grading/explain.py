@@ -27,10 +27,11 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
+from grading.figures import misattached
 from grading.injection import strip_injection
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
-from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
+from grading.text import Sentence, contains_phrase, numbers, reading_grade, stems, word_count
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
@@ -64,7 +65,7 @@ def score_explanation(
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(coverage)
-    slips = slips_anywhere(points, found)
+    slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -114,6 +115,18 @@ def score_explanation(
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
     return Scoring(scored, [Flag.needs_review] if thin else [])
+
+
+def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
+    """Key figures stated about another figure's claim (see grading.figures), as wrong figures of
+    the key point that gives either figure."""
+    result: list[tuple[KeyPoint, str]] = []
+    for u in found:
+        for value, _, owner in misattached(exercise, u.sentence.stems):
+            point = next((p for p in exercise.key_points if {value, owner} & set(numbers(p.text))), None)
+            if point is not None and all(p.id != point.id for p, _ in result):
+                result.append((point, f"{value:g} where the facts give that to {owner:g}"))
+    return result
 
 
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
@@ -303,7 +316,7 @@ def _length(exercise: ExplainReasoningExercise, text: str, relevance: float) -> 
     n = word_count(text)
     lo, hi = exercise.word_min, exercise.word_max
     if n < lo:
-        raw = n / lo
+        raw = max(0.0, 2 * n / lo - 1)  # half the minimum loses it all, as 30 % over the limit does
         feedback = f"Too short to carry the points: aim for {lo}–{hi} words."
     elif n > hi:
         raw = max(0.0, 1 - (n - hi) / (0.3 * hi))  # 30 % over the limit loses it all
