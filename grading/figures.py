@@ -52,13 +52,14 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
-_CASES: dict[tuple[str, int, str], Attachments] = {}
+_CASES: dict[tuple[str, ...], Attachments] = {}
 
 
 def case_attachments(exercise: ExplainReasoningExercise) -> Attachments:
-    key = (exercise.id, exercise.version, exercise.reference.text)
+    """Which heads the case gives each of its figures, and which it gives the figures beside them."""
+    source = [exercise.situation, exercise.reference.text, *(p.text for p in exercise.key_points)]
+    key = (exercise.id, str(exercise.version), *source)
     if key not in _CASES:
-        source = [exercise.situation, exercise.reference.text, *(p.text for p in exercise.key_points)]
         own: dict[float, set[str]] = {}
         rival: dict[float, set[str]] = {}
         for text in source:
