@@ -71,7 +71,9 @@ def case_attachments(exercise: ExplainReasoningExercise) -> Attachments:
                     rival.setdefault(value, set()).update(h for v, h in found if not _same(v, value))
         if len(_CASES) > 4096:
             _CASES.clear()
-        _CASES[key] = Attachments({v: frozenset(h) for v, h in own.items()}, {v: frozenset(h) for v, h in rival.items()})
+        _CASES[key] = Attachments(
+            {v: frozenset(h) for v, h in own.items()}, {v: frozenset(h) for v, h in rival.items()}
+        )
     return _CASES[key]
 
 
