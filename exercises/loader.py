@@ -6,7 +6,7 @@ broken file is reported and skipped, never allowed to take the app down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from exercises.checks import cross_check
 from exercises.model import EXERCISE_ADAPTER, AnyExercise, Kind
+from exercises.variant_spec import VariantError
+from exercises.variants import DEFAULT_SEED, is_template, materialise
 from exercises.workflow import Tool
 
 PACKAGE_DIR = Path(__file__).parent
@@ -43,9 +45,22 @@ class Bank:
     tools: dict[str, Tool] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # exercise id -> file it came from
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameterised exercises, as written
+    _variants: dict[tuple[str, int], AnyExercise] = field(default_factory=dict, repr=False)
 
     def get(self, exercise_id: str) -> AnyExercise | None:
         return self.exercises.get(exercise_id)
+
+    def variant(self, exercise_id: str, seed: int) -> AnyExercise | None:
+        """Variant `seed` of an exercise (0, or an exercise without parameters: as authored)."""
+        exercise = self.exercises.get(exercise_id)
+        template = self.templates.get(exercise_id)
+        if exercise is None or template is None or seed == DEFAULT_SEED:
+            return exercise
+        key = (exercise_id, seed)
+        if key not in self._variants:
+            self._variants[key] = materialise(template, seed, self.tools)
+        return self._variants[key]
 
     def filter(
         self,
@@ -109,14 +124,21 @@ def load_tools(path: Path, label: str) -> tuple[dict[str, Tool], list[Problem]]:
     return tools, problems
 
 
-def parse_exercise(data: Any, label: str) -> tuple[AnyExercise | None, list[Problem]]:
+def parse_exercise(
+    data: Any, label: str, tools: Mapping[str, Tool] | None = None
+) -> tuple[AnyExercise | None, list[Problem]]:
+    """One exercise file's content; a parameterised one as its authored variant (seed 0)."""
     if not isinstance(data, dict):
         return None, [Problem(label, "(file)", "expected a mapping of exercise fields")]
     if data.get("kind") not in Kind.__members__:
         kinds = ", ".join(Kind)
         return None, [Problem(label, "kind", f"'{data.get('kind')}' is not one of: {kinds}")]
     try:
+        if is_template(data):
+            return materialise(data, DEFAULT_SEED, tools or {}), []
         return EXERCISE_ADAPTER.validate_python(data), []
+    except VariantError as exc:
+        return None, [Problem(label, "variants", str(exc))]
     except ValidationError as exc:
         return None, [Problem(label, _field_path(e["loc"]), e["msg"]) for e in exc.errors()]
 
@@ -140,7 +162,7 @@ def load_bank(root: Path = PACKS_DIR, shared_tools: Path | None = SHARED_TOOLS) 
         label = str(path.relative_to(root))
         data, problems = _read_yaml(path, label)
         if not problems:
-            exercise, problems = parse_exercise(data, label)
+            exercise, problems = parse_exercise(data, label, bank.tools)
             if exercise is not None:
                 problems = [Problem(label, f, r) for f, r in cross_check(exercise, bank.tools)]
                 if exercise.id in bank.exercises:
@@ -149,5 +171,7 @@ def load_bank(root: Path = PACKS_DIR, shared_tools: Path | None = SHARED_TOOLS) 
                 elif not problems:
                     bank.exercises[exercise.id] = exercise
                     bank.files[exercise.id] = label
+                    if is_template(data):
+                        bank.templates[exercise.id] = data
         bank.problems += problems
     return bank
