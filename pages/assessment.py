@@ -63,7 +63,7 @@ if active is not None:
     )
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
-    tasks = [exercises.get(eid) for eid in assessment.exercise_ids]
+    tasks = list(assessments.sitting_exercises(exercises, sitting, assessment).values())
     tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
@@ -108,9 +108,10 @@ if report_id:
     except (AccessDenied, ValueError):
         st.error("That report is not available to you.")
         st.stop()
+    asked = assessments.sitting_exercises(exercises, sitting, assessment)
     rows = []
     for eid in assessment.exercise_ids:
-        exercise, detail = exercises.get(eid), details.get(eid)
+        exercise, detail = asked[eid], details.get(eid)
         view = detail.effective if detail else None
         if exercise is None or view is None:
             continue
@@ -131,7 +132,7 @@ if report_id:
     )
     with st.expander("Each task's grade and feedback"):
         for eid in assessment.exercise_ids:
-            exercise, detail = exercises.get(eid), details.get(eid)
+            exercise, detail = asked[eid], details.get(eid)
             if exercise and detail and detail.effective:
                 st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
                 for c in detail.effective.criteria:
@@ -158,7 +159,7 @@ if assigned:
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
                 try:
                     with session_scope(engine()) as session:
-                        assessments.start(session, user, a.id, clock())
+                        assessments.start(session, user, a.id, clock(), exercises)
                 except AssessmentClosed as exc:
                     st.error(str(exc))
                 else:
@@ -183,7 +184,7 @@ if start_now:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)
         )
-        assessments.start(session, user, created.id, clock())
+        assessments.start(session, user, created.id, clock(), exercises)
     st.rerun()
 
 if past:

@@ -97,7 +97,7 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
     except AccessDenied:
         st.error("You can only see the work of learners in cohorts you teach.")
         return
-    exercise = exercises.get(detail.attempt.exercise_id)
+    exercise = exercises.variant(detail.attempt.exercise_id, detail.attempt.variant_seed)
     left, right = st.columns([2, 3], gap="medium")
     with left:
         with st.container(border=True):

@@ -47,6 +47,8 @@ def bank() -> Bank:
                 continue
             loaded.exercises[ex_id] = ex
             loaded.files[ex_id] = more.files[ex_id]
+            if ex_id in more.templates:
+                loaded.templates[ex_id] = more.templates[ex_id]
         loaded.problems += more.problems
     for problem in loaded.problems:
         log.warning("exercise pack problem: %s", problem)

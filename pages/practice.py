@@ -19,12 +19,19 @@ from ui.grade_view import show_fix_simulation, show_reference, show_simulation
 from ui.text import label
 
 LIST_PAGE = 12
+FRESH_HELP = "The same task with other figures, faults or claims: its correct answer differs from the ones you saw."
 MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
 user = st.session_state[state.USER]
 user_id: int = user.id
 exercises = bank()
 exercise_id = st.query_params.get("exercise")
 exercise = exercises.get(exercise_id) if exercise_id else None
+variant_asked = st.query_params.get("variant", "0")
+if exercise is not None and variant_asked != "0":
+    try:
+        exercise = exercises.variant(exercise.id, int(variant_asked)) or exercise
+    except ValueError:  # not a seed, or a seed the template cannot build: the authored variant
+        st.warning("That variant is not available; here is the exercise as written.")
 
 if exercise is None:
     st.title("Practice")
@@ -70,11 +77,12 @@ if exercise is None:
 
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]
+    st.query_params.pop("variant", None)
     st.rerun()
 st.title(exercise.title)
 st.caption(
     f"{SECTOR_LABELS[exercise.sector]} · {KIND_LABELS[Kind(exercise.kind)]} · difficulty {exercise.difficulty} · "
-    f"about {exercise.minutes} min"
+    f"about {exercise.minutes} min" + (f" · variant {exercise.variant_seed}" if exercise.variant_seed else "")
 )
 st.markdown(exercise.brief)
 with st.expander("How this is marked"):
@@ -89,16 +97,19 @@ def answer() -> None:
     sign-in check."""
     drafts = state.per_exercise(state.DRAFT_BASE)
     saved = state.per_exercise(state.LAST_SAVED)
-    if exercise.id not in drafts:
+    key = state.variant_key(exercise.id, exercise.variant_seed)
+    if key not in drafts:
         try:
             with session_scope(engine()) as session:
-                drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
+                drafts[key] = (
+                    attempts.load_draft(session, user_id, exercise.id, variant_seed=exercise.variant_seed) or {}
+                )
         except OperationalError as exc:
             database_trouble(exc)
-            drafts[exercise.id] = {}
-        saved[exercise.id] = drafts[exercise.id]
+            drafts[key] = {}
+        saved[key] = drafts[key]
 
-    result = submission_form(exercise, exercises.tools, drafts[exercise.id])
+    result = submission_form(exercise, exercises.tools, drafts[key])
 
     draft_size = len(json.dumps(result.payload))
     if draft_size > MAX_DRAFT_BYTES:
@@ -106,17 +117,17 @@ def answer() -> None:
             f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, "
             "so it is not autosaved. Shorten it; what you typed is still on this page."
         )
-    elif result.payload != saved.get(exercise.id):
+    elif result.payload != saved.get(key):
         try:
             with session_scope(engine()) as session:
                 attempts.save_draft(session, user_id, exercise, result.payload)
-            saved[exercise.id] = result.payload
+            saved[key] = result.payload
             st.caption(":material/cloud_done: Draft saved")
         except OperationalError as exc:
             database_trouble(exc)
 
     nonces = state.per_exercise(state.NONCES)
-    nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+    nonce = nonces.setdefault(key, uuid.uuid4().hex)
     st.caption(judge_status())
     if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
         if result.errors:
@@ -126,17 +137,17 @@ def answer() -> None:
             with st.spinner("Grading…"):
                 graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
             body = json.dumps(result.payload, sort_keys=True)
-            key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
+            once = hashlib.sha256(f"{user_id}|{key}|{nonce}|{body}".encode()).hexdigest()
             try:
-                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, once)
             except OperationalError as exc:
                 database_trouble(exc)
             else:
-                state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
-                nonces[exercise.id] = uuid.uuid4().hex
-                saved[exercise.id] = result.payload
+                state.per_exercise(state.RESULTS)[key] = attempt_id
+                nonces[key] = uuid.uuid4().hex
+                saved[key] = result.payload
 
-    attempt_id = state.per_exercise(state.RESULTS).get(exercise.id)
+    attempt_id = state.per_exercise(state.RESULTS).get(key)
     if attempt_id is not None:
         with session_scope(engine()) as session:
             detail = attempts.attempt_detail(session, user, attempt_id)
@@ -151,6 +162,17 @@ def answer() -> None:
         with st.expander("Reference answer and why it works"):
             show_reference(exercise, exercises.tools)
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
+        if exercise.id in exercises.templates and st.button(
+            "Try a fresh variant", icon=":material/shuffle:", key="fresh_variant", help=FRESH_HELP
+        ):
+            with session_scope(engine()) as session:
+                seed = attempts.fresh_variant(session, user_id, exercises, exercise.id)
+            if seed is None:
+                st.info("You have seen every variant of this exercise.")
+            else:
+                state.forget_widgets(exercise.id)  # the new variant's form starts from its own (empty) draft
+                st.query_params["variant"] = str(seed)
+                st.rerun(scope="app")
 
 
 answer()

@@ -121,7 +121,9 @@ if attempts_tab.open:
         if choice is not None:
             with session_scope(engine()) as session:
                 detail = attempt_detail(session, user, choice)
-            show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
+            show_attempt(
+                detail, exercises.variant(detail.attempt.exercise_id, detail.attempt.variant_seed), exercises.tools
+            )
             if len(detail.grades) > 1:
                 st.markdown("**Grade history**")
                 show_grade_history(detail)

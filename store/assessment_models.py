@@ -44,6 +44,8 @@ class Sitting(SQLModel, table=True):
     deadline_at: datetime
     finished_at: datetime | None = None
     status: str = Field(default=SittingStatus.in_progress, max_length=20)
+    # exercise id -> the variant this sitting asks (drawn unseen at the start); None: all authored
+    variant_seeds: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
 class SittingAnswer(SQLModel, table=True):

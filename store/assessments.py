@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from exercises.assessment import unseen_seed
 from exercises.loader import Bank
 from exercises.model import AnyExercise
 from exercises.submission import salvage
@@ -149,7 +150,9 @@ def active_sitting(session: Session, user: User) -> Sitting | None:
     ).first()
 
 
-def start(session: Session, user: User, assessment_id: int, now: datetime) -> Sitting:
+def start(session: Session, user: User, assessment_id: int, now: datetime, bank: Bank | None = None) -> Sitting:
+    """Open a sitting. With the bank, each parameterised task is a variant this learner has
+    not seen (in practice or in an earlier sitting)."""
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not _may_sit(session, user, assessment):
         raise AccessDenied(f"no assessment {assessment_id} for this user")
@@ -165,8 +168,17 @@ def start(session: Session, user: User, assessment_id: int, now: datetime) -> Si
     closes = _aware(assessment.closes_at)
     if closes is not None:
         deadline = min(deadline, closes)
+    seeds = None
+    if bank is not None:
+        seen = attempts.seen_variants(session, user.id, assessment.exercise_ids)
+        seeds = {eid: unseen_seed(bank, eid, seen[eid]) or 0 for eid in assessment.exercise_ids}
     sitting = Sitting(
-        assessment_id=assessment_id, user_id=user.id, number=used + 1, started_at=now, deadline_at=deadline
+        assessment_id=assessment_id,
+        user_id=user.id,
+        number=used + 1,
+        started_at=now,
+        deadline_at=deadline,
+        variant_seeds=seeds,
     )
     session.add(sitting)
     session.flush()
@@ -184,6 +196,12 @@ def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sittin
             raise AccessDenied(f"sitting {sitting_id} is not yours")
         require_teaches(session, viewer, assessment.cohort_id)
     return sitting, assessment
+
+
+def sitting_exercises(bank: Bank, sitting: Sitting, assessment: Assessment) -> dict[str, AnyExercise | None]:
+    """The tasks as this sitting asks them (its variants), in the assessment's order."""
+    seeds = sitting.variant_seeds or {}
+    return {eid: bank.variant(eid, int(seeds.get(eid, 0))) for eid in assessment.exercise_ids}
 
 
 def deadline(sitting: Sitting) -> datetime:
@@ -235,8 +253,7 @@ def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Score
             return sitting  # someone else finished it a moment ago
         written = drafts(session, sitting_id)
     assert user.id is not None
-    for exercise_id in assessment.exercise_ids:
-        exercise = bank.get(exercise_id)
+    for exercise_id, exercise in sitting_exercises(bank, sitting, assessment).items():
         if exercise is None:
             continue
         submission = salvage(exercise.kind, written.get(exercise_id))
