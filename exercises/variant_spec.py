@@ -23,7 +23,7 @@ from exercises.workflow import Id, Strict
 
 Scalar = float | int | str | bool
 Value = Scalar | dict[str, Scalar]
-Expression = Annotated[str, StringConstraints(min_length=1, max_length=400)]
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?::([^}]*))?\}\}")
 MAX_CHOICES = 50
 
@@ -93,6 +93,7 @@ class Tune(Strict):
 
     step: Id
     min_share: float = Field(0.05, gt=0, le=1)
+    optional: bool = Field(False, description="below min_share the step goes, its readers read its inputs")
 
 
 class FaultVariation(Strict):
@@ -178,7 +179,7 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
-_FUNCTIONS: dict[str, Callable[..., Any]] = {"round": round, "min": min, "max": max, "abs": abs}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {"round": round, "min": min, "max": max, "abs": abs, "fmt": format}
 
 
 def evaluate(expression: str, values: Mapping[str, Value]) -> Value:

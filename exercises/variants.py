@@ -125,13 +125,17 @@ def _shape_design(raw: Raw, spec: VariantSpec, seed: int, tools: Mapping[str, To
     budget = float(raw["constraints"]["budget_per_item"])
     others = sum(_step_cost(s, tools) * float(s.get("share", 1.0)) for s in steps if s is not tuned)
     unit = _step_cost(tuned, tools)
-    if seed == DEFAULT_SEED:
+    if seed == DEFAULT_SEED and not spec.tune.optional:
         share = float(tuned.get("share", 1.0))  # the authored variant keeps the authored design
     else:
         affordable = 1.0 if unit <= 0 else (budget * BUDGET_MARGIN - others) / unit
         share = min(1.0, math.floor(affordable / SHARE_GRID + 1e-9) * SHARE_GRID)
-        share = round(max(spec.tune.min_share, share), 2)
-        tuned["share"] = share
+        if share < spec.tune.min_share and spec.tune.optional:
+            share = 0.0
+            _bypass(steps, tuned)
+        else:
+            share = round(max(spec.tune.min_share, share), 2)
+            tuned["share"] = share
     derived: dict[str, Value] = {
         "review_share": share,
         "review_all": share >= 1.0,
@@ -139,6 +143,15 @@ def _shape_design(raw: Raw, spec: VariantSpec, seed: int, tools: Mapping[str, To
         "design_cost": round(others + unit * share, 2),
     }
     return derived
+
+
+def _bypass(steps: list[Raw], gone: Raw) -> None:
+    """Remove a step; whatever read it reads what it read."""
+    steps.remove(gone)
+    for step in steps:
+        if gone["id"] in step.get("inputs", []):
+            inputs = [i for i in step["inputs"] if i != gone["id"]]
+            step["inputs"] = inputs + [i for i in gone["inputs"] if i not in inputs]
 
 
 # --- find_failures -----------------------------------------------------------------------------
