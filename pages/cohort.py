@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 import streamlit as st
 
 from pages.common import bank, engine
-from store import assignments, dashboards, export, progress, review, users
+from store import assignments, dashboards, export, mastery, progress, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
 from store.db import session_scope
@@ -18,6 +18,7 @@ from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.dashboard_charts import kind_label
+from ui.mastery_view import show_cohort_levels, show_mastery
 from ui.progress_view import (
     attempt_label,
     show_grade_history,
@@ -65,7 +66,7 @@ def load_learner(viewer_id: int, user_id: int, cohort_id: int, version: tuple[in
     with session_scope(engine()) as session:
         viewer = session.get(User, viewer_id)
         assert viewer is not None
-        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
+        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id, bank())
 
 
 def csv_for(viewer_id: int, cohort_id: int) -> Callable[[], str]:
@@ -175,6 +176,9 @@ tabs = st.tabs(VIEWS, key="cohort_view", on_change="rerun")
 if tabs[0].open:
     with tabs[0]:
         show_overview(dash, dashboards.ACTIVE_DAYS)
+        with session_scope(engine()) as session:
+            levels = mastery.cohort_levels(session, user, cohort_id, exercises)
+        show_cohort_levels(levels, key="cohort")
 
 # --- one learner --------------------------------------------------------------------------
 if tabs[1].open:
@@ -194,6 +198,8 @@ if tabs[1].open:
                 st.caption(f"{escape_markdown(people[learner_id].name)} has no graded attempts yet.")
             else:
                 show_kpis(ldash, key="cohort_learner")
+                if ldash.mastery is not None:
+                    show_mastery(ldash.mastery, key="cohort_learner")
                 show_profile(ldash, key="cohort_learner", whose="their")
                 show_trend_and_misses(ldash, key="cohort_learner")
                 st.markdown("**Attempts**")

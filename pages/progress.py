@@ -11,6 +11,7 @@ from store.db import session_scope
 from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.dashboard_charts import day
+from ui.mastery_view import show_mastery
 from ui.progress_view import (
     attempt_label,
     show_grade_history,
@@ -66,7 +67,8 @@ dash = learner_dashboard(user.id, user.id, cohort_id, version)
 rec = dash.recommendation
 if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key="progress"):
     assert rec is not None
-    st.switch_page("pages/practice.py", query_params={"exercise": rec.exercise_id})
+    target = {"exercise": rec.exercise_id} | ({"variant": str(rec.variant_seed)} if rec.variant_seed else {})
+    st.switch_page("pages/practice.py", query_params=target)
 
 if dash.assignments:
     todo = sum(a.best is None for a in dash.assignments)
@@ -96,6 +98,8 @@ if not dash.history:
     st.stop()
 
 show_kpis(dash, key="progress")
+if dash.mastery is not None:
+    show_mastery(dash.mastery, key="progress")
 # Only the open tab runs (Streamlit's lazy tabs): a visit draws one section, not every chart.
 competency_tab, trend_tab, attempts_tab = st.tabs(
     ["Competency", "Trend and misses", "Attempts"], key="progress_tab", on_change="rerun"

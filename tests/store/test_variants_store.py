@@ -95,3 +95,31 @@ def test_a_mock_assessment_never_repeats_a_variant_the_learner_has_seen(engine, 
                 stored = s.get(Attempt, attempt_id)
                 assert stored is not None
                 assert stored.variant_seed == asked[exercise_id].variant_seed
+
+
+def test_mastery_levels_and_the_recommendation_follow_the_graded_attempts(engine, bank, people) -> None:
+    from grading.mastery import TARGET_SUCCESS, Level
+    from store.mastery import cohort_levels, learner_mastery
+    from store.progress import learner_dashboard
+
+    learner = people.learner
+    strong = [e for e in sorted(bank.templates) if bank.exercises[e].kind in ("design_workflow", "validate_output")]
+    for n, exercise_id in enumerate(strong * 2):
+        submit(engine, bank, learner, exercise_id, n + 1)  # references: scores of 90 and more
+    with session_scope(engine) as s:
+        mastery = learner_mastery(s, learner, learner.id, bank)
+        dash = learner_dashboard(s, learner, learner.id, bank.exercises.values(), bank=bank)
+        levels = cohort_levels(s, people.instructor, people.cohort_id, bank)
+    assert mastery.kinds["design_workflow"].level in (Level.proficient, Level.mastered)
+    assert mastery.kinds["find_failures"].level is Level.not_started
+    assert mastery.criteria["design_workflow/controls"].attempts == 2 * len(
+        [e for e in strong if bank.exercises[e].kind == "design_workflow"]
+    )
+    rec = dash.recommendation
+    assert rec is not None
+    assert rec.kind in ("find_failures", "explain_reasoning")  # an untried kind: the weakest lower bound
+    assert rec.expected is not None
+    assert abs(rec.expected / 100 - TARGET_SUCCESS) < 0.25
+    assert levels.learners == 2
+    assert levels.by_kind["design_workflow"][mastery.kinds["design_workflow"].level] == 1
+    assert levels.by_kind["find_failures"][Level.not_started] == 2
