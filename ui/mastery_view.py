@@ -54,21 +54,13 @@ def show_mastery(mastery: Any, key: str) -> None:
     ]
     if practised:
         with st.expander("Mastery by criterion"):
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Task": KIND_LABELS[kind],
-                            "Criterion": criterion.replace("_", " "),
-                            "Level": est.level.value,
-                            "Graded": est.attempts,
-                            "Next": est.next_step,
-                        }
-                        for kind, criterion, est in practised
-                    ]
-                ),
-                hide_index=True,
-                key=f"{key}_mastery_criteria",
+            # plain lines, not a data frame: the expander is drawn on every visit of the page
+            st.markdown(
+                "\n".join(
+                    f"- {LEVEL_ICONS[est.level]} **{KIND_LABELS[kind]} · {criterion.replace('_', ' ')}**: "
+                    f"{est.level.value} ({est.attempts} graded). {est.next_step}"
+                    for kind, criterion, est in practised
+                )
             )
 
 
