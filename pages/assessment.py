@@ -16,7 +16,7 @@ from store.access import AccessDenied
 from store.assessments import AssessmentClosed
 from store.db import session_scope
 from ui import state
-from ui.forms import submission_form
+from ui.forms import SITTING_SCOPE, submission_form
 from ui.report_view import report_html, show_report
 
 user = st.session_state[state.USER]
@@ -79,7 +79,7 @@ if active is not None:
             with st.expander("How this is marked"):
                 for c in exercise.rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
-            result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
+            result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
             if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
                 try:
                     with session_scope(engine()) as session:

@@ -14,7 +14,7 @@ from store import attempts
 from store.db import session_scope
 from ui import state
 from ui.attempt_view import show_attempt
-from ui.forms import submission_form
+from ui.forms import submission_form, variant_scope
 from ui.grade_view import show_fix_simulation, show_reference, show_simulation
 from ui.text import label
 
@@ -109,7 +109,7 @@ def answer() -> None:
             drafts[key] = {}
         saved[key] = drafts[key]
 
-    result = submission_form(exercise, exercises.tools, drafts[key])
+    result = submission_form(exercise, exercises.tools, drafts[key], scope=variant_scope(exercise.variant_seed))
 
     draft_size = len(json.dumps(result.payload))
     if draft_size > MAX_DRAFT_BYTES:
@@ -170,7 +170,6 @@ def answer() -> None:
             if seed is None:
                 st.info("You have seen every variant of this exercise.")
             else:
-                state.forget_widgets(exercise.id)  # the new variant's form starts from its own (empty) draft
                 st.query_params["variant"] = str(seed)
                 st.rerun(scope="app")
 

@@ -58,11 +58,25 @@ def validate_payload(payload: dict[str, Any]) -> FormResult:
         return FormResult(payload, None, errors)
 
 
+SITTING_SCOPE = "sit"  # widget scopes of an assessment sitting start with this
+
+
+def practice_aids(scope: str) -> bool:
+    """Practice aids (the simulator) are on except in an assessment sitting."""
+    return not scope.startswith(SITTING_SCOPE)
+
+
+def variant_scope(seed: int) -> str:
+    """Practice widgets of a variant other than the authored one get keys of their own, so a fresh
+    variant starts from its own draft, not from the browser's copy of the last one's edits."""
+    return f"v{seed}:" if seed else ""
+
+
 def submission_form(
     exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None, scope: str = ""
 ) -> FormResult:
-    """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting keeps
-    its own widgets apart from practice) and turns practice aids such as the simulator off."""
+    """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting or a
+    variant keeps its own widgets apart); a sitting's scope also turns practice aids off."""
     from ui import form_design, form_explain, form_failures, form_validate
 
     render = {

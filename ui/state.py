@@ -48,14 +48,6 @@ def variant_key(exercise_id: str, seed: int) -> str:
     return exercise_id if seed == 0 else f"{exercise_id}@{seed}"
 
 
-def forget_widgets(exercise_id: str) -> None:
-    """Drop the practice form's widget state for an exercise (its keys hold `:<id>:`), so the
-    next variant's form is drawn from that variant's draft, not from the last one's edits."""
-    marker = f":{exercise_id}:"
-    for key in [k for k in st.session_state if isinstance(k, str) and marker in k and not k.startswith("sit")]:
-        del st.session_state[key]
-
-
 def per_exercise(key: str) -> dict[str, Any]:
     """One of the dicts above, keyed by exercise id."""
     value: dict[str, Any] = st.session_state[key]
