@@ -18,7 +18,7 @@ from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.dashboard_charts import kind_label
-from ui.mastery_view import show_cohort_levels, show_mastery
+from ui.mastery_view import show_cohort_levels, show_mastery, show_variant_stats
 from ui.progress_view import (
     attempt_label,
     show_grade_history,
@@ -222,6 +222,7 @@ if tabs[2].open:
         show_exercises(
             report, exercises.exercises, criteria_by_kind(report.criteria), WEAK_DISCRIMINATION, MIN_ITEM_LEARNERS
         )
+        show_variant_stats(report.variants, titles, key="cohort")
 
 # --- review queue -------------------------------------------------------------------------
 if tabs[3].open:

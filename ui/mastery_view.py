@@ -77,3 +77,27 @@ def show_cohort_levels(levels: Any, key: str) -> None:
         hide_index=True,
         key=f"{key}_cohort_levels",
     )
+
+
+def show_variant_stats(rows: Any, titles: dict[str, str], key: str) -> None:
+    """Item analysis per variant: a variant much harder than its siblings is worth a look."""
+    varied = [r for r in rows if any(o.exercise_id == r.exercise_id and o.variant_seed != r.variant_seed for o in rows)]
+    if not varied:
+        return
+    with st.expander("By variant (exercises practised in more than one variant)"):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Exercise": titles.get(r.exercise_id, r.exercise_id),
+                        "Variant": "as written" if r.variant_seed == 0 else str(r.variant_seed),
+                        "Learners": r.learners,
+                        "Attempts": r.attempts,
+                        "Mean": round(r.mean, 1),
+                    }
+                    for r in varied
+                ]
+            ),
+            hide_index=True,
+            key=f"{key}_variant_stats",
+        )

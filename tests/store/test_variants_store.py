@@ -123,3 +123,16 @@ def test_mastery_levels_and_the_recommendation_follow_the_graded_attempts(engine
     assert levels.learners == 2
     assert levels.by_kind["design_workflow"][mastery.kinds["design_workflow"].level] == 1
     assert levels.by_kind["find_failures"][Level.not_started] == 2
+
+
+def test_item_analysis_per_variant(engine, bank, people) -> None:
+    from store.items import variant_stats
+
+    exercise_id = sorted(bank.templates)[0]
+    for user, seed in ((people.learner, 0), (people.learner, 2), (people.other_learner, 2), (people.outsider, 2)):
+        submit(engine, bank, user, exercise_id, seed)
+    with session_scope(engine) as s:
+        rows = {(r.exercise_id, r.variant_seed): r for r in variant_stats(s, people.instructor, people.cohort_id)}
+    assert set(rows) == {(exercise_id, 0), (exercise_id, 2)}  # the outsider is in another cohort
+    assert (rows[(exercise_id, 2)].learners, rows[(exercise_id, 2)].attempts) == (2, 2)
+    assert rows[(exercise_id, 0)].mean >= 90
