@@ -9,28 +9,61 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from exercises.loader import PACKS_DIR, load_bank
+from exercises.loader import PACKS_DIR, Bank, Problem, load_bank, load_beside_shipped
 from exercises.model import exercise_schema
 
 
-def _validate(path: Path) -> int:
-    # The variant check grades, and exercises/ sits below grading/: this CLI entry point is the
-    # one import-linter exception (pyproject.toml), so the model itself stays grading-free.
-    from grading.variant_checks import SEEDS, check_bank
+def validation_problems(bank: Bank) -> list[Problem]:
+    """What `validate` reports for a loaded bank: the loader's problems, then each exercise
+    outside the context graded against its own reference, empty answer and golden cases."""
+    # The one import from a higher layer: this entry point runs the graders over what it loaded,
+    # as an author's tool; the exercise model itself never depends on grading (see pyproject's
+    # import-linter `ignore_imports`).
+    from grading.selfcheck import self_check
+    from grading.variant_checks import check_exercise
 
-    bank = load_bank(path)
-    for problem in bank.problems:
+    problems = list(bank.problems)
+    for exercise_id, exercise in sorted(bank.exercises.items()):
+        if exercise_id in bank.context:
+            continue
+        label = bank.files[exercise_id]
+        try:
+            problems += [Problem(label, p.field, p.reason) for p in self_check(exercise, bank.tools)]
+        except (
+            Exception
+        ) as exc:  # a grader bug must not hide the other files' problems; the fuzz test keeps it unreached
+            problems.append(Problem(label, "(file)", f"grading its reference failed ({type(exc).__name__}); skipped"))
+    for exercise_id in sorted(set(bank.templates) - bank.context):  # every variant's reference, graded
+        label = bank.files[exercise_id]
+        try:
+            problems += [Problem(label, "variants", reason) for reason in check_exercise(bank, exercise_id).problems]
+        except Exception as exc:  # as above: one broken template must not hide the others' problems
+            problems.append(
+                Problem(
+                    label,
+                    "variants",
+                    f"checking its variants failed (an internal error: {type(exc).__name__}); skipped",
+                )
+            )
+    return problems
+
+
+def _validate(path: Path) -> int:
+    from grading.variant_checks import SEEDS
+
+    """Load `path` as the app would (beside the shipped packs) and report every problem."""
+    bank = load_beside_shipped(path)
+    problems = validation_problems(bank)
+    for problem in problems:
         print(problem)
-    variant_problems = [line for check in check_bank(bank) for line in check.lines()]
-    for line in variant_problems:
-        print(line)
-    count = len(bank.problems) + len(variant_problems)
-    if count:
-        print(f"{count} problem(s) in {path}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
         return 1
+    own = len(bank.exercises) - len(bank.context)
+    varied = len(set(bank.templates) - bank.context)
     print(
-        f"{len(bank.exercises)} exercise(s) and {len(bank.tools)} tool(s) valid in {path}; "
-        f"{len(bank.templates)} parameterised, each checked over {len(SEEDS)} variants"
+        f"{own} exercise(s) and {len(bank.tools)} tool(s) valid in {path}"
+        + (f"; {varied} parameterised, each checked over {len(SEEDS)} variants" if varied else "")
     )
     return 0
 
@@ -40,12 +73,12 @@ def _stats(path: Path, as_json: bool) -> int:
     exercises = list(bank.exercises.values())
     counts: dict[str, Any] = {
         "total": len(exercises),
-        "by_sector": dict(sorted(Counter(e.sector.value for e in exercises).items())),
+        "by_sector": dict(sorted(Counter(e.sector for e in exercises).items())),
         "by_kind": dict(sorted(Counter(e.kind for e in exercises).items())),
         "by_difficulty": {str(k): v for k, v in sorted(Counter(e.difficulty for e in exercises).items())},
         "by_sector_kind_difficulty": [
             {"sector": s, "kind": k, "difficulty": d, "count": n}
-            for (s, k, d), n in sorted(Counter((e.sector.value, e.kind, e.difficulty) for e in exercises).items())
+            for (s, k, d), n in sorted(Counter((e.sector, e.kind, e.difficulty) for e in exercises).items())
         ],
         "problems": len(bank.problems),
     }
@@ -61,7 +94,9 @@ def _stats(path: Path, as_json: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exercises", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    validate = sub.add_parser("validate", help="check a folder of packs; exit 1 on any problem")
+    validate = sub.add_parser(
+        "validate", help="check a folder of packs as the app loads it, grade its references; exit 1 on any problem"
+    )
     validate.add_argument("path", type=Path, nargs="?", default=PACKS_DIR)
     sub.add_parser("schema", help="print the JSON Schema of an exercise file")
     stats = sub.add_parser("stats", help="count exercises by sector, kind and difficulty")

@@ -13,17 +13,20 @@ from exercises.model import (
     FindFailuresExercise,
     ValidateOutputExercise,
 )
+from exercises.namespaces import ToolScope
 from exercises.workflow import DataClass, Tool, Workflow
 
 FieldProblem = tuple[str, str]
 
 
-def cross_check(exercise: AnyExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def cross_check(exercise: AnyExercise, scope: ToolScope) -> list[FieldProblem]:
+    """`scope` is what this exercise may use: the shared catalogue and its own pack's tools."""
     problems: list[FieldProblem] = []
+    catalogue = scope.tools
     if isinstance(exercise, DesignWorkflowExercise | FindFailuresExercise):
         for i, tool_id in enumerate(exercise.tools):
             if tool_id not in catalogue:
-                problems.append((f"tools.{i}", f"unknown tool id '{tool_id}'"))
+                problems.append((f"tools.{i}", scope.why_not(tool_id)))
     if isinstance(exercise, DesignWorkflowExercise):
         problems += _check_design(exercise, catalogue)
     elif isinstance(exercise, FindFailuresExercise):
@@ -56,14 +59,28 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
     for i, stage in enumerate(ex.stages):
         if stage.capability not in capabilities:
             problems.append((f"stages.{i}.capability", f"no offered tool can '{stage.capability}'"))
+        for j, tool_id in enumerate(stage.preferred_tools):
+            if tool_id not in offered:
+                where = f"stages.{i}.preferred_tools.{j}"
+                if tool_id in catalogue:
+                    problems.append((where, f"tool '{tool_id}' exists but is not on offer in this exercise"))
+                else:
+                    problems.append((where, f"unknown tool '{tool_id}'"))
+    source_ids = {s.id for s in ex.sources}
+    classes = ", ".join(DataClass)
     for i, rule in enumerate(ex.data_rules):
-        if rule.data_class not in DataClass.__members__:
-            problems.append((f"data_rules.{i}.data_class", f"unknown data class '{rule.data_class}'"))
+        if rule.data_class is not None and rule.data_class not in DataClass.__members__:
+            problems.append(
+                (f"data_rules.{i}.data_class", f"unknown data class '{rule.data_class}'; use one of: {classes}")
+            )
+        for j, source in enumerate(rule.sources):
+            if source not in source_ids:
+                problems.append((f"data_rules.{i}.sources.{j}", f"no source '{source}' in this exercise"))
     workflow = Workflow(sources=ex.sources, steps=ex.reference.steps) if ex.reference.steps else None
     if workflow is None:
         problems.append(("reference.steps", "the reference design has no steps"))
         return problems
-    for problem in graph_problems(workflow, offered):
+    for problem in graph_problems(workflow, offered, catalogue):
         problems.append(("reference.steps", problem))
     stage_ids = {s.id for s in ex.stages}
     for i, step in enumerate(ex.reference.steps):
@@ -74,7 +91,7 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
 
 def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
     offered = _offered(ex.tools, catalogue)
-    problems = [("workflow", p) for p in graph_problems(ex.workflow, offered)]
+    problems = [("workflow", p) for p in graph_problems(ex.workflow, offered, catalogue)]
     problems += _unique("faults", [f.id for f in ex.faults])
     step_ids = {s.id for s in ex.workflow.steps}
     for i, fault in enumerate(ex.faults):

@@ -12,8 +12,12 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from exercises.sectors import SECTOR_LABELS as SECTOR_LABELS  # re-exported: pages import it here
+from exercises.sectors import SECTOR_PATTERN
+from exercises.sectors import Sector as Sector
 from exercises.submission import (
     ClaimError,
     DesignSubmission,
@@ -25,12 +29,18 @@ from exercises.submission import (
     ValidateSubmission,
 )
 from exercises.variant_spec import VariantSpec
-from exercises.workflow import Id, Risk, ShortText, Source, Strict, Workflow
+from exercises.workflow import DataClass, Id, Risk, ShortText, Source, Strict, Workflow
 
 Markdown = Annotated[str, StringConstraints(max_length=30_000)]
 Prose = Annotated[str, StringConstraints(max_length=4_000)]
 Cue = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1)]
 """Alternatives for one idea: any one of them, found in the text, counts (after stemming)."""
+CUE_FIELDS = frozenset({"cues", "fix_cues", "correction_cues"})
+CUE_SHAPE = (
+    "A cue list is a list of cues, each cue a list of alternatives (one found counts), "
+    "e.g. cues: [[invoice, bill], [approve, sign off]]"
+)
+SectorSlug = Annotated[str, StringConstraints(pattern=SECTOR_PATTERN)]
 
 
 class Kind(StrEnum):
@@ -40,30 +50,12 @@ class Kind(StrEnum):
     explain_reasoning = "explain_reasoning"
 
 
-class Sector(StrEnum):
-    marketing = "marketing"
-    finance = "finance"
-    operations = "operations"
-    healthcare = "healthcare"
-    customer_support = "customer_support"
-    hr = "hr"
-
-
 KIND_LABELS = {
     Kind.design_workflow: "Design a workflow",
     Kind.find_failures: "Find the failure points",
     Kind.validate_output: "Validate an AI output",
     Kind.explain_reasoning: "Explain to a stakeholder",
 }
-SECTOR_LABELS = {
-    Sector.marketing: "Marketing",
-    Sector.finance: "Finance",
-    Sector.operations: "Operations and logistics",
-    Sector.healthcare: "Healthcare",
-    Sector.customer_support: "Customer support",
-    Sector.hr: "HR and people",
-}
-
 # The criteria each kind's scorer computes; a rubric gives them weights and wording.
 CRITERIA: dict[Kind, tuple[str, ...]] = {
     Kind.design_workflow: (
@@ -85,7 +77,7 @@ CRITERIA: dict[Kind, tuple[str, ...]] = {
 class Criterion(Strict):
     id: Id
     title: ShortText
-    weight: float = Field(gt=0, le=100)
+    weight: float = Field(ge=0, le=100, description="0 switches the criterion off for this exercise")
     description: Prose = Field(description="shown to the learner before they submit")
     grader_notes: Prose = Field("", description="gold answers, alternatives and traps; hidden")
 
@@ -99,11 +91,54 @@ class GoldenCase(Strict):
     max_score: float = Field(100, ge=0, le=100)
 
 
+def rubric_errors(
+    kind: Kind, rubric: list[Criterion], golden: list[GoldenCase]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every way a rubric does not fit its kind, each at the criterion (or case) at fault."""
+    expected = CRITERIA[kind]
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+    seen: set[str] = set()
+    for i, criterion in enumerate(rubric):
+        if criterion.id not in expected:
+            errors.append(
+                (
+                    ("rubric", i, "id"),
+                    f"'{criterion.id}' is not a criterion of {kind}; use one of: {', '.join(expected)}",
+                )
+            )
+        elif criterion.id in seen:
+            errors.append((("rubric", i, "id"), f"criterion '{criterion.id}' is listed twice"))
+        seen.add(criterion.id)
+    missing = [c for c in expected if c not in seen]
+    if missing:
+        errors.append(
+            (
+                ("rubric",),
+                f"misses {', '.join(missing)}: a {kind} rubric lists every one of {', '.join(expected)} "
+                "(weight 0 switches one off)",
+            )
+        )
+    total = sum(c.weight for c in rubric)
+    if abs(total - 100) > 1e-6:
+        parts = ", ".join(f"{c.id} {c.weight:g}" for c in rubric)
+        errors.append((("rubric",), f"weights sum to {total:g}, not 100 ({parts})"))
+    for i, case in enumerate(golden):
+        if case.min_score > case.max_score:
+            errors.append(
+                (
+                    ("golden", i),
+                    f"golden case '{case.name}': min_score {case.min_score:g} is above max_score {case.max_score:g}",
+                )
+            )
+    return errors
+
+
 class _Exercise(Strict):
     id: Id
     version: int = Field(1, ge=1)
     title: ShortText
-    sector: Sector
+    sector: SectorSlug = Field(description="a shipped sector or any new slug")
+    sector_name: ShortText | None = Field(None, description="the sector's display name, for a new sector")
     difficulty: int = Field(ge=1, le=3)
     minutes: int = Field(ge=1, le=180, description="estimated minutes")
     summary: Prose = Field(description="one or two sentences shown in the exercise list")
@@ -116,24 +151,18 @@ class _Exercise(Strict):
 
     @model_validator(mode="after")
     def _rubric_matches_kind(self) -> _Exercise:
-        kind = Kind(self.__dict__["kind"])  # each subclass declares its own Literal kind
-        expected = set(CRITERIA[kind])
-        ids = [c.id for c in self.rubric]
-        if len(ids) != len(set(ids)):
-            raise ValueError("rubric lists a criterion id twice")
-        unknown = set(ids) - expected
-        if unknown:
-            raise ValueError(f"rubric has unknown criteria {sorted(unknown)}; a {kind} rubric uses {sorted(expected)}")
-        missing = expected - set(ids)
-        if missing:
-            raise ValueError(f"rubric misses criteria {sorted(missing)}")
-        total = sum(c.weight for c in self.rubric)
-        if abs(total - 100) > 1e-6:
-            raise ValueError(f"rubric weights sum to {total:g}, not 100")
-        for case in getattr(self, "golden", []):
-            if case.min_score > case.max_score:
-                raise ValueError(f"golden case '{case.name}': min_score is above max_score")
+        errors = rubric_errors(Kind(self.__dict__["kind"]), self.rubric, getattr(self, "golden", []))
+        if errors:  # raised with their own locations, so each names the criterion or case at fault
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type=PydanticCustomError("rubric", msg), loc=loc, input=None) for loc, msg in errors],
+            )
         return self
+
+    @property
+    def scored_rubric(self) -> list[Criterion]:
+        """The criteria that count (a weight of 0 switches one off): shown, scored and stored."""
+        return [c for c in self.rubric if c.weight > 0]
 
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.rubric if c.id == criterion_id)
@@ -160,20 +189,41 @@ class Stage(Strict):
         default_factory=list, description="tools an expert would pick; others that can do it get half credit"
     )
     why: Prose = Field("", description="why the control matters; feedback when it is missing")
+    creates: list[DataClass] = Field(
+        default_factory=list, description="data classes the stage's output carries (a legal analysis: privileged)"
+    )
 
 
 class DataRule(Strict):
-    """Data of this class may only reach tools cleared for it."""
+    """A rule about where data may go, stated over data classes and sources:
+    - `clearance` (default): data of `data_class` may only reach tools cleared for it;
+    - `verified_before_release`: a step that strips `data_class` (a redactor) must have its
+      output checked before any action step (a send, a publish) receives it;
+    - `untrusted_input`: what comes from `sources` (outside the organisation) must pass a check
+      before any action step receives it, so an instruction hidden in it cannot act."""
 
     id: Id
-    data_class: Annotated[str, StringConstraints(max_length=40)]
+    kind: Literal["clearance", "verified_before_release", "untrusted_input"] = "clearance"
+    data_class: Annotated[str, StringConstraints(max_length=40)] | None = None
+    sources: list[Id] = Field(default_factory=list, description="for untrusted_input: the outside sources")
     text: Prose
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> DataRule:
+        if self.kind in ("clearance", "verified_before_release") and self.data_class is None:
+            raise ValueError(f"a {self.kind} rule needs a data_class")
+        if self.kind == "untrusted_input" and not self.sources:
+            raise ValueError("an untrusted_input rule needs the sources it distrusts")
+        return self
 
 
 class Constraints(Strict):
     budget_per_item: float = Field(gt=0, description="USD")
     max_error_rate: float = Field(gt=0, lt=1, description="target share of items with an error")
     turnaround_s: float = Field(gt=0, description="target mean seconds per item")
+
+
+Role = Literal["decision", "reason", "risk", "mitigation", "ask", "other"]
 
 
 class KeyPoint(Strict):
@@ -183,7 +233,18 @@ class KeyPoint(Strict):
     text: Prose
     cues: list[Cue] = Field(min_length=1)
     weight: float = Field(1.0, gt=0)
-    role: Literal["decision", "reason", "risk", "mitigation", "ask", "other"] = "reason"
+    role: Role | list[Role] = Field("reason", description="one role, or a list when the point plays several")
+
+    @field_validator("role")
+    @classmethod
+    def _roles_given(cls, value: Role | list[Role]) -> Role | list[Role]:
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one role")
+        return value
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset([self.role] if isinstance(self.role, str) else self.role)
 
 
 class DesignGolden(GoldenCase):

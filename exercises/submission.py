@@ -43,6 +43,9 @@ class FixType(StrEnum):
     cap_cost_or_latency = "cap_cost_or_latency"
     keep_human_decision = "keep_human_decision"
     audit_for_bias = "audit_for_bias"
+    constrain_prompt = "constrain_prompt"  # narrower instructions, allowed outputs, refusal rules
+    add_monitoring = "add_monitoring"  # watch rates over time and alert: catches drift, not one item
+    remove_step = "remove_step"  # the step does more harm than good: take it out
 
 
 class Severity(StrEnum):

@@ -53,15 +53,27 @@ def materialise(data: Raw, seed: int, tools: Mapping[str, Tool]) -> AnyExercise:
     pydantic's ValidationError when the template cannot make a valid exercise."""
     if seed < 0:
         raise VariantError("a variant seed is 0 or more")
-    spec = VariantSpec.model_validate(data["variants"])
+    try:
+        spec = VariantSpec.model_validate(data["variants"])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise VariantError(f"variants.{where}: {first['msg']}") from exc
     exercise_id = str(data.get("id", ""))
-    values = spec.values(exercise_id, seed)
-    raw: Raw = substitute(copy.deepcopy(data), values, strict=False)
-    derived = SHAPERS[str(raw.get("kind"))](raw, spec, seed, tools)
-    values = {**values, **derived}
-    for name, expression in spec.after.items():
-        values[name] = evaluate(expression, values)
-    raw = substitute(raw, values, strict=True)
+    try:
+        values = spec.values(exercise_id, seed)
+        raw: Raw = substitute(copy.deepcopy(data), values, strict=False)
+        derived = SHAPERS[str(raw.get("kind"))](raw, spec, seed, tools)
+        values = {**values, **derived}
+        for name, expression in spec.after.items():
+            values[name] = evaluate(expression, values)
+        raw = substitute(raw, values, strict=True)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        if isinstance(exc, VariantError | ValidationError):
+            raise
+        # the template's other fields are not what its `variants` expects (a list where a
+        # mapping should be, a missing reference): say so rather than fail inside the shaper
+        raise VariantError(f"the exercise does not fit its variants ({type(exc).__name__}: {exc})") from exc
     raw["variant_seed"] = seed
     return EXERCISE_ADAPTER.validate_python(raw)
 

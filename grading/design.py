@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from exercises.graph import data_reaching, graph_problems, upstream
-from exercises.model import DesignWorkflowExercise, Stage
+from exercises.graph import data_reaching, graph_problems, unchecked_to_action, upstream
+from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import Risk, Step, Tool, ToolKind, Workflow
 from grading.exact import evaluate
@@ -66,7 +66,7 @@ def score_design(
     flags: list[Flag] = []
     if runnable:
         scored.append(_controls(exercise, workflow, offered, performers))
-        scored.append(_data_rules(exercise, workflow, offered, coverage))
+        scored.append(_data_rules(exercise, workflow, offered, coverage, performers))
         irreversible = _irreversible(exercise, performers)
         sim = project(workflow, offered, irreversible or None)
         details["simulation"] = sim.model_dump(mode="json")
@@ -272,39 +272,84 @@ def _controls(
 
 
 def _data_rules(
-    exercise: DesignWorkflowExercise, workflow: Workflow, tools: Mapping[str, Tool], coverage: float
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    coverage: float,
+    performers: Mapping[str, list[Step]],
 ) -> Scored:
     if not exercise.data_rules:
         return Scored("data_rules", coverage, "No data rules in this exercise.", "Nothing to respect.")
-    reaching = data_reaching(workflow, tools)
-    violations = []
-    for step in workflow.steps:
-        classes = reaching[step.id]
-        receivers = [step.tool, *step.checks]
-        for tool_id in receivers:
-            tool = tools.get(tool_id)
-            if tool is None:
-                continue
-            for rule in exercise.data_rules:
-                if rule.data_class in classes and rule.data_class not in tool.data_clearance:
-                    violations.append((step, tool, rule))
+    violations = _breaches(exercise, workflow, tools, performers)
     if not violations:
         return Scored(
             "data_rules",
             coverage,
-            "No step sends data to a tool that is not cleared for it.",
+            "No step sends data to a tool that is not cleared for it."
+            if all(r.kind == "clearance" for r in exercise.data_rules)
+            else "No step sends data where a data rule forbids it.",
             "Data rules respected across the whole graph."
             if coverage >= 0.999
             else "No breaches so far, but the design does not cover every stage yet.",
         )
-    lines = [f"'{s.name}' sends {r.data_class} data to {t.name} ({r.id})" for s, t, r in violations]
     score = max(0.0, 1 - 0.5 * len(violations)) * coverage
+    rule, advice = violations[0][1], _ADVICE[violations[0][1].kind]
     feedback = (
-        f"{violations[0][2].text} Route that step to a tool cleared for {violations[0][2].data_class} "
-        "data, or strip the data first (a redactor) if the step does not need it. A data breach "
-        f"makes the design undeployable, so it caps the grade at {CRITICAL_CAP:g}."
+        f"{rule.text} {advice.format(data_class=rule.data_class)} A data breach makes the design "
+        f"undeployable, so it caps the grade at {CRITICAL_CAP:g}."
     )
-    return Scored("data_rules", score, "; ".join(lines[:4]) + ".", feedback, cap=CRITICAL_CAP)
+    return Scored("data_rules", score, "; ".join(line for line, _ in violations[:4]) + ".", feedback, cap=CRITICAL_CAP)
+
+
+_ADVICE = {
+    "clearance": (
+        "Route that step to a tool cleared for {data_class} data, or strip the data first (a redactor) "
+        "if the step does not need it."
+    ),
+    "verified_before_release": (
+        "Check the redacted output (a rule check or a person) before anything sends or publishes it."
+    ),
+    "untrusted_input": (
+        "Put a check between what comes from outside and any step that acts on it, so an instruction "
+        "hidden in the input cannot act."
+    ),
+}
+
+
+def _breaches(
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    performers: Mapping[str, list[Step]],
+) -> list[tuple[str, DataRule]]:
+    """Each breach of a data rule, as (evidence line, rule). Every rule kind reads the same
+    graph: classes traced from the sources (and created by stages), redactors, checks, actions."""
+    creates = {p.id: st.creates for st in exercise.stages if st.creates for p in performers.get(st.id, [])}
+    reaching = data_reaching(workflow, tools, creates)
+    names = {s.id: s.name for s in workflow.steps} | {s.id: s.name for s in exercise.sources}
+    found: list[tuple[str, DataRule]] = []
+    for rule in exercise.data_rules:
+        if rule.kind == "clearance":
+            for step in workflow.steps:
+                for tool_id in [step.tool, *step.checks]:
+                    tool = tools.get(tool_id)
+                    if (
+                        tool is not None
+                        and rule.data_class in reaching[step.id]
+                        and rule.data_class not in tool.data_clearance
+                    ):
+                        found.append((f"'{step.name}' sends {rule.data_class} data to {tool.name} ({rule.id})", rule))
+            continue
+        if rule.kind == "verified_before_release":
+            starts = [
+                s.id for s in workflow.steps if s.tool in tools and rule.data_class in tools[s.tool].removes_classes
+            ]
+        else:
+            starts = list(rule.sources)
+        for start in starts:
+            for action in unchecked_to_action(workflow, tools, start):
+                found.append((f"'{names[action]}' acts on '{names[start]}' with no check between ({rule.id})", rule))
+    return found
 
 
 def _over(value: float, limit: float, slack: float) -> float:

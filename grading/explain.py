@@ -137,8 +137,9 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     by_role: dict[str, list[int]] = {}
     for p in points:
         if p.id in made and made[p.id].credit >= FRAGMENT_CREDIT:
-            by_role.setdefault(p.role, []).append(made[p.id].last)
-    has_mitigation_points = any(p.role == "mitigation" for p in points)
+            for role in p.roles:  # a point may play several roles (a risk and its mitigation)
+                by_role.setdefault(role, []).append(made[p.id].last)
+    has_mitigation_points = any("mitigation" in p.roles for p in points)
     score, notes = 0.0, []
     decision_at = min(by_role.get("decision", [len(prose)]))
     if "decision" in by_role and decision_at <= 1:

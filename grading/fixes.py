@@ -1,6 +1,8 @@
 """What a learner's fixes would change: the workflow under review is simulated with its seeded
 faults active (before) and with the faults the learner found and fixed removed, plus the checks
-their fixes add (after)."""
+their fixes add and without the steps their fixes remove (after). A fix that changes the step
+itself (constrain_prompt, ground_in_sources, add_monitoring: the drift is caught and corrected)
+removes the fault and adds nothing; only the fix types in ADDS_CHECK add a check."""
 
 from __future__ import annotations
 
@@ -36,12 +38,35 @@ SIM_CASES = 4_000  # standard error of an error rate near 3 %: about 0.3 points;
 SIM_SEED = 11
 
 
+def _without(steps: list[Step], removed: set[str]) -> list[Step]:
+    """The workflow with `removed` steps taken out: whatever read a removed step now reads what
+    that step read (a needless AI rewrite removed, the send reads the draft it rewrote)."""
+    by_id = {s.id: s for s in steps}
+
+    def feeds(step_id: str) -> list[str]:
+        if step_id not in removed:
+            return [step_id]
+        return [i for inp in by_id[step_id].inputs for i in feeds(inp)]
+
+    kept = []
+    for step in steps:
+        if step.id in removed:
+            continue
+        inputs = list(dict.fromkeys(i for inp in step.inputs for i in feeds(inp)))
+        kept.append(step.model_copy(update={"inputs": inputs}))
+    return kept
+
+
 def _with_faults(
-    exercise: FindFailuresExercise, tools: Mapping[str, Tool], active: list[Fault], added: dict[str, list[str]]
+    exercise: FindFailuresExercise,
+    tools: Mapping[str, Tool],
+    active: list[Fault],
+    added: dict[str, list[str]],
+    removed: frozenset[str] = frozenset(),
 ) -> tuple[Workflow, dict[str, Tool]]:
     variants = dict(tools)
     steps: list[Step] = []
-    for step in exercise.workflow.steps:
+    for step in _without(list(exercise.workflow.steps), set(removed)):
         extra: dict[ErrorType, float] = {}
         for fault in active:
             if fault.step == step.id:
@@ -68,6 +93,10 @@ def before_and_after(
         return None
     by_id = {s.id: s for s in exercise.workflow.steps}
     added: dict[str, list[str]] = {}
+    # a removed step goes, unless it is all that stands between the sources and the rest
+    removed = frozenset(f.step for _, f in fixed if f.fix_type == FixType.remove_step and f.step in by_id)
+    if len(removed) == len(by_id):
+        removed = frozenset()
     for _, flag in fixed:
         check = ADDS_CHECK.get(flag.fix_type) if flag.fix_type else None
         step = by_id.get(flag.step)
@@ -80,7 +109,10 @@ def before_and_after(
         added.setdefault(target.id, []).append(check)
     fixed_ids = {fault.id for fault, _ in fixed}
     before_wf, before_tools = _with_faults(exercise, tools, list(exercise.faults), {})
-    after_wf, after_tools = _with_faults(exercise, tools, [f for f in exercise.faults if f.id not in fixed_ids], added)
+    still = [f for f in exercise.faults if f.id not in fixed_ids]
+    after_wf, after_tools = _with_faults(
+        exercise, tools, still, {k: v for k, v in added.items() if k not in removed}, removed
+    )
     return (
         simulate(before_wf, before_tools, cases=SIM_CASES, seed=SIM_SEED),
         simulate(after_wf, after_tools, cases=SIM_CASES, seed=SIM_SEED),

@@ -33,7 +33,7 @@ def assemble(
 ) -> Grade:
     by_id = {s.id: s for s in scored}
     criteria = []
-    for criterion in exercise.rubric:
+    for criterion in exercise.scored_rubric:  # a criterion weighted 0 is switched off: not shown, not capping
         verdict = by_id[criterion.id]
         criteria.append(
             CriterionScore(
@@ -46,7 +46,8 @@ def assemble(
             )
         )
     total = sum(c.weight * c.score for c in criteria)
-    caps = [(s.cap, s.id) for s in scored if s.cap is not None]
+    counted = {c.id for c in criteria}
+    caps = [(s.cap, s.id) for s in scored if s.cap is not None and s.id in counted]
     info = dict(details or {})
     if caps:
         cap, reason = min(caps)

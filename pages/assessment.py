@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.model import KIND_LABELS, Kind
 from grading import grade
 from grading.report import CriterionResult, build_report
 from pages.common import bank, clock, database_trouble, engine, judge
@@ -77,7 +77,7 @@ if active is not None:
             st.markdown(f"#### {exercise.title}")
             st.markdown(exercise.brief)
             with st.expander("How this is marked"):
-                for c in exercise.rubric:
+                for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
             if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
@@ -169,7 +169,9 @@ st.subheader("Take a mock assessment")
 st.caption("One task of each kind, timed like a hiring assessment. Feedback and a report come at the end.")
 with st.form("self_assessment"):
     sector = st.selectbox(
-        "Sector", [None, *Sector], format_func=lambda s: "Any sector" if s is None else SECTOR_LABELS[s]
+        "Sector",
+        [None, *exercises.sectors],
+        format_func=lambda s: "Any sector" if s is None else exercises.sector_name(s),
     )
     level = st.segmented_control(
         "Level", [1, 2, 3], default=2, required=True, format_func=lambda d: "●" * d + "○" * (3 - d)
@@ -179,7 +181,7 @@ if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, user.id)}
     picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
-    title = f"Mock assessment · {SECTOR_LABELS[sector] if sector else 'mixed sectors'}"
+    title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, SECTOR_LABELS, Kind, Sector
+from exercises.model import KIND_LABELS, Kind
 from pages.common import bank, clock, engine
 from store import assessments, users
 from store.db import session_scope
@@ -27,7 +27,9 @@ cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="asses
 
 with st.expander("Assign a new assessment", icon=":material/add:"), st.form("assign_assessment", clear_on_submit=False):
     title = st.text_input("Title", value="Mock assessment", max_chars=200)
-    sector = st.selectbox("Sector", [None, *Sector], format_func=lambda s: "Mixed" if s is None else SECTOR_LABELS[s])
+    sector = st.selectbox(
+        "Sector", [None, *exercises.sectors], format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s)
+    )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
     picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
     st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))

@@ -200,10 +200,10 @@ if tabs[1].open:
                 show_kpis(ldash, key="cohort_learner")
                 if ldash.mastery is not None:
                     show_mastery(ldash.mastery, key="cohort_learner")
-                show_profile(ldash, key="cohort_learner", whose="their")
+                show_profile(ldash, key="cohort_learner", whose="their", sector_name=exercises.sector_name)
                 show_trend_and_misses(ldash, key="cohort_learner")
                 st.markdown("**Attempts**")
-                show_history(ldash.history, titles, key="cohort_learner")
+                show_history(ldash.history, titles, key="cohort_learner", sector_name=exercises.sector_name)
                 rows = {r.attempt_id: r for r in ldash.history}
                 pick = st.selectbox(
                     "Open an attempt",

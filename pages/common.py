@@ -14,7 +14,7 @@ from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from exercises.loader import Bank, Problem, load_bank
+from exercises.loader import Bank, load_bank, load_beside_shipped
 from grading import Judge
 from grading.llm_judge import OpenAIJudge
 from store import progress
@@ -35,21 +35,9 @@ LOOPBACK = {None, "", "127.0.0.1", "localhost", "::1"}
 
 @st.cache_resource(show_spinner="Loading the exercise bank…")
 def bank() -> Bank:
-    loaded = load_bank()
+    # the shipped packs and an instructor's folder, by the rules `python -m exercises validate` applies
     extra: Path | None = settings().baton_packs_dir
-    if extra is not None:
-        more = load_bank(extra, shared_tools=None)
-        for tool_id, tool in more.tools.items():
-            loaded.tools.setdefault(tool_id, tool)
-        for ex_id, ex in more.exercises.items():
-            if ex_id in loaded.exercises:
-                loaded.problems.append(Problem(more.files[ex_id], "id", f"'{ex_id}' is already a shipped exercise"))
-                continue
-            loaded.exercises[ex_id] = ex
-            loaded.files[ex_id] = more.files[ex_id]
-            if ex_id in more.templates:
-                loaded.templates[ex_id] = more.templates[ex_id]
-        loaded.problems += more.problems
+    loaded = load_bank() if extra is None else load_beside_shipped(extra)
     for problem in loaded.problems:
         log.warning("exercise pack problem: %s", problem)
     return loaded

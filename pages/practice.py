@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind, Sector
+from exercises.model import KIND_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind
 from grading import grade
 from pages.common import bank, database_trouble, engine, judge, judge_status
 from store import attempts
@@ -36,13 +36,14 @@ if exercise is not None and variant_asked != "0":
 if exercise is None:
     st.title("Practice")
     st.caption(
-        "Realistic scenarios from six sectors. Each one is graded against a published rubric, criterion by criterion."
+        f"Realistic scenarios from {len(exercises.sectors)} sectors. Each one is graded against a published rubric, "
+        "criterion by criterion."
     )
     if exercise_id:
         st.warning(f"No exercise '{exercise_id}' in the bank; pick one below.")
     with st.container(border=True, key="filters"):
         sectors = st.pills(
-            "Sector", list(Sector), selection_mode="multi", format_func=lambda s: SECTOR_LABELS[s], key="f_sector"
+            "Sector", list(exercises.sectors), selection_mode="multi", format_func=exercises.sector_name, key="f_sector"
         )
         kinds = st.pills("Task", list(Kind), selection_mode="multi", format_func=lambda k: KIND_LABELS[k], key="f_kind")
         levels = st.pills(
@@ -61,7 +62,7 @@ if exercise is None:
         with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
             kind_label = KIND_LABELS[Kind(ex.kind)]
             st.markdown(
-                f"**{ex.title}**  \n:gray[:small[{SECTOR_LABELS[ex.sector]} · {kind_label} · "
+                f"**{ex.title}**  \n:gray[:small[{exercises.sector_name(ex.sector)} · {kind_label} · "
                 f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
                 width="stretch",
             )
@@ -81,12 +82,13 @@ if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     st.rerun()
 st.title(exercise.title)
 st.caption(
-    f"{SECTOR_LABELS[exercise.sector]} · {KIND_LABELS[Kind(exercise.kind)]} · difficulty {exercise.difficulty} · "
-    f"about {exercise.minutes} min" + (f" · variant {exercise.variant_seed}" if exercise.variant_seed else "")
+    f"{exercises.sector_name(exercise.sector)} · {KIND_LABELS[Kind(exercise.kind)]} · "
+    f"difficulty {exercise.difficulty} · about {exercise.minutes} min"
+    + (f" · variant {exercise.variant_seed}" if exercise.variant_seed else "")
 )
 st.markdown(exercise.brief)
 with st.expander("How this is marked"):
-    for c in exercise.rubric:
+    for c in exercise.scored_rubric:
         st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
 
 

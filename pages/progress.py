@@ -106,13 +106,13 @@ competency_tab, trend_tab, attempts_tab = st.tabs(
 )
 if competency_tab.open:
     with competency_tab:
-        show_profile(dash, key="progress")
+        show_profile(dash, key="progress", sector_name=exercises.sector_name)
 if trend_tab.open:
     with trend_tab:
         show_trend_and_misses(dash, key="progress")
 if attempts_tab.open:
     with attempts_tab:
-        show_history(dash.history, titles, key="progress")
+        show_history(dash.history, titles, key="progress", sector_name=exercises.sector_name)
         rows = {r.attempt_id: r for r in dash.history}
         choice = st.selectbox(  # none open by default: the latest grade was shown where it was submitted
             "Open an attempt",

@@ -11,6 +11,7 @@ from exercises import load_bank
 from exercises.model import Kind, Sector
 from exercises.submission import DesignSubmission, ExplainSubmission, FindFailuresSubmission, ValidateSubmission
 from grading import grade
+from grading.selfcheck import EMPTY_MAX, REFERENCE_MIN
 
 BANK = load_bank()
 EXERCISES = sorted(BANK.exercises.values(), key=lambda e: e.id)
@@ -31,12 +32,12 @@ def test_shipped_packs_have_no_problems() -> None:
 def test_reference_scores_at_least_90(exercise) -> None:
     result = grade(exercise, exercise.reference, tools=BANK.tools)
     weak = [f"{c.id}={c.score:.2f}: {c.evidence}" for c in result.criteria if c.score < 0.9]
-    assert result.total >= 90, weak
+    assert result.total >= REFERENCE_MIN, weak
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_empty_answer_scores_at_most_10(exercise) -> None:
-    assert grade(exercise, EMPTY[exercise.kind], tools=BANK.tools).total <= 10
+    assert grade(exercise, EMPTY[exercise.kind], tools=BANK.tools).total <= EMPTY_MAX
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)

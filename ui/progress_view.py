@@ -5,13 +5,14 @@ store): a learner dashboard has `kinds`, `sectors`, `trend`, `missed`, `history`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, SECTOR_LABELS, AnyExercise, Kind, Sector
+from exercises.model import KIND_LABELS, AnyExercise, Kind
+from exercises.sectors import sector_label, sector_order
 from ui.dashboard_charts import KIND_SHORT, competency_chart, kind_label, matrix_heatmap, trend_chart
 from ui.text import escape_markdown
 
@@ -45,7 +46,7 @@ def show_kpis(dash: Any, key: str) -> None:
             )
 
 
-def show_profile(dash: Any, key: str, whose: str = "your") -> None:
+def show_profile(dash: Any, key: str, whose: str = "your", sector_name: Callable[[str], str] = sector_label) -> None:
     """Competency by task kind (against the cohort's median learner) and by sector."""
     means = {k.kind: k.mean for k in dash.kinds}
     counts = {k.kind: k.attempts for k in dash.kinds}
@@ -62,14 +63,14 @@ def show_profile(dash: Any, key: str, whose: str = "your") -> None:
         st.plotly_chart(competency_chart(means, counts, cohort), key=f"{key}_competency", alt="Mean score by task kind")
     with right:
         st.markdown("**By sector**  \n:gray[:small[Mean score by sector and task; blank where nothing is tried yet.]]")
-        sectors = [s for s in Sector if any(x.sector == s for x in dash.sectors)]
+        sectors = sector_order(x.sector for x in dash.sectors)
         cells = {(x.sector, x.kind): x for x in dash.sectors}
         values = [[cells[(s, k)].mean if (s, k) in cells else None for k in Kind] for s in sectors]
         counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in Kind] for s in sectors]
         if sectors:
             st.plotly_chart(
                 matrix_heatmap(
-                    [SECTOR_LABELS[s] for s in sectors],
+                    [sector_name(s) for s in sectors],
                     [KIND_SHORT[k] for k in Kind],
                     values,
                     counts_grid,
@@ -105,14 +106,16 @@ def show_trend_and_misses(dash: Any, key: str) -> None:
                     st.caption(escape_markdown(m.feedback))
 
 
-def history_frame(rows: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
+def history_frame(
+    rows: list[Any], titles: Mapping[str, str], sector_name: Callable[[str], str] = sector_label
+) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "Submitted": r.submitted_at,
                 "Exercise": titles.get(r.exercise_id, r.exercise_id),
                 "Task": kind_label(r.kind),
-                "Sector": SECTOR_LABELS.get(Sector(r.sector), r.sector) if r.sector in Sector.__members__ else r.sector,
+                "Sector": sector_name(r.sector),
                 "Score": r.score,
                 "Graded by": GRADED_BY.get(r.graded_by, r.graded_by),
             }
@@ -122,9 +125,11 @@ def history_frame(rows: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
     )
 
 
-def show_history(rows: list[Any], titles: Mapping[str, str], key: str) -> None:
+def show_history(
+    rows: list[Any], titles: Mapping[str, str], key: str, sector_name: Callable[[str], str] = sector_label
+) -> None:
     st.dataframe(
-        history_frame(rows, titles),
+        history_frame(rows, titles, sector_name),
         hide_index=True,
         key=f"{key}_history",
         alt="Graded attempts, newest first",
@@ -184,7 +189,7 @@ def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> boo
         )
     else:
         why = "You have done every exercise: this is the one with your lowest best score, worth another go."
-    sector = SECTOR_LABELS[exercise.sector]
+    sector = exercise.sector_name or sector_label(exercise.sector)
     with st.container(border=True, key=f"{key}_next", horizontal=True, vertical_alignment="center", gap="medium"):
         st.markdown(
             f":material/recommend: **Recommended next: {escape_markdown(exercise.title)}**  \n"

@@ -62,6 +62,7 @@ def test_broken_pack_reports_file_field_reason_and_exits_1(bank, tmp_path, capsy
     write(tmp_path, "fields.yaml", explain)
 
     validate = sample(bank, Kind.validate_output)
+    validate["id"] = "copied-validate"  # a shipped id would clash with the shipped file first
     write(tmp_path, "a.yaml", validate)
     write(tmp_path, "b.yaml", validate)  # same id twice
 
@@ -116,3 +117,10 @@ def test_stats_json_counts_every_exercise(bank, capsys) -> None:
     assert stats["total"] == len(bank.exercises)
     assert sum(stats["by_kind"].values()) == stats["total"]
     assert sum(row["count"] for row in stats["by_sector_kind_difficulty"]) == stats["total"]
+
+
+def test_the_instructor_pack_validates_beside_the_shipped_packs(capsys) -> None:
+    pack = Path(__file__).resolve().parents[1] / "fixtures" / "instructor_pack"
+    assert main(["validate", str(pack)]) == 0
+    out = capsys.readouterr().out
+    assert "1 exercise(s) and 23 tool(s) valid" in out  # its own exercise; the shared 21 tools and its own 2
