@@ -75,6 +75,8 @@ if active is not None:
                 base[key] = saved_drafts.get(exercise.id, {})
                 last[key] = base[key]
             st.markdown(f"#### {exercise.title}")
+            if exercise.variant_seed:  # a variant the learner has not seen (drawn when the sitting started)
+                st.caption(f"Variant {exercise.variant_seed}")
             st.markdown(exercise.brief)
             with st.expander("How this is marked"):
                 for c in exercise.scored_rubric:
