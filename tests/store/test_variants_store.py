@@ -136,3 +136,20 @@ def test_item_analysis_per_variant(engine, bank, people) -> None:
     assert set(rows) == {(exercise_id, 0), (exercise_id, 2)}  # the outsider is in another cohort
     assert (rows[(exercise_id, 2)].learners, rows[(exercise_id, 2)].attempts) == (2, 2)
     assert rows[(exercise_id, 0)].mean >= 90
+
+
+def test_the_export_names_each_attempts_variant(engine, bank, people) -> None:
+    import csv
+    import io
+
+    from store.export import cohort_csv
+
+    exercise_id = sorted(bank.templates)[0]
+    first = submit(engine, bank, people.learner, exercise_id, 0)
+    second = submit(engine, bank, people.learner, exercise_id, 4)
+    with session_scope(engine) as s:
+        rows = {
+            int(r["attempt_id"]): r
+            for r in csv.DictReader(io.StringIO(cohort_csv(s, people.instructor, people.cohort_id)))
+        }
+    assert (rows[first]["variant"], rows[second]["variant"]) == ("0", "4")
