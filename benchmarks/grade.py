@@ -25,11 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from typing import Any
 
 from exercises import load_bank
 from exercises.model import AnyExercise, Kind
-from exercises.submission import DesignSubmission, ExplainSubmission, FindFailuresSubmission, ValidateSubmission
+from exercises.submission import AnySubmission
 from grading import grade
 from grading.judge import JudgedCriterion, JudgeVerdict
 
@@ -53,21 +52,11 @@ class CachingFakeJudge:
         return verdict
 
 
-def variant(submission: Any, n: int) -> Any:
+def variant(submission: AnySubmission, n: int) -> AnySubmission:
     """The reference with its free text made unique, so no per-text cache can serve a repeat:
     every timed grade reads text it has never seen, as with real submissions."""
     tag = f" Note n{n}x."
-    if isinstance(submission, ExplainSubmission):
-        return submission.model_copy(update={"text": submission.text + tag})
-    if isinstance(submission, DesignSubmission):
-        return submission.model_copy(update={"rationale": submission.rationale + tag})
-    if isinstance(submission, FindFailuresSubmission):
-        return submission.model_copy(
-            update={"flags": [f.model_copy(update={"fix": f.fix + tag}) for f in submission.flags]}
-        )
-    assert isinstance(submission, ValidateSubmission)
-    marks = [m.model_copy(update={"correction": m.correction + tag}) for m in submission.marks]
-    return submission.model_copy(update={"marks": marks})
+    return submission.edit_text(lambda text: text + tag)
 
 
 def throughput(exercises: list[AnyExercise]) -> float:

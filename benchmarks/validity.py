@@ -1,13 +1,20 @@
 """Grader validity on the rated calibration set (exercises/calibration/).
 
-Grades every calibration answer and prints, per task kind and overall, on all answers and on
-the held-out split (exercises never looked at while changing the graders):
-  rater_qwk_<kind>          agreement of the two human raters (QWK on bands 0-4 at 20/45/70/88)
-  grader_qwk_<kind>         grader against the mean of the two raters
-  grader_spearman_<kind>    rank correlation with the raters' mean
-  grader_smd_<kind>         standardized mean difference (grader minus raters)
-  needs_review_share_<kind> share of answers the grader routes to an instructor
-  grader_qwk_confident_<kind> agreement on the answers the grader did not route to review
+Grades every calibration answer (to shipped exercises and to the calibration-only exercises in
+exercises/calibration/packs/, when present) and prints, per task kind and overall, on all answers
+and on each split (`tuned`: exercises the graders may be tuned on; `held_out`: never looked at
+while changing the graders, from `held_out: true` in a rated set or the packs' HELD_OUT.txt):
+  rater_qwk_<kind>_<split>        agreement of the two human raters (QWK on bands 0-4 at 20/45/70/88)
+  grader_qwk_<kind>_<split>       grader against the mean of the two raters
+  grader_spearman_<kind>_<split>  rank correlation with the raters' mean
+  grader_smd_<kind>_<split>       standardized mean difference (grader minus raters)
+  needs_review_share_<kind>_<split> share of answers the grader routes to an instructor
+  flag_precision_<kind>_<split>   mean |grader - raters| on answers routed to review over that on
+                                  the others: how well review flags point at the grader's errors
+                                  (target >= 2)
+  grader_qwk_confident_<kind>_<split> agreement on the answers not routed to review
+  mean_abs_diff_<kind>_<split>    mean |grader - raters| in points
+The split suffix is empty for all answers.
 Run: uv run python benchmarks/validity.py
 """
 
@@ -22,9 +29,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exercises.loader import load_bank
-from exercises.ratings import load_calibration
+from exercises.ratings import calibration_bank, load_calibration
 from grading import Flag, grade
-from grading.agreement import band, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.agreement import flag_precision, quadratic_weighted_kappa, spearman, standardized_mean_difference
+from grading.bands import band
+
+SPLITS = ("", "_tuned", "_held_out")
 
 
 @dataclass
@@ -41,26 +51,30 @@ class Scored:
     def human(self) -> float:
         return self.rater_a if self.rater_b is None else (self.rater_a + self.rater_b) / 2
 
+    @property
+    def error(self) -> float:
+        return abs(self.grader - self.human)
+
 
 def collect() -> list[Scored]:
-    bank = load_bank()
+    bank, held_out_ids = calibration_bank(load_bank())
+    for p in bank.problems:
+        if p.file.startswith("calibration/"):
+            print(f"# calibration pack problem: {p}", file=sys.stderr)
     sets, problems = load_calibration(bank)
-    if problems:
-        for p in problems:
-            print(f"# calibration problem: {p}", file=sys.stderr)
+    for p in problems:
+        print(f"# calibration problem: {p}", file=sys.stderr)
     rows = []
     for rated in sets:
         exercise = bank.get(rated.exercise)
         assert exercise is not None
+        held_out = rated.held_out or rated.exercise in held_out_ids
         for item in rated.answers:
             result = grade(exercise, item.submission(), tools=bank.tools)
             a = item.ratings["rater_a"].total
             b = item.ratings["rater_b"].total if "rater_b" in item.ratings else None
-            rows.append(
-                Scored(
-                    exercise.kind, exercise.id, rated.held_out, a, b, result.total, Flag.needs_review in result.flags
-                )
-            )
+            flagged = Flag.needs_review in result.flags
+            rows.append(Scored(exercise.kind, exercise.id, held_out, a, b, result.total, flagged))
     return rows
 
 
@@ -89,6 +103,9 @@ def figures(rows: list[Scored], suffix: str) -> list[tuple[str, float, str]]:
         (f"grader_smd_{suffix}", standardized_mean_difference([r.grader for r in rows], [r.human for r in rows]), "sd")
     )
     out.append((f"needs_review_share_{suffix}", sum(r.needs_review for r in rows) / len(rows), "share"))
+    precision = flag_precision([r.error for r in rows if r.needs_review], [r.error for r in rows if not r.needs_review])
+    if precision is not None:
+        out.append((f"flag_precision_{suffix}", precision, "ratio"))
     confident = [r for r in rows if not r.needs_review]
     if len(confident) >= 2:
         out.append(
@@ -98,7 +115,7 @@ def figures(rows: list[Scored], suffix: str) -> list[tuple[str, float, str]]:
                 "qwk",
             )
         )
-    out.append((f"mean_abs_diff_{suffix}", statistics.fmean(abs(r.grader - r.human) for r in rows), "points"))
+    out.append((f"mean_abs_diff_{suffix}", statistics.fmean(r.error for r in rows), "points"))
     out.append((f"answers_{suffix}", float(len(rows)), "answers"))
     return out
 
@@ -113,8 +130,14 @@ def main() -> int:
         groups[r.kind].append(r)
         groups["overall"].append(r)
     for name in sorted(groups):
-        for split, members in (("", groups[name]), ("_untuned", [r for r in groups[name] if r.held_out])):
-            for label, value, unit in figures(members, name + split):
+        members = groups[name]
+        by_split = {
+            "": members,
+            "_tuned": [r for r in members if not r.held_out],
+            "_held_out": [r for r in members if r.held_out],
+        }
+        for split in SPLITS:
+            for label, value, unit in figures(by_split[split], name + split):
                 print(f"{label}: {value:.3f} {unit}")
     return 0
 

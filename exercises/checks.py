@@ -3,14 +3,17 @@ the exercise or in the tool catalogue. Each problem is (field, reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from exercises.graph import graph_problems
+from exercises.kinds import UnknownKind
 from exercises.model import (
     AnyExercise,
     DesignWorkflowExercise,
     ExplainReasoningExercise,
     FindFailuresExercise,
+    Kind,
     ValidateOutputExercise,
 )
 from exercises.namespaces import ToolScope
@@ -21,21 +24,14 @@ FieldProblem = tuple[str, str]
 
 def cross_check(exercise: AnyExercise, scope: ToolScope) -> list[FieldProblem]:
     """`scope` is what this exercise may use: the shared catalogue and its own pack's tools."""
-    problems: list[FieldProblem] = []
-    catalogue = scope.tools
-    if isinstance(exercise, DesignWorkflowExercise | FindFailuresExercise):
-        for i, tool_id in enumerate(exercise.tools):
-            if tool_id not in catalogue:
-                problems.append((f"tools.{i}", scope.why_not(tool_id)))
-    if isinstance(exercise, DesignWorkflowExercise):
-        problems += _check_design(exercise, catalogue)
-    elif isinstance(exercise, FindFailuresExercise):
-        problems += _check_failures(exercise, catalogue)
-    elif isinstance(exercise, ValidateOutputExercise):
-        problems += _check_validate(exercise)
-    elif isinstance(exercise, ExplainReasoningExercise):
-        problems += _unique("key_points", [k.id for k in exercise.key_points])
-    return problems
+    check = CHECKS.get(exercise.kind)
+    if check is None:
+        raise UnknownKind(exercise.kind, "cross-checks")
+    return check(exercise, scope)
+
+
+def _check_tools(tools: list[str], scope: ToolScope) -> list[FieldProblem]:
+    return [(f"tools.{i}", scope.why_not(t)) for i, t in enumerate(tools) if t not in scope.tools]
 
 
 def _unique(field: str, ids: list[str]) -> list[FieldProblem]:
@@ -52,8 +48,10 @@ def _offered(tools: list[str], catalogue: Mapping[str, Tool]) -> dict[str, Tool]
     return {t: catalogue[t] for t in tools if t in catalogue}
 
 
-def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
-    problems = _unique("stages", [s.id for s in ex.stages]) + _unique("sources", [s.id for s in ex.sources])
+def _check_design(ex: DesignWorkflowExercise, scope: ToolScope) -> list[FieldProblem]:
+    catalogue = scope.tools
+    problems = _check_tools(ex.tools, scope)
+    problems += _unique("stages", [s.id for s in ex.stages]) + _unique("sources", [s.id for s in ex.sources])
     offered = _offered(ex.tools, catalogue)
     capabilities = {c for t in offered.values() for c in t.capabilities}
     for i, stage in enumerate(ex.stages):
@@ -89,9 +87,11 @@ def _check_design(ex: DesignWorkflowExercise, catalogue: Mapping[str, Tool]) -> 
     return problems
 
 
-def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> list[FieldProblem]:
+def _check_failures(ex: FindFailuresExercise, scope: ToolScope) -> list[FieldProblem]:
+    catalogue = scope.tools
     offered = _offered(ex.tools, catalogue)
-    problems = [("workflow", p) for p in graph_problems(ex.workflow, offered, catalogue)]
+    problems = _check_tools(ex.tools, scope)
+    problems += [("workflow", p) for p in graph_problems(ex.workflow, offered, catalogue)]
     problems += _unique("faults", [f.id for f in ex.faults])
     step_ids = {s.id for s in ex.workflow.steps}
     for i, fault in enumerate(ex.faults):
@@ -109,7 +109,7 @@ def _check_failures(ex: FindFailuresExercise, catalogue: Mapping[str, Tool]) -> 
     return problems
 
 
-def _check_validate(ex: ValidateOutputExercise) -> list[FieldProblem]:
+def _check_validate(ex: ValidateOutputExercise, scope: ToolScope) -> list[FieldProblem]:
     problems = _unique("claims", [c.id for c in ex.claims])
     problems += _unique("blind_spots", [b.id for b in ex.blind_spots])
     claim_ids = {c.id for c in ex.claims}
@@ -122,3 +122,16 @@ def _check_validate(ex: ValidateOutputExercise) -> list[FieldProblem]:
     if not any(c.error for c in ex.claims):
         problems.append(("claims", "no claim carries an error: nothing to find"))
     return problems
+
+
+def _check_explain(ex: ExplainReasoningExercise, scope: ToolScope) -> list[FieldProblem]:
+    return _unique("key_points", [k.id for k in ex.key_points])
+
+
+# One entry per task kind, keyed as exercises.kinds.KINDS (tests/test_kinds.py checks they agree).
+CHECKS: dict[str, Callable[[Any, ToolScope], list[FieldProblem]]] = {
+    Kind.design_workflow: _check_design,
+    Kind.find_failures: _check_failures,
+    Kind.validate_output: _check_validate,
+    Kind.explain_reasoning: _check_explain,
+}

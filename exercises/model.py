@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -50,30 +50,6 @@ class Kind(StrEnum):
     explain_reasoning = "explain_reasoning"
 
 
-KIND_LABELS = {
-    Kind.design_workflow: "Design a workflow",
-    Kind.find_failures: "Find the failure points",
-    Kind.validate_output: "Validate an AI output",
-    Kind.explain_reasoning: "Explain to a stakeholder",
-}
-# The criteria each kind's scorer computes; a rubric gives them weights and wording.
-CRITERIA: dict[Kind, tuple[str, ...]] = {
-    Kind.design_workflow: (
-        "coverage",
-        "tool_fit",
-        "controls",
-        "data_rules",
-        "constraints",
-        "reliability",
-        "structure",
-        "rationale",
-    ),
-    Kind.find_failures: ("detection", "classification", "severity", "fixes"),
-    Kind.validate_output: ("detection", "error_types", "corrections", "omissions"),
-    Kind.explain_reasoning: ("key_points", "plain_language", "structure", "audience", "length"),
-}
-
-
 class Criterion(Strict):
     id: Id
     title: ShortText
@@ -92,10 +68,10 @@ class GoldenCase(Strict):
 
 
 def rubric_errors(
-    kind: Kind, rubric: list[Criterion], golden: list[GoldenCase]
+    kind: str, expected: tuple[str, ...], rubric: list[Criterion], golden: list[GoldenCase]
 ) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every way a rubric does not fit its kind, each at the criterion (or case) at fault."""
-    expected = CRITERIA[kind]
+    """Every way a rubric does not fit its kind (whose scorer computes `expected`), each at the
+    criterion (or case) at fault."""
     errors: list[tuple[tuple[str | int, ...], str]] = []
     seen: set[str] = set()
     for i, criterion in enumerate(rubric):
@@ -149,9 +125,13 @@ class _Exercise(Strict):
     variants: VariantSpec | None = Field(None, description="what varies between variants (AUTHORING.md)")
     variant_seed: int = Field(0, ge=0, description="set by materialising: 0 is the authored variant")
 
+    CRITERIA: ClassVar[tuple[str, ...]] = ()
+    """The criteria this kind's scorer computes; a rubric gives them weights and wording."""
+
     @model_validator(mode="after")
     def _rubric_matches_kind(self) -> _Exercise:
-        errors = rubric_errors(Kind(self.__dict__["kind"]), self.rubric, getattr(self, "golden", []))
+        kind = self.__dict__["kind"]  # each subclass declares its own Literal kind
+        errors = rubric_errors(kind, self.CRITERIA, self.rubric, getattr(self, "golden", []))
         if errors:  # raised with their own locations, so each names the criterion or case at fault
             raise ValidationError.from_exception_data(
                 type(self).__name__,
@@ -253,6 +233,16 @@ class DesignGolden(GoldenCase):
 
 class DesignWorkflowExercise(_Exercise):
     kind: Literal["design_workflow"]
+    CRITERIA = (
+        "coverage",
+        "tool_fit",
+        "controls",
+        "data_rules",
+        "constraints",
+        "reliability",
+        "structure",
+        "rationale",
+    )
     sources: list[Source] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
     tools: list[Id] = Field(min_length=1, description="catalogue tool ids on offer")
@@ -304,6 +294,7 @@ class FindFailuresGolden(GoldenCase):
 
 class FindFailuresExercise(_Exercise):
     kind: Literal["find_failures"]
+    CRITERIA = ("detection", "classification", "severity", "fixes")
     tools: list[Id] = Field(min_length=1)
     workflow: Workflow
     traces: list[Trace] = Field(default_factory=list)
@@ -342,6 +333,7 @@ class ValidateGolden(GoldenCase):
 
 class ValidateOutputExercise(_Exercise):
     kind: Literal["validate_output"]
+    CRITERIA = ("detection", "error_types", "corrections", "omissions")
     source_title: ShortText
     source: Markdown
     output_title: ShortText
@@ -380,6 +372,7 @@ class ExplainGolden(GoldenCase):
 
 class ExplainReasoningExercise(_Exercise):
     kind: Literal["explain_reasoning"]
+    CRITERIA = ("key_points", "plain_language", "structure", "audience", "length")
     stakeholder: Stakeholder
     situation: Markdown
     key_points: list[KeyPoint] = Field(min_length=2)

@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, ValidationError
 
-from exercises.loader import Bank, Problem
-from exercises.submission import Submission
+from exercises.loader import SHARED_TOOLS, Bank, Problem, load_bank
+from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Id, ShortText, Strict
 
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
-SUBMISSION: TypeAdapter[Any] = TypeAdapter(Submission)
+CALIBRATION_PACKS = CALIBRATION_DIR / "packs"
+"""Exercises written for calibration only (sectors the bank need not cover), loaded like an
+instructor pack; their rated answers sit beside the others as <exercise id>.yaml."""
+HELD_OUT_FILE = "HELD_OUT.txt"
 
 
 class Rating(Strict):
@@ -30,8 +33,8 @@ class RatedAnswer(Strict):
     answer: dict[str, Any]
     ratings: dict[str, Rating]
 
-    def submission(self) -> Any:
-        return SUBMISSION.validate_python(self.answer)
+    def submission(self) -> AnySubmission:
+        return SUBMISSION_ADAPTER.validate_python(self.answer)
 
 
 class CalibrationSet(Strict):
@@ -78,3 +81,25 @@ def load_calibration(bank: Bank, folder: Path = CALIBRATION_DIR) -> tuple[list[C
                     problems.append(Problem(label, f"answers.{i}.ratings.{rater}.criteria", "scores are 0 to 1"))
         sets.append(rated)
     return sets, problems
+
+
+def calibration_bank(bank: Bank, packs: Path = CALIBRATION_PACKS) -> tuple[Bank, set[str]]:
+    """The bank with the calibration-only exercises added, and the ids held out by the packs'
+    HELD_OUT.txt (one id a line, # comments). A missing folder adds nothing."""
+    if not packs.is_dir():
+        return bank, set()
+    extra = load_bank(packs, SHARED_TOOLS)
+    merged = Bank(
+        exercises={**bank.exercises, **{k: v for k, v in extra.exercises.items() if k not in bank.exercises}},
+        tools={**extra.tools, **bank.tools},
+        problems=[*bank.problems, *(Problem(f"calibration/packs/{p.file}", p.field, p.reason) for p in extra.problems)],
+        files={**bank.files, **{k: f"calibration/packs/{v}" for k, v in extra.files.items()}},
+    )
+    held_out: set[str] = set()
+    listing = packs / HELD_OUT_FILE
+    if listing.is_file():
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            entry = line.split("#", 1)[0].strip()
+            if entry:
+                held_out.add(entry)
+    return merged, held_out

@@ -3,16 +3,29 @@ page, the store and the grader all refuse the same oversized input."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from exercises.workflow import MAX_STEPS, Id, Step
 
-MAX_TEXT = 20_000
+MAX_TEXT = 20_000  # characters of one free-text answer (an explanation, a rationale)
+MAX_LINE = 2_000  # characters of one line of an answer (a fix, a correction, an omission)
+MAX_FLAGS = 40
+MAX_MARKS = 60
+MAX_OMISSIONS = 20
+MAX_DRAFT_BYTES = 256 * 1024  # a stored draft, as JSON: well above any valid answer; stops a pasted file
 LearnerText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-LineText = Annotated[str, StringConstraints(max_length=2_000)]
+LineText = Annotated[str, StringConstraints(max_length=MAX_LINE)]
+
+
+def draft_too_large(payload: Any) -> int | None:
+    """The draft's size in bytes when it is over MAX_DRAFT_BYTES, else None."""
+    size = len(json.dumps(payload))
+    return size if size > MAX_DRAFT_BYTES else None
 
 
 class FaultCategory(StrEnum):
@@ -71,11 +84,64 @@ class ClaimError(StrEnum):
 class _Submission(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def free_text(self) -> str:
+        """All the learner's own words, for injection checks and the judge."""
+        raise NotImplementedError(f"{type(self).__name__} does not say where its free text is")
+
+    def edit_text(self, edit: Callable[[str], str]) -> Self:
+        """The submission with the prose the grader reads passed through `edit` (e.g. to strip
+        sentences addressed to the grader)."""
+        raise NotImplementedError(f"{type(self).__name__} does not say where its free text is")
+
+    @classmethod
+    def salvage(cls, payload: dict[str, Any] | None) -> Self:
+        """The most of a draft that is a valid submission: used when time runs out, so what the
+        learner wrote is graded even if some rows were unfinished. Invalid rows are dropped,
+        over-long text is cut at the limit."""
+        data = dict(payload or {})
+        data.pop("kind", None)
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            pass
+        try:
+            return cls.model_validate(cls._rescued(data))
+        except ValidationError:
+            return cls()
+
+    @classmethod
+    def _rescued(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """The fields of a draft that can be kept, cut to their limits."""
+        raise NotImplementedError(f"{cls.__name__} does not say how to rescue a draft")
+
+
+def _valid_rows(rows: Any, model: type[BaseModel], limit: int) -> list[Any]:
+    kept = []
+    for raw in rows or []:
+        try:
+            kept.append(model.model_validate(raw))
+        except ValidationError:
+            continue
+    return kept[:limit]
+
 
 class DesignSubmission(_Submission):
     kind: Literal["design_workflow"] = "design_workflow"
     steps: list[Step] = Field(default_factory=list, max_length=MAX_STEPS)
     rationale: LearnerText = ""
+
+    def free_text(self) -> str:
+        return "\n".join([self.rationale, *(s.name for s in self.steps)])
+
+    def edit_text(self, edit: Callable[[str], str]) -> Self:
+        return self.model_copy(update={"rationale": edit(self.rationale)})  # step names are labels, not prose
+
+    @classmethod
+    def _rescued(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "steps": _valid_rows(data.get("steps"), Step, MAX_STEPS),
+            "rationale": str(data.get("rationale") or "")[:MAX_TEXT],
+        }
 
 
 class FaultFlag(_Submission):
@@ -88,7 +154,17 @@ class FaultFlag(_Submission):
 
 class FindFailuresSubmission(_Submission):
     kind: Literal["find_failures"] = "find_failures"
-    flags: list[FaultFlag] = Field(default_factory=list, max_length=40)
+    flags: list[FaultFlag] = Field(default_factory=list, max_length=MAX_FLAGS)
+
+    def free_text(self) -> str:
+        return "\n".join(f.fix for f in self.flags)
+
+    def edit_text(self, edit: Callable[[str], str]) -> Self:
+        return self.model_copy(update={"flags": [f.model_copy(update={"fix": edit(f.fix)}) for f in self.flags]})
+
+    @classmethod
+    def _rescued(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return {"flags": _valid_rows(data.get("flags"), FaultFlag, MAX_FLAGS)}
 
 
 class ClaimMark(_Submission):
@@ -101,62 +177,37 @@ class ValidateSubmission(_Submission):
     """Only the claims the learner flags are listed: an unlisted claim is judged supported."""
 
     kind: Literal["validate_output"] = "validate_output"
-    marks: list[ClaimMark] = Field(default_factory=list, max_length=60)
-    omissions: list[LineText] = Field(default_factory=list, max_length=20)
+    marks: list[ClaimMark] = Field(default_factory=list, max_length=MAX_MARKS)
+    omissions: list[LineText] = Field(default_factory=list, max_length=MAX_OMISSIONS)
+
+    def free_text(self) -> str:
+        return "\n".join([*(m.correction for m in self.marks), *self.omissions])
+
+    def edit_text(self, edit: Callable[[str], str]) -> Self:
+        marks = [m.model_copy(update={"correction": edit(m.correction)}) for m in self.marks]
+        return self.model_copy(update={"marks": marks, "omissions": [edit(o) for o in self.omissions]})
+
+    @classmethod
+    def _rescued(cls, data: dict[str, Any]) -> dict[str, Any]:
+        omissions = [str(o)[:MAX_LINE] for o in (data.get("omissions") or [])][:MAX_OMISSIONS]
+        return {"marks": _valid_rows(data.get("marks"), ClaimMark, MAX_MARKS), "omissions": omissions}
 
 
 class ExplainSubmission(_Submission):
     kind: Literal["explain_reasoning"] = "explain_reasoning"
     text: LearnerText = ""
 
+    def free_text(self) -> str:
+        return self.text
 
-Submission = Annotated[
-    DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission,
-    Field(discriminator="kind"),
-]
+    def edit_text(self, edit: Callable[[str], str]) -> Self:
+        return self.model_copy(update={"text": edit(self.text)})
 
-
-_LIST_FIELDS: dict[str, tuple[str, type[BaseModel]]] = {
-    "design_workflow": ("steps", Step),
-    "find_failures": ("flags", FaultFlag),
-    "validate_output": ("marks", ClaimMark),
-}
-_MODELS: dict[str, type[BaseModel]] = {
-    "design_workflow": DesignSubmission,
-    "find_failures": FindFailuresSubmission,
-    "validate_output": ValidateSubmission,
-    "explain_reasoning": ExplainSubmission,
-}
+    @classmethod
+    def _rescued(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return {"text": str(data.get("text") or "")[:MAX_TEXT]}
 
 
-def salvage(kind: str, payload: dict[str, Any] | None) -> BaseModel:
-    """The most of a draft that is a valid submission: used when time runs out, so what the
-    learner wrote is graded even if some rows were unfinished. Invalid rows are dropped,
-    over-long text is cut at the limit."""
-    model = _MODELS[kind]
-    data = dict(payload or {})
-    data["kind"] = kind
-    try:
-        return model.model_validate(data)
-    except ValidationError:
-        pass
-    clean: dict[str, Any] = {"kind": kind}
-    if kind in _LIST_FIELDS:
-        name, item_model = _LIST_FIELDS[kind]
-        items = []
-        for raw in data.get(name) or []:
-            try:
-                items.append(item_model.model_validate(raw))
-            except ValidationError:
-                continue
-        clean[name] = items[: (MAX_STEPS if name == "steps" else 40 if name == "flags" else 60)]
-    if kind == "design_workflow":
-        clean["rationale"] = str(data.get("rationale") or "")[:MAX_TEXT]
-    elif kind == "validate_output":
-        clean["omissions"] = [str(o)[:2_000] for o in (data.get("omissions") or [])][:20]
-    elif kind == "explain_reasoning":
-        clean["text"] = str(data.get("text") or "")[:MAX_TEXT]
-    try:
-        return model.model_validate(clean)
-    except ValidationError:
-        return model.model_validate({"kind": kind})
+AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
+Submission = Annotated[AnySubmission, Field(discriminator="kind")]
+SUBMISSION_ADAPTER: TypeAdapter[AnySubmission] = TypeAdapter(Submission)

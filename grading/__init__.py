@@ -6,34 +6,17 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from exercises.loader import SHARED_TOOLS, load_tools
-from exercises.model import (
-    AnyExercise,
-    DesignWorkflowExercise,
-    ExplainReasoningExercise,
-    FindFailuresExercise,
-    ValidateOutputExercise,
-)
-from exercises.submission import (
-    DesignSubmission,
-    ExplainSubmission,
-    FindFailuresSubmission,
-    ValidateSubmission,
-)
+from exercises.model import AnyExercise
+from exercises.submission import AnySubmission
 from exercises.workflow import Tool
-from grading.agreement import BAND_EDGES
-from grading.design import score_design
-from grading.explain import score_explanation
-from grading.failures import score_failures
+from grading.bands import in_doubt
 from grading.injection import looks_like_injection, strip_injection
 from grading.judge import Judge, apply_judge
+from grading.kinds import grader_for
 from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
 from grading.rubric import assemble
-from grading.validate import score_validation
 
-__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "free_text", "grade"]
-
-AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
-BAND_MARGIN = 1.5  # points either side of a band edge where a grade goes to review
+__all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "grade", "in_doubt"]
 
 
 @lru_cache(maxsize=1)
@@ -42,31 +25,6 @@ def shared_tools() -> dict[str, Tool]:
     if problems:
         raise RuntimeError("the shared tool catalogue is broken: " + "; ".join(map(str, problems)))
     return tools
-
-
-def free_text(submission: AnySubmission) -> str:
-    """All the learner's own words in a submission, for injection checks and the judge."""
-    if isinstance(submission, ExplainSubmission):
-        return submission.text
-    if isinstance(submission, DesignSubmission):
-        return "\n".join([submission.rationale, *(s.name for s in submission.steps)])
-    if isinstance(submission, FindFailuresSubmission):
-        return "\n".join(f.fix for f in submission.flags)
-    return "\n".join([*(m.correction for m in submission.marks), *submission.omissions])
-
-
-def without_injection(submission: AnySubmission) -> AnySubmission:
-    """The submission with every sentence addressed to the grader removed from its free text."""
-    if isinstance(submission, ExplainSubmission):
-        return submission.model_copy(update={"text": strip_injection(submission.text)})
-    if isinstance(submission, DesignSubmission):
-        return submission.model_copy(update={"rationale": strip_injection(submission.rationale)})
-    if isinstance(submission, FindFailuresSubmission):
-        flags = [f.model_copy(update={"fix": strip_injection(f.fix)}) for f in submission.flags]
-        return submission.model_copy(update={"flags": flags})
-    marks = [m.model_copy(update={"correction": strip_injection(m.correction)}) for m in submission.marks]
-    omissions = [strip_injection(o) for o in submission.omissions]
-    return submission.model_copy(update={"marks": marks, "omissions": omissions})
 
 
 def grade(
@@ -78,38 +36,16 @@ def grade(
     """Score a submission against its exercise. Deterministic when `judge` is None."""
     if submission.kind != exercise.kind:
         raise ValueError(f"a {submission.kind} submission cannot answer a {exercise.kind} exercise")
+    grader = grader_for(exercise.kind)
     flags: list[Flag] = []
-    details: dict[str, object] = {}
-    text = free_text(submission)
+    text = submission.free_text()
     if looks_like_injection(text):
         flags.append(Flag.possible_injection)
-        submission = without_injection(submission)
-    if isinstance(exercise, DesignWorkflowExercise):
-        assert isinstance(submission, DesignSubmission)
-        scored, design_flags, details = score_design(exercise, submission, tools or shared_tools())
-        flags += design_flags
-    elif isinstance(exercise, FindFailuresExercise):
-        assert isinstance(submission, FindFailuresSubmission)
-        scored, details = score_failures(exercise, submission)
-    elif isinstance(exercise, ValidateOutputExercise):
-        assert isinstance(submission, ValidateSubmission)
-        scored, unchecked = score_validation(exercise, submission)
-        if unchecked:
-            flags.append(Flag.needs_review)
-    else:
-        assert isinstance(exercise, ExplainReasoningExercise)
-        assert isinstance(submission, ExplainSubmission)
-        scored, thin = score_explanation(exercise, submission)
-        if thin:
-            flags.append(Flag.needs_review)
-    result = assemble(exercise, scored, flags, details)
+        submission = submission.edit_text(strip_injection)
+    scoring = grader.score(exercise, submission, tools or shared_tools())
+    result = assemble(exercise, scoring.criteria, flags + scoring.flags, scoring.details)
     if judge is not None:
-        result = apply_judge(judge, exercise, submission, text, result)
-    if near_band_edge(result.total) and "cap" not in result.details:  # a capped flaw is certain
+        result = apply_judge(judge, exercise, grader.judged, text, result)
+    if in_doubt(result.total, result.details):  # where the grader may be wrong, not near an edge alone
         result = result.model_copy(update={"flags": sorted({*result.flags, Flag.needs_review})})
     return result
-
-
-def near_band_edge(total: float) -> bool:
-    """A grade this close to a band edge could fall either side with a fairer reading."""
-    return any(abs(total - edge) < BAND_MARGIN for edge in BAND_EDGES)

@@ -1,18 +1,13 @@
 """Agreement statistics the assessment field uses to check automated scoring against people:
 quadratic weighted kappa on score bands, Spearman's rank correlation, the standardized mean
-difference, and Cohen's kappa for pass/fail decisions."""
+difference, Cohen's kappa for pass/fail decisions, and how well review flags point at the
+grader's errors."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-
-BAND_EDGES = (20.0, 45.0, 70.0, 88.0)  # bands 0-4: not yet, emerging, developing, proficient, strong
-
-
-def band(total: float) -> int:
-    return int(sum(total >= edge for edge in BAND_EDGES))
 
 
 def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], categories: int = 5) -> float:
@@ -73,3 +68,12 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> float:
     if expected == 1:
         return 1.0
     return float((observed - expected) / (1 - expected))
+
+
+def flag_precision(flagged_errors: Sequence[float], other_errors: Sequence[float]) -> float | None:
+    """Mean |grader - raters| on the answers routed to review over that on the rest: above 1, the
+    flags point where the grader is wrong. None when either side is empty."""
+    if not flagged_errors or not other_errors:
+        return None
+    base = float(np.mean(other_errors))
+    return float(np.mean(flagged_errors)) / base if base > 0 else float("inf")

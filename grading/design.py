@@ -8,20 +8,37 @@ from collections.abc import Mapping
 from exercises.graph import data_reaching, graph_problems, unchecked_to_action, upstream
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
-from exercises.workflow import Risk, Step, Tool, ToolKind, Workflow
+from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
 from grading.exact import evaluate
 from grading.model import Flag
-from grading.rubric import CRITICAL_CAP, Scored, join
+from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
 from grading.simulate import SimulationResult, simulate
 from grading.text import analyse, concept_found
 
 SIM_CASES = 4_000  # when a design is too large to work out exactly: standard error near 3 % about 0.3 points
 SIM_SEED = 7
 RISKY = (Risk.high, Risk.irreversible)
+FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check must catch to guard it
+DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
+SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
+HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 
 
-def _suitable(tool: Tool, required: str) -> bool:
+def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
+    """The share of a path's errors a check catches, by error type and weighted by how often each
+    is made: a format check on a path that invents facts catches little of what matters."""
+    mass = sum(errors.values())
+    if mass <= 0:
+        return 1.0
+    return sum(rate * check.catch_rates.get(kind, 0.0) for kind, rate in errors.items()) / mass
+
+
+def _suitable(tool: Tool, required: str, errors: Mapping[ErrorType, float] | None = None) -> bool:
+    """A check of the authority the stage requires (a person; a professional who may decide)
+    that catches the kind of errors on the path it guards."""
     if not tool.is_check:
+        return False
+    if errors is not None and catch_fit(tool, errors) < FIT_MIN:
         return False
     if required == "expert":
         return "decide" in tool.capabilities
@@ -44,7 +61,7 @@ def _performers(stage: Stage, steps: list[Step], tools: Mapping[str, Tool]) -> t
 
 def score_design(
     exercise: DesignWorkflowExercise, submission: DesignSubmission, catalogue: Mapping[str, Tool]
-) -> tuple[list[Scored], list[Flag], dict[str, object]]:
+) -> Scoring:
     offered = {t: catalogue[t] for t in exercise.tools if t in catalogue}
     steps = list(submission.steps)
     if not steps:
@@ -53,7 +70,7 @@ def score_design(
             Scored(c, 0.0, empty, "Add the steps of your workflow, one per stage.")
             for c in ("coverage", "tool_fit", "controls", "data_rules", "constraints", "reliability", "structure")
         ]
-        return [*scored, _rationale(exercise, submission)], [], {}
+        return Scoring([*scored, _rationale(exercise, submission)])
 
     workflow = Workflow(sources=exercise.sources, steps=steps)
     problems = graph_problems(workflow, offered)
@@ -79,7 +96,7 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
-    return scored, flags, details
+    return Scoring(scored, flags, details)
 
 
 def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:
@@ -159,11 +176,18 @@ def _tool_fit(
     return Scored("tool_fit", score, evidence, feedback)
 
 
-def _guards(step: Step, tools: Mapping[str, Tool], required: str, own_tool: bool = True) -> bool:
-    """Does this step's output leave checked by a check of the required kind?"""
-    if own_tool and step.tool in tools and _suitable(tools[step.tool], required):
+def _guards(
+    step: Step,
+    tools: Mapping[str, Tool],
+    required: str,
+    own_tool: bool = True,
+    errors: Mapping[ErrorType, float] | None = None,
+) -> bool:
+    """Does this step's output leave checked by a check of the required kind that catches the
+    errors in question?"""
+    if own_tool and step.tool in tools and _suitable(tools[step.tool], required, errors):
         return True
-    return any(c in tools and _suitable(tools[c], required) for c in step.checks)
+    return any(c in tools and _suitable(tools[c], required, errors) for c in step.checks)
 
 
 def _unguarded_sources(
@@ -180,13 +204,15 @@ def _unguarded_sources(
     if target.tool in tools and _suitable(tools[target.tool], stage.required_check):
         return [], 1  # the stage is performed by the required checker itself (a person decides)
     if stage.risk == Risk.high:
-        if _guards(target, tools, stage.required_check, own_tool=False):
+        own = tools[target.tool].error_rates if target.tool in tools else None
+        if _guards(target, tools, stage.required_check, own_tool=False, errors=own):
             return [], 1  # the risky output itself is checked before anyone uses it
         candidates.append(target)
     sources = [s for s in candidates if s.tool in tools and tools[s.tool].error_rates]
     unguarded = []
     for source in sources:
-        if _guards(source, tools, stage.required_check):
+        errors = tools[source.tool].error_rates
+        if _guards(source, tools, stage.required_check, errors=errors):
             continue
         frontier, seen, reaches = [source.id], {source.id}, False
         while frontier and not reaches:
@@ -194,7 +220,9 @@ def _unguarded_sources(
                 if nxt.id == target.id:
                     reaches = True
                     break
-                if nxt.id in seen or _guards(nxt, tools, stage.required_check):
+                # a check that sees only a sample of the items the target acts on guards none of them
+                sees_all = nxt.share >= target.share - 1e-9
+                if nxt.id in seen or (sees_all and _guards(nxt, tools, stage.required_check, errors=errors)):
                     continue
                 seen.add(nxt.id)
                 frontier.append(nxt.id)
@@ -230,30 +258,50 @@ def _controls(
             problems.append(f"'{stage.name}' is not in the design, so nothing guards it")
             continue
         target = chosen[0]
+        stage_earned = weight
         unguarded, n_sources = _unguarded_sources(workflow, target, stage, tools)
-        if not unguarded:
-            earned += weight
+        if unguarded:
+            # expected harm, not presence: how often an error from an unchecked path reaches the step
+            # weighted by what a wrong item costs there: an irreversible step fully, a high-risk one half
+            rate = sum(sum(tools[u.tool].error_rates.values()) * u.share for u in unguarded)
+            harm = rate * HARM_WEIGHT[stage.risk]
+            limit = exercise.constraints.max_error_rate
+            names = join([f"'{u.name}'" for u in unguarded], 3)
+            misfit = _misfit_checks(workflow, unguarded, target, stage, tools)
+            if harm < limit:
+                stage_earned = weight * (1 - SMALL_HARM_COST * harm / limit)
+                problems.append(
+                    f"nothing of the required kind checks {names} before '{stage.name}', but it errs on "
+                    f"about {rate:.1%} of items, a harm under the {limit:.1%} target"
+                )
+            else:
+                # partial credit for guarding some of the paths: the unguarded ones still do harm
+                stage_earned = weight * 0.5 * (1 - len(unguarded) / max(1, n_sources))
+                critical = True  # expected harm at or above the error target: undeployable as it is
+                late = stage.risk == Risk.irreversible and _guards(target, tools, stage.required_check, own_tool=False)
+                later = [
+                    s
+                    for s in workflow.steps
+                    if target.id in upstream(workflow, s.id) and _guards(s, tools, stage.required_check)
+                ]
+                if misfit:
+                    problems.append(f"{join(misfit, 2)} cannot catch the errors {names} make(s) before '{stage.name}'")
+                elif late or later:
+                    problems.append(
+                        f"the {kind_word[stage.required_check]} of '{stage.name}' comes after it: errors from "
+                        f"{names} reach the irreversible step first"
+                    )
+                else:
+                    problems.append(f"no {kind_word[stage.required_check]} between {names} and '{stage.name}'")
+                if stage.why:
+                    lessons.append(stage.why)
+        if stage.risk == Risk.irreversible:
+            for decision in _decisions_not_before(exercise, workflow, tools, performers, target):
+                stage_earned *= 0.5
+                problems.append(f"'{decision.name}' is a person's decision, yet '{stage.name}' does not wait for it")
+        earned += stage_earned
+        if stage_earned >= weight:
             good.append(f"'{stage.name}'")
-            continue
-        # partial credit for guarding some of the paths: the unguarded ones still do harm
-        earned += weight * 0.5 * (1 - len(unguarded) / max(1, n_sources))
-        names = join([f"'{s.name}'" for s in unguarded], 3)
-        critical |= stage.risk == Risk.irreversible
-        late = stage.risk == Risk.irreversible and _guards(target, tools, stage.required_check, own_tool=False)
-        later = [
-            s
-            for s in workflow.steps
-            if target.id in upstream(workflow, s.id) and _guards(s, tools, stage.required_check)
-        ]
-        if late or later:
-            problems.append(
-                f"the {kind_word[stage.required_check]} of '{stage.name}' comes after it: errors from "
-                f"{names} reach the irreversible step first"
-            )
-        else:
-            problems.append(f"no {kind_word[stage.required_check]} between {names} and '{stage.name}'")
-        if stage.why:
-            lessons.append(stage.why)
     score = earned / total
     evidence = ("Guarded before the risk: " + join(good) + ". ") if good else ""
     evidence += ("Problems: " + "; ".join(problems) + ".") if problems else ""
@@ -267,8 +315,48 @@ def _controls(
     else:
         feedback = "Every high-risk and irreversible stage has the right check before it."
     if critical:
-        feedback += f" An unchecked irreversible step caps this design at {CRITICAL_CAP:g}."
+        feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
     return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
+
+
+def _misfit_checks(
+    workflow: Workflow, sources: list[Step], target: Step, stage: Stage, tools: Mapping[str, Tool]
+) -> list[str]:
+    """Checks of the required authority on the way to the target that catch too little of what
+    the unchecked sources get wrong (a tone check on a path that invents facts)."""
+    on_path = upstream(workflow, target.id) | {target.id}
+    names: list[str] = []
+    for step in workflow.steps:
+        if step.id not in on_path or not any(s.id in upstream(workflow, step.id) | {step.id} for s in sources):
+            continue
+        for tool_id in [step.tool, *step.checks]:
+            tool = tools.get(tool_id)
+            if tool is None or not _suitable(tool, stage.required_check) or f"'{tool.name}'" in names:
+                continue
+            if any(not _suitable(tool, stage.required_check, tools[s.tool].error_rates) for s in sources):
+                names.append(f"'{tool.name}'")
+    return names
+
+
+def _decisions_not_before(
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    performers: Mapping[str, list[Step]],
+    target: Step,
+) -> list[Step]:
+    """People's decisions in the design that an irreversible step is not built on: the letter or
+    payment goes out whatever the person decides."""
+    before = upstream(workflow, target.id)
+    missing = []
+    for stage in exercise.stages:
+        if stage.capability not in DECISIONS or stage.risk == Risk.irreversible:
+            continue
+        for step in performers.get(stage.id, []):
+            person = step.tool in tools and tools[step.tool].kind == ToolKind.human
+            if person and step.id not in before and step.id != target.id:
+                missing.append(step)
+    return missing
 
 
 def _data_rules(
@@ -432,7 +520,8 @@ def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -
     points = exercise.rationale_points
     if not points:
         score = min(1.0, len(sentences) / 3)
-        return Scored("rationale", score, f"{len(sentences)} sentence(s) of rationale.", "Explain your main choices.")
+        advice = "Explain your main choices." if sentences else "No rationale yet: explain your main choices."
+        return Scored("rationale", score, f"{len(sentences)} sentence(s) of rationale.", advice)
     made, missed = [], []
     weight_made = 0.0
     for point in points:
@@ -443,12 +532,15 @@ def _rationale(exercise: DesignWorkflowExercise, submission: DesignSubmission) -
             missed.append(point)
     score = weight_made / sum(p.weight for p in points)
     evidence = f"The rationale makes {len(made)} of {len(points)} key points."
-    feedback = (
-        "Your rationale explains the design's key choices."
-        if not missed
-        else "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
-    )
-    return Scored("rationale", score, evidence, feedback)
+    # prose that makes none of the missed points may make them in words the grader does not know
+    doubt = 0.5 * (1 - score) if missed and len(sentences) >= 2 else 0.0
+    if not missed:
+        feedback = "Your rationale explains the design's key choices."
+    elif not sentences:
+        feedback = "No rationale yet. It should say: " + " ".join(p.text for p in missed[:2])
+    else:
+        feedback = "Your rationale should also say: " + " ".join(p.text for p in missed[:2])
+    return Scored("rationale", score, evidence, feedback, doubt=doubt, doubt_why="rationale points in other words")
 
 
 def _duration(seconds: float) -> str:

@@ -7,8 +7,12 @@ so a fluent text about something else, or a keyword list, cannot collect them.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
+from exercises.workflow import Tool
+from grading.bands import PROFICIENT
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
@@ -20,10 +24,11 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
-from grading.rubric import Scored, join
+from grading.model import Flag
+from grading.rubric import Scored, Scoring, join
 from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
-WRONG_FIGURE_CAP = 69.0  # a message that misstates a key figure cannot be proficient
+WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
@@ -33,8 +38,10 @@ def _quote(sentence: Sentence, limit: int = 160) -> str:
     return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
 
 
-def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSubmission) -> tuple[list[Scored], bool]:
-    """The criteria, and whether the evidence is too thin to trust them without a person."""
+def score_explanation(
+    exercise: ExplainReasoningExercise, submission: ExplainSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
+    """The criteria, flagged for review when the evidence is too thin to trust them without a person."""
     text = submission.text
     found = units(text, cue_vocabulary(exercise))
     prose = [u.sentence for u in found if u.prose]
@@ -74,7 +81,7 @@ def score_explanation(exercise: ExplainReasoningExercise, submission: ExplainSub
     scored.append(_length(exercise, text, relevance))
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
-    return scored, thin
+    return Scoring(scored, [Flag.needs_review] if thin else [])
 
 
 def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:

@@ -1,25 +1,86 @@
 """Scoring a failure analysis: which seeded faults were found on the right step, named with
-the right category and severity, and given a fix that fits. False alarms cost."""
+the right category and severity, and given a fix that fits.
+
+Found and false alarms are two scores (grading/detection.py). A fault flagged where it shows
+(a step downstream of where it starts) or with a neighbouring category earns partial credit; a
+second flag of a fault already found repeats it and is no false alarm; naming several categories
+for one step is a guess, not a classification."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
-from exercises.submission import SEVERITY_RANK, FaultFlag, FindFailuresSubmission
-from grading.rubric import Scored, join
+from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
+from exercises.workflow import Tool
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
+from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
-FALSE_ALARM_COST = 0.15  # share of the detection criterion each unfounded flag costs
-WRONG_CATEGORY_CREDIT = 0.5
+C = FaultCategory
+# Categories that describe the same failure seen from another side: a rater gives most of the
+# credit for the neighbour (an unchecked automated decision is both "automated judgement" and a
+# "missing check"). Defined once, symmetric.
+_NEIGHBOUR_PAIRS = (
+    (C.missing_check, C.automated_judgement),
+    (C.missing_check, C.error_propagation),
+    (C.missing_check, C.format_drift),
+    (C.error_propagation, C.format_drift),
+    (C.error_propagation, C.fabrication),
+    (C.fabrication, C.stale_source),
+    (C.prompt_injection, C.personal_data_leak),
+    (C.bias, C.automated_judgement),
+    (C.cost_latency_blowup, C.missing_check),
+)
+NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
+    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
+    for c in FaultCategory
+}
+NEIGHBOUR_CREDIT = 0.8  # found with a neighbouring category
+WRONG_CATEGORY_CREDIT = 0.6  # the right step and a fix for this fault, but an unrelated category: seen, misnamed
+NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category
+DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not where it starts
+FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
+FIX_TYPE_SHARE = 0.25  # the rest of a fix's fit is what it says: the substance weighs most
+_TIE = 1e-9  # prefer the fault's own step when two flags would serve a fault equally well
 
 
 @dataclass(frozen=True)
 class Match:
     fault: Fault
     flag: FaultFlag
-    category_right: bool
+    location: float  # 1 on the fault's step or an accepted one, DOWNSTREAM_CREDIT where it shows
+    category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT; less for hedging
+    fix_fit: float  # the best fix among the flags that name this fault
+
+    @property
+    def diagnosis(self) -> float:
+        """How far the category, severity and fix of this flag describe the fault's cause: in
+        full where it starts; where it only shows, they describe a symptom (location squared)."""
+        return self.location**2
+
+    @property
+    def fix_credit(self) -> float:
+        return self.fix_fit * self.diagnosis
+
+    @property
+    def category_right(self) -> bool:
+        return self.category >= 1.0
+
+    @property
+    def found(self) -> float:
+        return self.location * self.category
+
+
+@dataclass(frozen=True)
+class Assessment:
+    matches: list[Match]
+    repeats: list[FaultFlag]  # further flags of a fault already found
+    false_alarms: list[FaultFlag]
+    detection: Detection
 
 
 def _weight(fault: Fault) -> float:
@@ -31,37 +92,142 @@ def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
     return 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
 
 
-def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+def _category_credit(fault: Fault, category: FaultCategory) -> float:
+    if category in {fault.category, *fault.also_categories}:
+        return 1.0
+    if category in NEIGHBOURS[fault.category]:  # the author's own category, not its alternatives
+        return NEIGHBOUR_CREDIT
+    return WRONG_CATEGORY_CREDIT
+
+
+def _classification_credit(category: float) -> float:
+    if category >= 1.0:
+        return 1.0
+    return NEIGHBOUR_CLASSIFICATION * max(0.0, category - WRONG_CATEGORY_CREDIT) / (1 - WRONG_CATEGORY_CREDIT)
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where each fault may be flagged, with the location credit of each step."""
+
+    credit: dict[str, dict[str, float]]  # fault id -> step id -> location credit
+
+    chance: float = 0.0
+
+    @classmethod
+    def of(cls, exercise: FindFailuresExercise) -> _Places:
+        """Worked out once per exercise object (they are immutable and few)."""
+        cached = _PLACES.get(id(exercise))
+        if cached is not None and cached[0] is exercise:
+            return cached[1]
+        places = cls._work_out(exercise)
+        if len(_PLACES) >= 256:
+            _PLACES.pop(next(iter(_PLACES)))
+        _PLACES[id(exercise)] = (exercise, places)  # holding the exercise keeps its id from reuse
+        return places
+
+    @classmethod
+    def _work_out(cls, exercise: FindFailuresExercise) -> _Places:
+        credit: dict[str, dict[str, float]] = {}
+        for fault in exercise.faults:
+            own = {fault.step, *fault.also_steps}
+            shows = set(downstream(exercise.workflow, fault.step)) if exercise.workflow.step(fault.step) else set()
+            credit[fault.id] = dict.fromkeys(shows - own, DOWNSTREAM_CREDIT) | dict.fromkeys(own, 1.0)
+        places = cls(credit)
+        total = 0.0
+        for step in exercise.workflow.steps:
+            for category in FaultCategory:
+                total += max((_hit(places, f, step.id, category) for f in exercise.faults), default=0.0)
+        cells = len(exercise.workflow.steps) * len(FaultCategory)
+        return cls(credit, total / cells if cells else 0.0)
+
+
+_PLACES: dict[int, tuple[FindFailuresExercise, _Places]] = {}
+
+
+def _hedging(exercise: FindFailuresExercise, flags: list[FaultFlag], places: _Places) -> dict[str, float]:
+    """Per step, the share of category credit left after guessing: naming k categories for a
+    step where m faults start or show (k > m) earns m / k of each category's value."""
+    named: dict[str, set[FaultCategory]] = {}
+    for flag in flags:
+        named.setdefault(flag.step, set()).add(flag.category)
+    hosts = {s: sum(1 for f in exercise.faults if places.credit[f.id].get(s, 0.0) > 0) for s in named}
+    return {s: min(1.0, max(1, hosts[s]) / len(cats)) for s, cats in named.items()}
+
+
+def chance_precision(exercise: FindFailuresExercise) -> float:
+    """The precision of a flag placed on a random step with a random category: the mean, over
+    every step and category, of the location credit that flag could earn (a flag where a fault
+    only shows finds it only if it names the fault or its neighbour)."""
+    return _Places.of(exercise).chance
+
+
+def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
+    """How much a flag on this step with this category points at this fault (0: not at all)."""
+    location = places.credit[fault.id].get(step, 0.0)
+    if location < 1 and category == FaultCategory.error_propagation:
+        return location
+    if _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
+        return 0.0  # elsewhere an unrelated category finds it only with a fix for it, which chance lacks
+    return location
+
+
+def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment:
     """Pair flags with faults one to one, choosing the pairing that earns the most marks overall
-    (every criterion, weighted as the rubric weighs it, less the cost of unmatched flags). So a
-    flag that could serve two faults goes where it serves the grade best, the order of the flags
-    does not matter, and finding one more fault can never lower the grade. Faults are few, so an
-    exact search over which faults are taken is cheap."""
+    (every criterion, weighted as the rubric weighs it). So a flag that could serve two faults
+    goes where it serves the grade best, the order of the flags does not matter, and finding one
+    more fault can never lower the grade. Faults are few, so an exact search over which faults
+    are taken is cheap. Flags left over that name a fault already found are repeats."""
     faults = list(exercise.faults)
+    places = _Places.of(exercise)
+    hedge = _hedging(exercise, flags, places)
     total_w = sum(_weight(f) for f in faults)
     weight = {c.id: c.weight for c in exercise.rubric}
-    penalty = weight["detection"] * FALSE_ALARM_COST
+
+    @cache
+    def fit(i: int, j: int) -> float:  # read only for the pairs that can match
+        return _fix_fit(faults[j], flags[i])
+
+    precision_bonus = weight["detection"] * CLEAN_SHARE / max(1, len(flags))
+
+    @cache
+    def category(i: int, j: int) -> float:
+        """The category credit of flag i for fault j, after hedging; 0 when it does not find it."""
+        flag, fault = flags[i], faults[j]
+        location = places.credit[fault.id].get(flag.step, 0.0)
+        raw = _category_credit(fault, flag.category)
+        if location == 0:
+            return 0.0
+        if raw > WRONG_CATEGORY_CREDIT:  # named, or a neighbour
+            return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flag.step]
+        if location < 1:  # where a fault only shows, a flag finds it if it names it or its spread
+            return WRONG_CATEGORY_CREDIT if flag.category == FaultCategory.error_propagation else 0.0
+        # misnamed: the fix shows whether the learner saw this fault; a fix for something else
+        # says the flag is about a different problem, as raters read it (a false alarm)
+        return WRONG_CATEGORY_CREDIT if _remedies(fault, flag) else 0.0
 
     @cache
     def value(i: int, j: int) -> float:
         flag, fault = flags[i], faults[j]
-        if flag.step not in {fault.step, *fault.also_steps}:
+        location = places.credit[fault.id].get(flag.step, 0.0)
+        cat = category(i, j)
+        if cat <= 0:
             return -1.0
-        exact = flag.category in {fault.category, *fault.also_categories}
         marks = (
-            weight["detection"] * (1.0 if exact else WRONG_CATEGORY_CREDIT)
-            + weight["classification"] * exact
-            + weight["severity"] * _severity_credit(fault, flag) * (1.0 if exact else 0.5)
-            + weight["fixes"] * _fix_fit(fault, flag)
+            weight["detection"] * FOUND_SHARE * location * cat
+            + weight["classification"] * _classification_credit(cat) * location**2
+            + weight["severity"] * _severity_credit(fault, flag) * cat * location**2
+            + weight["fixes"] * fit(i, j) * location**2
         )
-        return _weight(fault) / total_w * marks
+        own = _TIE if flag.step == fault.step else 0.0
+        return _weight(fault) / total_w * marks + precision_bonus * location * cat + own
 
     @cache
     def best(i: int, used: int) -> tuple[float, tuple[int, ...]]:
         if i == len(flags):
             return (0.0, ())
         rest, plan = best(i + 1, used)
-        choice = (rest - penalty, (-1, *plan))
+        choice = (rest, (-1, *plan))
         for j in range(len(faults)):
             if used & (1 << j):
                 continue
@@ -74,35 +240,73 @@ def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple
         return choice
 
     _, plan = best(0, 0)
-    matches = []
-    for flag, j in zip(flags, plan, strict=True):
+    taken = {j: i for i, j in enumerate(plan) if j >= 0}
+    repeats, false_alarms = [], []
+    best_fit = {j: fit(i, j) for j, i in taken.items()}
+    for i, j in enumerate(plan):
         if j >= 0:
-            fault = faults[j]
-            matches.append(Match(fault, flag, flag.category in {fault.category, *fault.also_categories}))
-    free = [flag for flag, j in zip(flags, plan, strict=True) if j < 0]
-    return matches, free
+            continue
+        named = [k for k in taken if places.credit[faults[k].id].get(flags[i].step, 0.0) >= 1.0]
+        related = [k for k in named if _category_credit(faults[k], flags[i].category) > WRONG_CATEGORY_CREDIT]
+        if related:
+            repeats.append(flags[i])
+            for k in related:  # the best fix offered for a fault counts, wherever it was written
+                best_fit[k] = max(best_fit[k], fit(i, k))
+        else:
+            false_alarms.append(flags[i])
+    matches = [
+        Match(
+            faults[j],
+            flags[i],
+            places.credit[faults[j].id][flags[i].step],
+            category(i, j),
+            best_fit[j],
+        )
+        for j, i in sorted(taken.items(), key=lambda kv: kv[1])
+    ]
+    found = sum(_weight(m.fault) * m.found for m in matches) / total_w
+    # precision is about where the flags point (the category has its own criterion); a repeat of
+    # a fault already found, on a step it may be pinned on, is neither right nor wrong
+    considered = len(flags) - len(repeats)
+    precision = sum(m.location for m in matches) / considered if considered else 0.0
+    # the share of steps where the learner guessed: a flag that names its fault exactly is a choice
+    sure = {id(m.flag) for m in matches if m.category_right and m.location >= 1}
+    coverage = len({f.step for f in flags if id(f) not in sure}) / len(exercise.workflow.steps)
+    detection = Detection(found, precision, places.chance, float(len(flags)), coverage)
+    return Assessment(matches, repeats, false_alarms, detection)
+
+
+def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
+    """The matched flags, and the rest (repeats and false alarms)."""
+    result = assess(exercise, flags)
+    matched = {id(m.flag) for m in result.matches}
+    return result.matches, [f for f in flags if id(f) not in matched]
 
 
 def score_failures(
-    exercise: FindFailuresExercise, submission: FindFailuresSubmission
-) -> tuple[list[Scored], dict[str, object]]:
+    exercise: FindFailuresExercise, submission: FindFailuresSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     names = {s.id: s.name for s in exercise.workflow.steps}
-    matches, false_alarms = match_flags(exercise, list(submission.flags))
+    flags = list(submission.flags)
+    if not flags:
+        return Scoring(
+            _blank(exercise), details={"detection": {"found": 0.0, "clean": 0.0, "false_alarms": 0, "flags": 0}}
+        )
+    result = assess(exercise, flags)
+    matches, false_alarms = result.matches, result.false_alarms
     total_w = sum(_weight(f) for f in exercise.faults)
     by_fault = {m.fault.id: m for m in matches}
     missed = [f for f in exercise.faults if f.id not in by_fault]
-
-    found_w = sum(_weight(m.fault) * (1 if m.category_right else WRONG_CATEGORY_CREDIT) for m in matches)
-    recall = found_w / total_w
-    detection = max(0.0, recall - FALSE_ALARM_COST * len(false_alarms))
     n_right = sum(m.category_right for m in matches)
-    evidence = (
-        f"Flagged the right step for {len(matches)} of {len(exercise.faults)} seeded faults "
-        f"({n_right} with the right category)"
-    )
+    shown = [m for m in matches if m.location < 1]
+
+    evidence = f"Found {len(matches)} of {len(exercise.faults)} faults ({n_right} with the right category"
+    evidence += f", {len(shown)} flagged where they show rather than where they start)" if shown else ")"
+    if result.repeats:
+        evidence += f"; {len(result.repeats)} flag(s) repeat a fault already found"
     if false_alarms:
-        evidence += f"; {len(false_alarms)} flag(s) match no real fault: " + join(
-            [f"'{names.get(f.step, f.step)}' as {f.category.value}" for f in false_alarms], 3
+        evidence += f"; {len(false_alarms)} of your {len(flags)} flags point at no real fault: " + join(
+            [f"'{names.get(f.step, f.step)}' as {_label(f.category)}" for f in false_alarms], 3
         )
     evidence += "."
     if missed:
@@ -110,39 +314,69 @@ def score_failures(
         feedback = (
             f"Missed: the fault at '{names.get(worst.step, worst.step)}' ({worst.severity.value}). {worst.explanation}"
         )
+        if false_alarms:
+            feedback += f" Also, {len(false_alarms)} flag(s) point at steps that work as intended."
     elif false_alarms:
         feedback = (
-            f"{len(false_alarms)} of your {len(submission.flags)} flags match no real fault, and each costs "
-            "points as it would cost a real team's time: flag only what the traces and metrics show."
+            f"Every fault found, but {len(false_alarms)} of your {len(flags)} flags point at steps that work "
+            "as intended: each costs a real team's time, so flag only what the traces and metrics show."
+        )
+    elif shown:
+        m = shown[0]
+        feedback = (
+            f"Every fault found, but the one you flagged at '{names.get(m.flag.step, m.flag.step)}' starts "
+            f"earlier, at '{names.get(m.fault.step, m.fault.step)}': flag a fault where it starts, so the fix "
+            "lands there."
         )
     else:
         feedback = "Every seeded fault found, with no false alarms."
-    detection_scored = Scored("detection", detection, evidence, feedback)
+    # where a person may judge otherwise: many flags that match nothing (raters differ on what
+    # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
+    noisy = len(false_alarms) >= 2 and len(false_alarms) * 2 >= len(matches)
+    partial = sum(_weight(m.fault) * (1 - m.found) for m in matches if m.category > WRONG_CATEGORY_CREDIT) / total_w
+    detection_scored = Scored(
+        "detection",
+        result.detection.score,
+        evidence,
+        feedback,
+        doubt=(CLEAN_SHARE if noisy else 0.0) + 0.5 * partial,
+        doubt_why=f"{len(false_alarms)} flags that match no fault" if noisy else "partly matched flags",
+    )
 
-    right = [m for m in matches if m.category_right]
+    classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.diagnosis for m in matches)
+    classification /= total_w
     wrong = [m for m in matches if not m.category_right]
-    classification = sum(_weight(m.fault) for m in right) / total_w
-    c_evidence = f"{len(right)} of {len(exercise.faults)} faults named with the right category."
+    c_evidence = f"{n_right} of {len(exercise.faults)} faults named with the right category."
     if wrong:
         m = wrong[0]
         c_feedback = (
-            f"At '{names.get(m.fault.step, m.fault.step)}' you named {m.flag.category.value}; the "
-            f"fault is {m.fault.category.value}. {m.fault.explanation}"
+            f"At '{names.get(m.flag.step, m.flag.step)}' you named {_label(m.flag.category)}; the "
+            f"fault is {_label(m.fault.category)}. {m.fault.explanation}"
         )
     elif missed:
-        c_feedback = "Categories are right for the faults you found; the missed ones earn nothing here."
+        c_feedback = (
+            f"Categories are right for the {len(matches)} fault(s) you found; "
+            f"the {len(missed)} you missed earn nothing here."
+        )
     else:
         c_feedback = "Each fault named with the right category."
-    classification_scored = Scored("classification", classification, c_evidence, c_feedback)
+    neighbours = [m for m in wrong if m.category > WRONG_CATEGORY_CREDIT]
+    classification_scored = Scored(
+        "classification",
+        classification,
+        c_evidence,
+        c_feedback,
+        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) for m in neighbours) / total_w,
+        doubt_why="categories next to the right one",
+    )
 
     sev_points, sev_notes = 0.0, []
     for m in matches:
-        # rating the severity of a fault you named wrongly is half a judgement at best
-        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * (1.0 if m.category_right else 0.5)
+        # rating the severity of a fault you named wrongly is part of a judgement at best
+        sev_points += _weight(m.fault) * _severity_credit(m.fault, m.flag) * m.category * m.diagnosis
         if SEVERITY_RANK[m.flag.severity] != SEVERITY_RANK[m.fault.severity]:
             sev_notes.append(
-                f"'{names.get(m.fault.step, m.fault.step)}' rated {m.flag.severity.value}, "
-                f"it is {m.fault.severity.value}"
+                f"'{names.get(m.flag.step, m.flag.step)}' rated {m.flag.severity.value}, it is {m.fault.severity.value}"
             )
     severity = sev_points / total_w
     s_feedback = (
@@ -150,7 +384,7 @@ def score_failures(
         if not sev_notes and not missed
         else ("Rate by harm: " + "; ".join(sev_notes[:2]) + ".")
         if sev_notes
-        else "Severity only counts for faults you found."
+        else f"Severity is right for what you found; it only counts for found faults ({len(missed)} missed)."
     )
     severity_scored = Scored(
         "severity",
@@ -160,47 +394,131 @@ def score_failures(
     )
 
     scored = [detection_scored, classification_scored, severity_scored, _fixes(exercise, matches, total_w, names)]
-    return scored, {}
+    details: dict[str, object] = {
+        "detection": {
+            "found": round(result.detection.found, 4),
+            "clean": round(result.detection.clean, 4),
+            "false_alarms": len(false_alarms),
+            "repeats": len(result.repeats),
+            "flags": len(flags),
+        }
+    }
+    return Scoring(scored, details=details)
+
+
+def _blank(exercise: FindFailuresExercise) -> list[Scored]:
+    """No flags at all: every criterion says what is missing, never what went well."""
+    none = f"No flags yet: 0 of {len(exercise.faults)} faults found."
+    return [
+        Scored(
+            "detection",
+            0.0,
+            none,
+            "Nothing flagged: read the traces and metrics and flag each step where something goes wrong.",
+        ),
+        Scored("classification", 0.0, none, "Name a category for each fault you flag."),
+        Scored("severity", 0.0, none, "Rate how much harm each fault you flag can do."),
+        Scored("fixes", 0.0, none, "Give each flag a fix that removes the cause of the fault."),
+    ]
 
 
 def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmission) -> list[tuple[Fault, FaultFlag]]:
-    """The seeded faults the learner found and gave a fitting fix: what `fixes.before_and_after`
-    simulates as fixed (shown with the grade, not part of it)."""
-    matches, _ = match_flags(exercise, list(submission.flags))
-    return [(m.fault, m.flag) for m in matches if _fix_fit(m.fault, m.flag) >= 0.75]
+    """The seeded faults the learner found and gave a fitting fix (on any flag that names the
+    fault): what `fixes.before_and_after` simulates as fixed (shown with the grade, not part of it)."""
+    flags = list(submission.flags)
+    result = assess(exercise, flags)
+    fixed = []
+    for m in result.matches:
+        if m.fix_credit < FIX_ACCEPTED:
+            continue
+        offered = [m.flag, *(f for f in result.repeats if f.step in _Places.of(exercise).credit[m.fault.id])]
+        fixed.append((m.fault, max(offered, key=lambda f: _fix_fit(m.fault, f))))
+    return fixed
+
+
+def _fix_text(fault: Fault, flag: FaultFlag) -> tuple[float, bool]:
+    """How fully the fix's words say what a fitting fix says (0-1), and whether it is prose at all."""
+    return _read_fix(flag.fix, tuple(tuple(cue) for cue in fault.fix_cues))
+
+
+@lru_cache(maxsize=8_192)
+def _read_fix(fix: str, cues: tuple[tuple[str, ...], ...]) -> tuple[float, bool]:
+    prose = [s for s in analyse(fix) if s.word_count >= 3]
+    if not prose:
+        return 0.0, False
+    if not cues:
+        return 1.0, True
+    if any(concept_found(s.stems, cues) for s in prose):
+        return 1.0, True
+    return 0.3 * cue_share(stems(fix), cues), True
+
+
+def _remedies(fault: Fault, flag: FaultFlag) -> bool:
+    """Does the flag's fix aim at this fault: words that say a fitting fix, or a fitting fix type
+    with some of those words (a type ticked over a fix about something else is not enough)?"""
+    said = _fix_text(fault, flag)[0]
+    return said >= 1.0 or (flag.fix_type in fault.fix_types and said > 0)
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
     type_ok = flag.fix_type in fault.fix_types
-    prose = [s for s in analyse(flag.fix) if s.word_count >= 3]
-    if not fault.fix_cues:
-        text_ok = 1.0 if prose else 0.0
-    else:
-        whole = stems(flag.fix)
-        full = any(concept_found(s.stems, fault.fix_cues) for s in prose)
-        text_ok = 1.0 if full else 0.3 * cue_share(whole, fault.fix_cues) if prose else 0.0
-    # the fix's substance (what it changes, where) weighs more than ticking the right type
-    return 0.35 * type_ok + 0.65 * text_ok
+    text_ok, _ = _fix_text(fault, flag)
+    # what the fix changes, and where, weighs most: a fix that says the right thing is accepted
+    # even if its type was not ticked, and a ticked type with nothing said is not
+    return FIX_TYPE_SHARE * type_ok + (1 - FIX_TYPE_SHARE) * text_ok
+
+
+def _unread(fault: Fault, flag: FaultFlag) -> float:
+    """The share of a fix's value the grader may have missed: prose on the fix's topic (some of a
+    fitting fix's words) that it could not fully place. Prose with none of them is off the point."""
+    text_ok, prose = _fix_text(fault, flag)
+    if not prose or text_ok >= 1:
+        return 0.0
+    if text_ok <= 0 and not on_topic(flag.fix, fault.explanation):
+        return 0.0
+    return (1 - FIX_TYPE_SHARE) * (1 - text_ok)
 
 
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
     points, weak = 0.0, []
     for m in matches:
-        fit = _fix_fit(m.fault, m.flag)
-        points += _weight(m.fault) * fit
-        if fit < 0.75:
+        points += _weight(m.fault) * m.fix_credit
+        if m.fix_credit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
+    unread = [(m, _unread(m.fault, m.flag) * m.diagnosis) for m in matches]
+    doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
+    doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
+    missing = len(exercise.faults) - len(matches)
     if weak:
         m = weak[0]
-        options = join([t.value.replace("_", " ") for t in m.fault.fix_types], 3)
+        options = join([_label(t) for t in m.fault.fix_types], 3)
+        said = "gives no fix" if not m.flag.fix.strip() else "does not yet address the cause"
+        feedback = f"Your flag on '{names.get(m.flag.step, m.flag.step)}' {said}; fitting fixes: {options}."
+    elif missing:
         feedback = (
-            f"The fix for '{names.get(m.fault.step, m.fault.step)}' does not address the cause; "
-            f"fitting fixes: {options}."
+            f"The fixes you gave fit; {missing} fault(s) you did not find have no fix yet, and they earn nothing here."
         )
-    elif len(matches) < len(exercise.faults):
-        feedback = "Your fixes fit; faults you did not find have no fix yet."
     else:
         feedback = "Each fix addresses the cause of its fault."
-    return Scored("fixes", score, evidence, feedback)
+    return Scored("fixes", score, evidence, feedback, doubt=doubt, doubt_why=doubt_why)
+
+
+def _label(value: object) -> str:
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
+__all__ = [
+    "DOWNSTREAM_CREDIT",
+    "NEIGHBOURS",
+    "NEIGHBOUR_CREDIT",
+    "WRONG_CATEGORY_CREDIT",
+    "Assessment",
+    "Match",
+    "assess",
+    "chance_precision",
+    "fixed_faults",
+    "match_flags",
+    "score_failures",
+]

@@ -11,20 +11,14 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from exercises.model import AnyExercise, Kind
+from exercises.model import AnyExercise
+from grading.bands import PASS_MARK
 from grading.model import CriterionScore, Flag, Grade
 
 log = logging.getLogger(__name__)
 
-JUDGED_CRITERIA: dict[Kind, tuple[str, ...]] = {
-    Kind.design_workflow: ("rationale",),
-    Kind.find_failures: ("fixes",),
-    Kind.validate_output: ("corrections",),
-    Kind.explain_reasoning: ("key_points", "plain_language", "structure", "audience"),
-}
 JUDGE_SHARE = 0.5  # the judge's share of a judged criterion
 MAX_SHIFT = 15.0  # points the judge may move the total, either way
-PASS_MARK = 45.0
 DISAGREEMENT = 0.4  # per-criterion gap that sends the grade to review
 
 
@@ -47,8 +41,8 @@ class Judge(Protocol):
     def assess(self, exercise: AnyExercise, criteria: tuple[str, ...], answer: str) -> JudgeVerdict: ...
 
 
-def apply_judge(judge: Judge, exercise: AnyExercise, submission: object, answer: str, grade: Grade) -> Grade:
-    judged_ids = JUDGED_CRITERIA[Kind(exercise.kind)]
+def apply_judge(judge: Judge, exercise: AnyExercise, judged_ids: tuple[str, ...], answer: str, grade: Grade) -> Grade:
+    """Blend the judge's verdict on `judged_ids` (the kind's free-text criteria) into `grade`."""
     flags = set(grade.flags)
     if not answer.strip():
         return grade

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from exercises.model import AnyExercise
+from exercises.submission import AnySubmission
+
 GRADER_VERSION = "2026.11.1"
+Scorer = Callable[[AnyExercise, AnySubmission], "Grade"]
+"""Grades one submission: `grading.grade` with the judge and tools chosen; what batch jobs take."""
 
 
 class Flag(StrEnum):
@@ -39,6 +45,11 @@ class Grade(BaseModel):
 
     def criterion(self, criterion_id: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == criterion_id)
+
+    @property
+    def judged(self) -> bool:
+        """The LLM judge took part: its verdict is blended into this grade."""
+        return "judge" in self.details
 
 
 def clamp(value: float) -> float:

@@ -9,15 +9,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from exercises.kinds import kind_label
 from exercises.loader import Bank
-from exercises.model import KIND_LABELS, AnyExercise, Kind
-from grading.agreement import band
-
-BAND_NAMES = ("Not yet", "Emerging", "Developing", "Proficient", "Strong")
-
-
-def band_name(total: float) -> str:
-    return BAND_NAMES[band(total)]
+from exercises.model import AnyExercise
+from grading.bands import CRITERION_MET, PROFICIENT, band_name
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ def build_report(
                 exercise_id=exercise.id,
                 title=exercise.title,
                 kind=exercise.kind,
-                competency=KIND_LABELS[Kind(exercise.kind)],
+                competency=kind_label(exercise.kind),
                 total=round(total, 1),
                 band=band_name(total),
                 practice_mean=practice_means.get(exercise.kind),
@@ -85,7 +80,7 @@ def build_report(
             )
     total = round(sum(t.total for t in tasks) / len(tasks), 1) if tasks else 0.0
     # weight breaks ties: a heavy criterion done well (or badly) says more
-    strongest = [n for _, n in sorted(notes, key=lambda x: (-x[1].score, -x[0]))[:3] if n.score >= 0.6]
+    strongest = [n for _, n in sorted(notes, key=lambda x: (-x[1].score, -x[0]))[:3] if n.score >= CRITERION_MET]
     weakest = [n for _, n in sorted(notes, key=lambda x: (x[1].score, -x[0]))[:3] if n.score < 0.8]
     return Report(
         total=total,
@@ -103,7 +98,7 @@ def recommend(tasks: Sequence[TaskResult], bank: Bank, done: Collection[str], li
     for task in sorted(tasks, key=lambda t: t.total):
         sat = bank.get(task.exercise_id)
         level = sat.difficulty if sat else 2
-        target = min(3, level + 1) if task.total >= 70 else level
+        target = min(3, level + 1) if task.total >= PROFICIENT else level
         options = [
             e for e in bank.exercises.values() if e.kind == task.kind and e.id not in done and e.id != task.exercise_id
         ]

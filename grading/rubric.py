@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exercises.model import AnyExercise
+from grading.bands import PASS_MARK
 from grading.model import CriterionScore, Flag, Grade, clamp
+from grading.text import FUNCTION_WORDS, stem, stems
 
-CRITICAL_CAP = 44.0
+CRITICAL_CAP = PASS_MARK - 1.0
 """The most a submission with a critical flaw can score, however polished the rest: an
 unchecked irreversible step or a data-rule breach makes a design undeployable, as an
 assessor would mark it."""
@@ -16,13 +18,27 @@ assessor would mark it."""
 @dataclass(frozen=True)
 class Scored:
     """A scorer's verdict on one criterion before the rubric weights it. `cap` marks a
-    critical flaw: the total may not exceed it."""
+    critical flaw: the total may not exceed it. `doubt` is the share of the criterion the
+    grader may have read wrongly (text it could not place, a partial match a person may judge
+    either way), with `doubt_why` saying where; it decides whether a person reviews the grade."""
 
     id: str
     score: float
     evidence: str
     feedback: str
     cap: float | None = None
+    doubt: float = 0.0
+    doubt_why: str = ""
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What every kind's scorer returns: its criteria, the flags it raises (e.g. `needs_review`
+    when its evidence is thin) and details kept with the grade (e.g. a workflow's simulation)."""
+
+    criteria: list[Scored]
+    flags: list[Flag] = field(default_factory=list)
+    details: dict[str, object] = field(default_factory=dict)
 
 
 def assemble(
@@ -49,6 +65,13 @@ def assemble(
     counted = {c.id for c in criteria}
     caps = [(s.cap, s.id) for s in scored if s.cap is not None and s.id in counted]
     info = dict(details or {})
+    weights = {c.id: c.weight for c in exercise.rubric}
+    doubts = [(weights[s.id] * clamp(s.doubt), s.doubt_why) for s in scored if s.doubt > 0 and s.id in weights]
+    if doubts:
+        info["doubt"] = {
+            "points": round(sum(points for points, _ in doubts), 1),
+            "where": [why for points, why in sorted(doubts, reverse=True) if why][:3],
+        }
     if caps:
         cap, reason = min(caps)
         info["cap"] = {"at": cap, "by": reason}  # kept so a judge can never lift the total past it
@@ -61,6 +84,21 @@ def assemble(
         flags=sorted(set(flags or [])),
         details=info,
     )
+
+
+ON_TOPIC = 0.3  # share of a text's content words found in what it answers: it is about the case
+_FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS)
+
+
+def on_topic(text: str, *about: str) -> bool:
+    """Is this learner text about the case (enough of its content words occur in what it
+    answers: the fault, the claim, the gold correction)? Such text that earns little is where
+    a grader that matches words may be wrong, so it counts as doubt."""
+    own = {s for s in stems(text) if s not in _FUNCTION_STEMS and not s.isdigit()}
+    if len(own) < 3:
+        return False
+    known = {s for part in about for s in stems(part)}
+    return len(own & known) / len(own) >= ON_TOPIC
 
 
 def join(items: list[str], limit: int = 6) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from exercises.graph import topological_order
-from exercises.workflow import ErrorType, Tool, ToolKind, Workflow
+from exercises.workflow import ErrorType, Step, Tool, ToolKind, Workflow
 
 ERROR_TYPES = tuple(ErrorType)
 
@@ -70,125 +70,141 @@ def simulate(
         raise ValueError("cases must be at least 1")
     order = topological_order(workflow)
     steps = {s.id: s for s in workflow.steps}
-    index = {step_id: i + 1 for i, step_id in enumerate(order)}  # 0 means "no error"
     irreversible_ids = set(irreversible_steps(workflow, tools) if irreversible is None else irreversible)
     consumers = {inp for s in workflow.steps for inp in s.inputs}
-    sinks = [s for s in order if s not in consumers]
-    n_types = len(ERROR_TYPES)
-    dtype = np.int16 if len(order) < 30_000 else np.int32
+    run = _Run(cases, seed, np.int16 if len(order) < 30_000 else np.int32)
+    for number, step_id in enumerate(order, start=1):  # 0 means "no error"
+        run.step(steps[step_id], tools, number, step_id in irreversible_ids)
+    return run.result(order, [s for s in order if s not in consumers])
 
-    origin: dict[str, np.ndarray] = {}  # step id -> (types, cases) origin index of each error
-    finish: dict[str, np.ndarray] = {}
-    total_cost = 0.0
-    false_alarm = np.zeros(cases, dtype=bool)
-    harmed = np.zeros(cases, dtype=bool)
-    harm_by_step: dict[str, float] = {}
-    introduced: dict[str, int] = {}
-    caught: dict[str, int] = {}
-    events: list[tuple[np.ndarray, str, str]] = []  # (origin * n_types + type, outcome, at)
 
-    def stream(*parts: str) -> np.random.Generator:
+def _rates(table: Mapping[ErrorType, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The error types with a non-zero rate (rows to draw for), and those rates as a column."""
+    values = np.array([table.get(kind, 0.0) for kind in ERROR_TYPES])
+    active = np.flatnonzero(values > 0)
+    return active, values[active][:, None]
+
+
+class _Run:
+    """One simulation run: per step, the origin of each item's errors and when the item is done,
+    and the counts the result reports."""
+
+    def __init__(self, cases: int, seed: int, dtype: type[np.integer]) -> None:
+        self.cases, self.seed, self.dtype = cases, seed, dtype
+        self.n_types = len(ERROR_TYPES)
+        self.origin: dict[str, np.ndarray] = {}  # step id -> (types, cases) origin index of each error
+        self.finish: dict[str, np.ndarray] = {}
+        self.total_cost = 0.0
+        self.false_alarm = np.zeros(cases, dtype=bool)
+        self.harmed = np.zeros(cases, dtype=bool)
+        self.harm_by_step: dict[str, float] = {}
+        self.introduced: dict[str, int] = {}
+        self.caught: dict[str, int] = {}
+        self.events: list[tuple[np.ndarray, str, str]] = []  # (origin * n_types + type, outcome, at)
+
+    def stream(self, *parts: str) -> np.random.Generator:
         """An independent, item-aligned random stream per step and check, so changing one step
         (adding a check) leaves every other step's draws as they were: runs pair up."""
         key = [zlib.crc32(part.encode()) for part in parts]
-        return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=key))
+        return np.random.default_rng(np.random.SeedSequence(entropy=self.seed, spawn_key=key))
 
-    def record(errs: np.ndarray, mask: np.ndarray, outcome: str, at: str) -> int:
+    def record(self, errs: np.ndarray, mask: np.ndarray, outcome: str, at: str) -> int:
         types, items = np.nonzero(mask)
         if types.size:
-            events.append((errs[types, items].astype(np.int64) * n_types + types, outcome, at))
+            self.events.append((errs[types, items].astype(np.int64) * self.n_types + types, outcome, at))
         return int(types.size)
 
-    def rates(table: Mapping[ErrorType, float]) -> tuple[np.ndarray, np.ndarray]:
-        """The error types with a non-zero rate (rows to draw for), and those rates as a column."""
-        values = np.array([table.get(kind, 0.0) for kind in ERROR_TYPES])
-        active = np.flatnonzero(values > 0)
-        return active, values[active][:, None]
-
-    def apply_check(errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str, draws: np.random.Generator) -> int:
-        """Catch errors in place; return how many it caught. Record false alarms."""
-        present = errs > 0
-        has_any = present.any(axis=0)
-        active, catch = rates(tool.catch_rates)
-        hit = np.zeros_like(present)
-        hit[active] = present[active] & (draws.random((active.size, cases)) < catch)  # one draw per item and type
-        if takes is not None:
-            hit &= takes
-        n_caught = record(errs, hit, "caught", at)
-        errs[hit] = 0
-        if tool.false_alarm_rate > 0:
-            clean = ~has_any if takes is None else (~has_any & takes)
-            false_alarm[clean & (draws.random(cases) < tool.false_alarm_rate)] = True
-        return n_caught
-
-    for step_id in order:
-        step = steps[step_id]
+    def step(self, step: Step, tools: Mapping[str, Tool], number: int, irreversible: bool) -> None:
         tool = tools[step.tool]
-        draws = stream(step_id)
-        takes = None if step.share >= 1 else draws.random(cases) < step.share
-        upstream = [origin[i] for i in step.inputs if i in origin]
-        if not upstream:
-            errs = np.zeros((n_types, cases), dtype=dtype)
-        elif len(upstream) == 1:
-            errs = upstream[0].copy()
-        else:
-            errs = np.maximum.reduce(upstream)
-        ready = [finish[i] for i in step.inputs if i in finish]
-        start = np.maximum.reduce(ready) if len(ready) > 1 else (ready[0] if ready else np.zeros(cases))
-
-        if step_id in irreversible_ids:
-            arriving = errs > 0
-            if takes is not None:
-                arriving &= takes
-            any_arriving = arriving.any(axis=0)
-            harmed |= any_arriving
-            harm_by_step[step_id] = float(any_arriving.mean())
-            record(errs, arriving, "harm", step_id)
-
-        if tool.error_rates:
-            active, make = rates(tool.error_rates)
-            new = np.zeros((n_types, cases), dtype=bool)
-            new[active] = (draws.random((active.size, cases)) < make) & (errs[active] == 0)
-            if takes is not None:
-                new &= takes
-            errs[new] = index[step_id]
-            introduced[step_id] = int(new.sum())
-        else:
-            introduced[step_id] = 0
-        n_caught = apply_check(errs, tool, takes, step_id, draws) if tool.is_check else 0
-
+        draws = self.stream(step.id)
+        takes = None if step.share >= 1 else draws.random(self.cases) < step.share
+        errs = self._incoming(step)
+        ready = [self.finish[i] for i in step.inputs if i in self.finish]
+        start = np.maximum.reduce(ready) if len(ready) > 1 else (ready[0] if ready else np.zeros(self.cases))
+        if irreversible:
+            self._harm(errs, takes, step.id)
+        self.introduced[step.id] = self._introduce(errs, tool, takes, number, draws)
+        n_caught = self._check(errs, tool, takes, step.id, draws) if tool.is_check else 0
         cost = tool.cost_per_item
         latency = tool.latency_s
         for n, check_id in enumerate(step.checks):
             check = tools[check_id]
-            n_caught += apply_check(errs, check, takes, step_id, stream(step_id, "check", str(n), check_id))
+            n_caught += self._check(errs, check, takes, step.id, self.stream(step.id, "check", str(n), check_id))
             cost += check.cost_per_item
             latency += check.latency_s
         if n_caught:
-            caught[step_id] = n_caught
-        total_cost += cost * step.share * cases  # expected cost: exact, and the same for every seed
-        finish[step_id] = start + (latency if takes is None else latency * takes)
-        origin[step_id] = errs
+            self.caught[step.id] = n_caught
+        self.total_cost += cost * step.share * self.cases  # expected cost: exact, and the same for every seed
+        self.finish[step.id] = start + (latency if takes is None else latency * takes)
+        self.origin[step.id] = errs
 
-    end = np.maximum.reduce([origin[s] for s in sinks]) if len(sinks) > 1 else origin[sinks[0]]
-    at_end = (end > 0).any(axis=0)
-    record(end, end > 0, "escaped", "end")
-    latency_all = np.maximum.reduce([finish[s] for s in sinks]) if len(sinks) > 1 else finish[sinks[0]]
+    def _incoming(self, step: Step) -> np.ndarray:
+        """The errors the step's inputs carry in, by origin (a copy the step may change)."""
+        upstream = [self.origin[i] for i in step.inputs if i in self.origin]
+        if not upstream:
+            return np.zeros((self.n_types, self.cases), dtype=self.dtype)
+        return upstream[0].copy() if len(upstream) == 1 else np.maximum.reduce(upstream)
 
-    return SimulationResult(
-        cases=cases,
-        error_rate=float((harmed | at_end).mean()),
-        harm_rate=float(harmed.mean()),
-        end_error_rate=float(at_end.mean()),
-        cost_per_item=total_cost / cases,
-        latency_mean_s=float(latency_all.mean()),
-        latency_p95_s=float(np.percentile(latency_all, 95)),
-        false_alarm_rate=float(false_alarm.mean()),
-        harm_by_step=harm_by_step,
-        introduced=introduced,
-        caught=caught,
-        flows=_flows(events, order, n_types),
-    )
+    def _harm(self, errs: np.ndarray, takes: np.ndarray | None, at: str) -> None:
+        arriving = errs > 0
+        if takes is not None:
+            arriving &= takes
+        any_arriving = arriving.any(axis=0)
+        self.harmed |= any_arriving
+        self.harm_by_step[at] = float(any_arriving.mean())
+        self.record(errs, arriving, "harm", at)
+
+    def _introduce(
+        self, errs: np.ndarray, tool: Tool, takes: np.ndarray | None, number: int, draws: np.random.Generator
+    ) -> int:
+        """New errors the step's tool makes, in place; return how many."""
+        if not tool.error_rates:
+            return 0
+        active, make = _rates(tool.error_rates)
+        new = np.zeros((self.n_types, self.cases), dtype=bool)
+        new[active] = (draws.random((active.size, self.cases)) < make) & (errs[active] == 0)
+        if takes is not None:
+            new &= takes
+        errs[new] = number
+        return int(new.sum())
+
+    def _check(
+        self, errs: np.ndarray, tool: Tool, takes: np.ndarray | None, at: str, draws: np.random.Generator
+    ) -> int:
+        """Catch errors in place; return how many it caught. Record false alarms."""
+        present = errs > 0
+        has_any = present.any(axis=0)
+        active, catch = _rates(tool.catch_rates)
+        hit = np.zeros_like(present)
+        hit[active] = present[active] & (draws.random((active.size, self.cases)) < catch)  # one draw per item and type
+        if takes is not None:
+            hit &= takes
+        n_caught = self.record(errs, hit, "caught", at)
+        errs[hit] = 0
+        if tool.false_alarm_rate > 0:
+            clean = ~has_any if takes is None else (~has_any & takes)
+            self.false_alarm[clean & (draws.random(self.cases) < tool.false_alarm_rate)] = True
+        return n_caught
+
+    def result(self, order: list[str], sinks: list[str]) -> SimulationResult:
+        end = np.maximum.reduce([self.origin[s] for s in sinks]) if len(sinks) > 1 else self.origin[sinks[0]]
+        at_end = (end > 0).any(axis=0)
+        self.record(end, end > 0, "escaped", "end")
+        latency_all = np.maximum.reduce([self.finish[s] for s in sinks]) if len(sinks) > 1 else self.finish[sinks[0]]
+        return SimulationResult(
+            cases=self.cases,
+            error_rate=float((self.harmed | at_end).mean()),
+            harm_rate=float(self.harmed.mean()),
+            end_error_rate=float(at_end.mean()),
+            cost_per_item=self.total_cost / self.cases,
+            latency_mean_s=float(latency_all.mean()),
+            latency_p95_s=float(np.percentile(latency_all, 95)),
+            false_alarm_rate=float(self.false_alarm.mean()),
+            harm_by_step=self.harm_by_step,
+            introduced=self.introduced,
+            caught=self.caught,
+            flows=_flows(self.events, order, self.n_types),
+        )
 
 
 def _flows(events: list[tuple[np.ndarray, str, str]], order: list[str], n_types: int) -> list[Flow]:

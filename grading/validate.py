@@ -1,11 +1,16 @@
-"""Scoring a claim-by-claim validation: which errors were caught (weighted by severity, with
-correct claims wrongly flagged counting against), their type, the corrections, the omissions."""
+"""Scoring a claim-by-claim validation: which errors were caught (weighted by severity) and how
+clean the flags are (correct claims wrongly flagged), as two scores (grading/detection.py);
+their type, the corrections, the omissions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimMark, ValidateSubmission
-from grading.rubric import Scored, join
+from exercises.workflow import Tool
+from grading.detection import Detection
+from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
@@ -13,24 +18,6 @@ FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium er
 
 def _w(claim: Claim) -> float:
     return float(SEVERITY_RANK[claim.severity])
-
-
-def _weighted_kappa(claims: list[Claim], flagged: set[str]) -> float:
-    """Severity-weighted Cohen's kappa between the learner's verdicts and the gold ones.
-
-    Chance-corrected, so flagging every claim (or none) earns nothing: a validator who cannot
-    tell a correct claim from a wrong one has not validated anything."""
-    weights = [_w(c) if c.error is not None else FALSE_FLAG_WEIGHT for c in claims]
-    total = sum(weights)
-    gold = [c.error is not None for c in claims]
-    said = [c.id in flagged for c in claims]
-    observed = sum(w for w, g, s in zip(weights, gold, said, strict=True) if g == s) / total
-    gold_yes = sum(w for w, g in zip(weights, gold, strict=True) if g) / total
-    said_yes = sum(w for w, s in zip(weights, said, strict=True) if s) / total
-    expected = gold_yes * said_yes + (1 - gold_yes) * (1 - said_yes)
-    if expected >= 1:
-        return 1.0 if observed >= 1 else 0.0
-    return max(0.0, (observed - expected) / (1 - expected))
 
 
 def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[float, bool]:
@@ -55,7 +42,9 @@ def correction_fit(claim: Claim, correction: str, tolerance: float) -> tuple[flo
     return sum(parts) / len(parts), False
 
 
-def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> tuple[list[Scored], bool]:
+def score_validation(
+    exercise: ValidateOutputExercise, submission: ValidateSubmission, catalogue: Mapping[str, Tool]
+) -> Scoring:
     claims = {c.id: c for c in exercise.claims}
     marks: dict[str, ClaimMark] = {}
     for mark in submission.marks:
@@ -68,19 +57,31 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
     missed = [c for c in errors if c.id not in marks]
 
     tp = sum(_w(c) for c in caught)
-    recall = tp / err_w
     flagged_w = tp + FALSE_FLAG_WEIGHT * len(false_flags)
-    precision = tp / flagged_w if flagged_w else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    agreement = _weighted_kappa(exercise.claims, set(marks))
-    evidence = (
-        f"Caught {len(caught)} of {len(errors)} errors (severity-weighted recall {recall:.0%}); "
-        f"{len(false_flags)} correct claim(s) flagged as wrong (precision {precision:.0%}, F1 {f1:.0%}); "
-        f"agreement with the gold verdicts beyond chance {agreement:.2f}."
+    correct = [c for c in exercise.claims if c.error is None]
+    found = Detection(
+        found=tp / err_w,
+        precision=tp / flagged_w if flagged_w else 0.0,
+        # a flag on a claim picked at random lands on an error this often (by weight)
+        chance=err_w / (err_w + FALSE_FLAG_WEIGHT * len(correct)),
+        flags=float(len(marks)),
+        # the share of the correct claims flagged: flagging everything is no choice at all
+        coverage=len(false_flags) / len(correct) if correct else 0.0,
     )
-    if missed:
+    evidence = f"Caught {len(caught)} of {len(errors)} errors"
+    if caught and len(caught) < len(errors):
+        evidence += f" ({found.found:.0%} of what there was to catch, the serious ones counting more)"
+    evidence += f"; {len(false_flags)} correct claim(s) flagged as wrong."
+    if not marks:
+        feedback = (
+            f"No claim flagged yet: {len(errors)} of the {len(exercise.claims)} claims are wrong. "
+            "Check each one against the source."
+        )
+    elif missed:
         worst = max(missed, key=_w)
         feedback = f"Missed: “{worst.text}” {worst.why or ''}".strip()
+        if false_flags:
+            feedback += f" Also, {len(false_flags)} claim(s) you flagged are supported by the source."
     elif false_flags:
         feedback = (
             f"“{false_flags[0].text}” is supported by the source. Flagging correct claims wastes the "
@@ -88,7 +89,7 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
         )
     else:
         feedback = "Every error caught and no correct claim flagged."
-    detection = Scored("detection", agreement, evidence, feedback)
+    detection = Scored("detection", found.score, evidence, feedback)
 
     typed_w, wrong_types = 0.0, []
     for c in caught:
@@ -106,26 +107,51 @@ def score_validation(exercise: ValidateOutputExercise, submission: ValidateSubmi
             f"{given.value.replace('_', ' ') if given else 'untyped'}: the type tells the team what to fix "
             "(the source data, the prompt, or the calculation)."
         )
+    elif not caught:
+        type_feedback = "No error caught yet, so none typed: name what is wrong with each claim you flag."
     else:
-        type_feedback = "Error types right for what you caught." if missed else "Every error typed correctly."
+        type_feedback = (
+            f"Error types right for the {len(caught)} you caught; the {len(missed)} you missed earn nothing here."
+            if missed
+            else "Every error typed correctly."
+        )
     error_types = Scored("error_types", typed_w / err_w, types_evidence, type_feedback)
 
-    corr_w, unchecked, poor = 0.0, False, []
+    corr_w, poor, unread = 0.0, [], 0.0
     for c in caught:
         fit, needs_human = correction_fit(c, marks[c.id].correction, exercise.number_tolerance)
-        unchecked |= needs_human
         corr_w += _w(c) * fit
+        if needs_human:
+            unread += _w(c) * 0.5  # half credit on trust: a person may give all of it or none
         if fit < 0.75:
             poor.append(c)
+        said = marks[c.id].correction
+        placed = needs_human or bool(c.correction_numbers and numbers(said))  # numbers are checked exactly
+        if not placed and (0 < fit < 1 or (fit == 0 and on_topic(said, c.correction, c.why))):
+            unread += _w(c) * (1 - fit)  # words the grader could not place: a person may credit them
     corr_evidence = f"{len(caught) - len(poor)} of {len(errors)} errors corrected to the source."
     if poor:
         c = poor[0]
         corr_feedback = f"The correction for “{c.text}” should say: {c.correction}"
+    elif not caught:
+        corr_feedback = "No error caught yet, so nothing corrected: give each flagged claim what the source says."
     else:
-        corr_feedback = "Corrections match the source." if not missed else "Corrections right for what you caught."
-    corrections = Scored("corrections", corr_w / err_w, corr_evidence, corr_feedback)
+        corr_feedback = (
+            f"Corrections right for the {len(caught)} you caught; the {len(missed)} you missed have none."
+            if missed
+            else "Corrections match the source."
+        )
+    corrections = Scored(
+        "corrections",
+        corr_w / err_w,
+        corr_evidence,
+        corr_feedback,
+        doubt=unread / err_w,
+        doubt_why="corrections in words the grader could not match to the source",
+    )
 
-    return [detection, error_types, corrections, _omissions(exercise, submission)], unchecked
+    scored = [detection, error_types, corrections, _omissions(exercise, submission)]
+    return Scoring(scored)  # a correction with nothing to check against is doubt, weighed with the rest
 
 
 def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission) -> Scored:
@@ -143,10 +169,16 @@ def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission)
     total = sum(SEVERITY_RANK[s.severity] for s in spots)
     score = sum(SEVERITY_RANK[s.severity] for s in found) / total
     evidence = f"Named {len(found)} of {len(spots)} things the output leaves out."
-    if missed:
+    if not lines:
+        feedback = f"No omission listed yet. The output never says: {missed[0].text} {missed[0].why}".strip()
+    elif missed:
         feedback = f"The output never says: {missed[0].text} {missed[0].why}".strip()
     else:
         feedback = "You named what the output should have said."
     if missed and len(missed) > 1:
         feedback += f" Also missing: {join([s.text for s in missed[1:]], 2)}"
-    return Scored("omissions", score, evidence, feedback)
+    # a listed omission about what is missing, in words the cues do not know: a person may credit it
+    about = [t for spot in missed for t in (spot.text, spot.why)]
+    unplaced = [line for line in submission.omissions if line.strip() and on_topic(line, *about)]
+    doubt = (1 - score) * 0.5 if missed and unplaced else 0.0
+    return Scored("omissions", score, evidence, feedback, doubt=doubt, doubt_why="omissions in other words")

@@ -1,31 +1,33 @@
 """Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
 
-import json
 from datetime import timedelta
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, Kind
-from grading import grade
+from exercises.kinds import kind_label
+from exercises.model import AnyExercise
+from exercises.submission import AnySubmission, draft_too_large
+from grading import Grade, grade
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge
+from pages.common import bank, clock, database_trouble, engine, judge, signed_in
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
 from store.db import session_scope
+from store.models import row_id
 from ui import state
 from ui.forms import SITTING_SCOPE, submission_form
 from ui.report_view import report_html, show_report
 
-user = st.session_state[state.USER]
+user = signed_in()
 exercises = bank()
 now = clock()
 st.title("Mock assessment")
 
 
-def score(exercise, submission):
+def score(exercise: AnyExercise, submission: AnySubmission) -> Grade:
     return grade(exercise, submission, judge=judge(), tools=exercises.tools)
 
 
@@ -34,11 +36,11 @@ with session_scope(engine()) as session:
 
 if active is not None:
     with session_scope(engine()) as session:
-        sitting, assessment = assessments.sitting_for(session, user, active.id)
-        saved_drafts = assessments.drafts(session, active.id)
+        sitting, assessment = assessments.sitting_for(session, user, row_id(active))
+        saved_drafts = assessments.drafts(session, row_id(active))
     deadline = assessments.deadline(sitting)
     if now >= deadline:
-        finished = assessments.finish(engine(), user, sitting.id, exercises, score, now)
+        finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, now)
         st.query_params["report"] = str(finished.id)
         st.rerun()
 
@@ -64,7 +66,7 @@ if active is not None:
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
     tasks = list(assessments.sitting_exercises(exercises, sitting, assessment).values())
-    tabs = st.tabs([f"{i}. {KIND_LABELS[Kind(t.kind)]}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
+    tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
             tab.error("This exercise is no longer in the bank; it will be graded as empty.")
@@ -82,16 +84,16 @@ if active is not None:
                 for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
-            if result.payload != last.get(key) and len(json.dumps(result.payload)) <= 256 * 1024:
+            if result.payload != last.get(key) and draft_too_large(result.payload) is None:
                 try:
                     with session_scope(engine()) as session:
-                        kept = assessments.save_draft(session, user, sitting.id, exercise.id, result.payload, now)
+                        kept = assessments.save_draft(session, user, row_id(sitting), exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
                 except OperationalError as exc:
                     database_trouble(exc)
     if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
-        finished = assessments.finish(engine(), user, sitting.id, exercises, score, clock())
+        finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, clock())
         st.query_params["report"] = str(finished.id)
         st.rerun()
     st.stop()
@@ -101,7 +103,7 @@ if report_id:
     try:
         with session_scope(engine()) as session:
             sitting, assessment = assessments.sitting_for(session, user, int(report_id))
-            answered = assessments.results(session, user, sitting.id)
+            answered = assessments.results(session, user, row_id(sitting))
             details = {eid: attempts.attempt_detail(session, user, aid) for eid, aid in answered.items()}
             practice = {
                 k: v[0] for k, v in attempts.kind_averages(session, user, sitting.user_id, mode="practice").items()
@@ -137,8 +139,8 @@ if report_id:
             exercise, detail = asked[eid], details.get(eid)
             if exercise and detail and detail.effective:
                 st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
-                for c in detail.effective.criteria:
-                    st.caption(f"{c.title}: {c.score:.0%}. {c.feedback}")
+                for line in detail.effective.criteria:
+                    st.caption(f"{line.title}: {line.score:.0%}. {line.feedback}")
     if st.button("Back to assessments", key="back_to_assessments"):
         del st.query_params["report"]
         st.rerun()
@@ -161,7 +163,7 @@ if assigned:
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
                 try:
                     with session_scope(engine()) as session:
-                        assessments.start(session, user, a.id, clock(), exercises)
+                        assessments.start(session, user, row_id(a), clock(), exercises)
                 except AssessmentClosed as exc:
                     st.error(str(exc))
                 else:
@@ -181,14 +183,14 @@ with st.form("self_assessment"):
     start_now = st.form_submit_button("Start now: the clock starts at once", type="primary")
 if start_now:
     with session_scope(engine()) as session:
-        done = {r.exercise_id for r in attempts.history(session, user, user.id)}
+        done = {r.exercise_id for r in attempts.history(session, user, row_id(user))}
     picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
     title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)
         )
-        assessments.start(session, user, created.id, clock(), exercises)
+        assessments.start(session, user, row_id(created), clock(), exercises)
     st.rerun()
 
 if past:

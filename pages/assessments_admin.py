@@ -7,15 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.model import KIND_LABELS, Kind
-from pages.common import bank, clock, engine
+from exercises.kinds import kind_label
+from pages.common import bank, clock, engine, signed_in
 from store import assessments, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from ui import state
+from store.models import row_id
 
-user = st.session_state[state.USER]
+user = signed_in()
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 st.title("Assessments")
 
 with session_scope(engine()) as session:
@@ -32,11 +33,15 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
     )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
     picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
-    st.caption("Tasks: " + "; ".join(f"{KIND_LABELS[Kind(e.kind)]}: {e.title}" for e in picked))
+    st.caption("Tasks: " + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked))
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
     today = clock().date()
-    opens, closes = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
+    window = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
     if st.form_submit_button("Assign to the cohort", type="primary"):
+        if len(window) != 2:
+            st.error("Pick the day the window opens and the day it closes.")
+            st.stop()
+        opens, closes = window
         with session_scope(engine()) as session:
             assessments.create_assessment(
                 session,
@@ -53,14 +58,14 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
         st.success("Assigned. Learners see it under Mock assessment while the window is open.")
 
 with session_scope(engine()) as session:
-    assigned = assessments.cohort_assessments(session, user, cohort.id)
+    assigned = assessments.cohort_assessments(session, user, row_id(cohort))
 if not assigned:
     st.caption("No assessment assigned to this cohort yet.")
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
 with session_scope(engine()) as session:
-    rows = assessments.sitting_status(session, user, chosen.id)
+    rows = assessments.sitting_status(session, user, row_id(chosen))
 labels = {
     "not_started": "Not started",
     "in_progress": "Sitting now",
@@ -80,10 +85,14 @@ st.dataframe(
 )
 with session_scope(engine()) as session:
     items = [
-        i for i in item_analysis(session, user, cohort.id, mode="assessment") if i.exercise_id in chosen.exercise_ids
+        i
+        for i in item_analysis(session, user, row_id(cohort), mode="assessment")
+        if i.exercise_id in chosen.exercise_ids
     ]
     rates = [
-        r for r in criterion_rates(session, user, cohort.id, mode="assessment") if r.exercise_id in chosen.exercise_ids
+        r
+        for r in criterion_rates(session, user, row_id(cohort), mode="assessment")
+        if r.exercise_id in chosen.exercise_ids
     ]
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
@@ -91,7 +100,7 @@ if items:
         pd.DataFrame(
             [
                 {
-                    "Exercise": exercises.get(i.exercise_id).title if exercises.get(i.exercise_id) else i.exercise_id,
+                    "Exercise": titles.get(i.exercise_id, i.exercise_id),
                     "Learners": i.learners,
                     "Difficulty (mean score)": round(i.mean, 1),
                     "Discrimination": None if i.discrimination is None else round(i.discrimination, 2),
@@ -123,5 +132,5 @@ if done:
         who = st.selectbox("Allow another sitting for", done, format_func=lambda r: r.name)
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
-                assessments.grant_extra_sitting(session, user, chosen.id, who.user_id)
+                assessments.grant_extra_sitting(session, user, row_id(chosen), who.user_id)
             st.success(f"{who.name} may sit it once more.")

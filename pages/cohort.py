@@ -7,17 +7,16 @@ from datetime import UTC, datetime, time
 
 import streamlit as st
 
-from pages.common import bank, engine
-from store import assignments, dashboards, export, mastery, progress, review, users
+from exercises.kinds import kind_label
+from pages.common import bank, engine, learner_dashboard, signed_in
+from store import assignments, dashboards, export, mastery, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
 from store.db import session_scope
 from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
-from store.models import User
-from ui import state
+from store.models import User, row_id
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
-from ui.dashboard_charts import kind_label
 from ui.mastery_view import show_cohort_levels, show_mastery, show_variant_stats
 from ui.progress_view import (
     attempt_label,
@@ -30,9 +29,7 @@ from ui.progress_view import (
 from ui.review_view import FLASH, override_form, show_queue
 from ui.text import escape_markdown
 
-user = st.session_state.get(state.USER)
-if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
-    st.switch_page("app.py")
+user = signed_in()
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 VIEWS = [
@@ -59,14 +56,6 @@ def load_exercises(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> 
         viewer = session.get(User, viewer_id)
         assert viewer is not None
         return dashboards.exercise_report(session, viewer, cohort_id)
-
-
-@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
-def load_learner(viewer_id: int, user_id: int, cohort_id: int, version: tuple[int, ...]) -> progress.LearnerDashboard:
-    with session_scope(engine()) as session:
-        viewer = session.get(User, viewer_id)
-        assert viewer is not None
-        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id, bank())
 
 
 def csv_for(viewer_id: int, cohort_id: int) -> Callable[[], str]:
@@ -151,12 +140,12 @@ if not taught:
     st.info("You don't teach a cohort yet. Create one with **New cohort** and share its join code.")
     st.stop()
 
-by_id = {c.id: c for c in taught}
+by_id = {row_id(c): c for c in taught}
 cohort_id = head[0].selectbox("Cohort", list(by_id), format_func=lambda i: by_id[i].name, key="cohort_pick")
 cohort = by_id[cohort_id]
 head[1].download_button(
     "Export CSV",
-    data=csv_for(user.id, cohort_id),
+    data=csv_for(row_id(user), cohort_id),
     file_name=f"baton-cohort-{cohort_id}-attempts.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -165,7 +154,7 @@ head[1].download_button(
     help="Every graded attempt of this cohort's learners: the grade in effect, overrides, and each criterion's score",
 )
 
-dash = load(user.id, cohort_id, version)
+dash = load(row_id(user), cohort_id, version)
 s = dash.summary
 st.caption(f"Join code **{cohort.join_code}** · {s.learners} learners · {s.attempts:,} graded attempts")
 
@@ -193,7 +182,7 @@ if tabs[1].open:
             ),
         )
         if learner_id is not None:
-            ldash = load_learner(user.id, learner_id, cohort_id, version)
+            ldash = learner_dashboard(row_id(user), learner_id, cohort_id, version)
             if not ldash.history:
                 st.caption(f"{escape_markdown(people[learner_id].name)} has no graded attempts yet.")
             else:
@@ -218,7 +207,7 @@ if tabs[1].open:
 # --- exercises ----------------------------------------------------------------------------
 if tabs[2].open:
     with tabs[2]:
-        report = load_exercises(user.id, cohort_id, version)
+        report = load_exercises(row_id(user), cohort_id, version)
         show_exercises(
             report, exercises.exercises, criteria_by_kind(report.criteria), WEAK_DISCRIMINATION, MIN_ITEM_LEARNERS
         )

@@ -14,6 +14,7 @@ from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from baton_config import settings
 from exercises.loader import Bank, load_bank, load_beside_shipped
 from grading import Judge
 from grading.llm_judge import OpenAIJudge
@@ -23,7 +24,6 @@ from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_de
 from store.llm_cache import DbJudgeCache
 from store.migrate import upgrade
 from store.models import Role, User
-from store.settings import settings
 from store.users import get_or_create_user, promote_admin
 from ui import state
 
@@ -119,10 +119,9 @@ def current_user() -> User:
             st.stop()
         claims = st.user.to_dict()
         external = str(claims.get("sub") or claims.get("email"))
+        email = str(claims["email"]) if claims.get("email") else None
         with session_scope(engine()) as session:
-            user = get_or_create_user(
-                session, external, str(claims.get("name") or claims.get("email") or external), claims.get("email")
-            )
+            user = get_or_create_user(session, external, str(claims.get("name") or email or external), email)
             return promote_admin(session, user, settings().baton_admin_email)
     with session_scope(engine()) as session:
         if settings().baton_demo:
@@ -134,6 +133,16 @@ def current_user() -> User:
             role = st.session_state[state.DEMO_ROLE]
             return instructor if role == "instructor" else learner
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
+
+
+def signed_in() -> User:
+    """The user app.py signed in on this run. A page opened by its URL before app.py ran in this
+    session goes through app.py first."""
+    user: User | None = st.session_state.get(state.USER)
+    if user is None:
+        st.switch_page("app.py")
+        st.stop()
+    return user
 
 
 def demo_switch() -> None:

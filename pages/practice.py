@@ -7,22 +7,25 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from exercises.model import KIND_LABELS, DesignWorkflowExercise, FindFailuresExercise, Kind
+from exercises.kinds import KINDS, kind_label
+from exercises.model import AnyExercise
+from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status
+from pages.common import bank, database_trouble, engine, judge, judge_status, signed_in
 from store import attempts
 from store.db import session_scope
+from store.models import row_id
 from ui import state
 from ui.attempt_view import show_attempt
 from ui.forms import submission_form, variant_scope
-from ui.grade_view import show_fix_simulation, show_reference, show_simulation
+from ui.grade_view import GradedAnswer
+from ui.kinds import show_outcome, show_reference
 from ui.text import label
 
 LIST_PAGE = 12
 FRESH_HELP = "The same task with other figures, faults or claims: its correct answer differs from the ones you saw."
-MAX_DRAFT_BYTES = 256 * 1024  # well above any valid answer; stops a pasted file from filling the store
-user = st.session_state[state.USER]
-user_id: int = user.id
+user = signed_in()
+user_id = row_id(user)
 exercises = bank()
 exercise_id = st.query_params.get("exercise")
 exercise = exercises.get(exercise_id) if exercise_id else None
@@ -45,7 +48,7 @@ if exercise is None:
         sectors = st.pills(
             "Sector", list(exercises.sectors), selection_mode="multi", format_func=exercises.sector_name, key="f_sector"
         )
-        kinds = st.pills("Task", list(Kind), selection_mode="multi", format_func=lambda k: KIND_LABELS[k], key="f_kind")
+        kinds = st.pills("Task", list(KINDS), selection_mode="multi", format_func=kind_label, key="f_kind")
         levels = st.pills(
             "Difficulty",
             [1, 2, 3],
@@ -60,9 +63,8 @@ if exercise is None:
     st.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
     for ex in chosen[:shown]:
         with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
-            kind_label = KIND_LABELS[Kind(ex.kind)]
             st.markdown(
-                f"**{ex.title}**  \n:gray[:small[{exercises.sector_name(ex.sector)} · {kind_label} · "
+                f"**{ex.title}**  \n:gray[:small[{exercises.sector_name(ex.sector)} · {kind_label(ex.kind)} · "
                 f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
                 width="stretch",
             )
@@ -82,7 +84,7 @@ if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     st.rerun()
 st.title(exercise.title)
 st.caption(
-    f"{exercises.sector_name(exercise.sector)} · {KIND_LABELS[Kind(exercise.kind)]} · "
+    f"{exercises.sector_name(exercise.sector)} · {kind_label(exercise.kind)} · "
     f"difficulty {exercise.difficulty} · about {exercise.minutes} min"
     + (f" · variant {exercise.variant_seed}" if exercise.variant_seed else "")
 )
@@ -93,7 +95,7 @@ with st.expander("How this is marked"):
 
 
 @st.fragment
-def answer() -> None:
+def answer(exercise: AnyExercise) -> None:
     """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
     fragment, so typing and submitting rerun neither the page above it nor the app's menu and
     sign-in check."""
@@ -113,8 +115,8 @@ def answer() -> None:
 
     result = submission_form(exercise, exercises.tools, drafts[key], scope=variant_scope(exercise.variant_seed))
 
-    draft_size = len(json.dumps(result.payload))
-    if draft_size > MAX_DRAFT_BYTES:
+    draft_size = draft_too_large(result.payload)
+    if draft_size is not None:
         st.warning(
             f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, "
             "so it is not autosaved. Shorten it; what you typed is still on this page."
@@ -149,18 +151,16 @@ def answer() -> None:
                 nonces[key] = uuid.uuid4().hex
                 saved[key] = result.payload
 
-    attempt_id = state.per_exercise(state.RESULTS).get(key)
-    if attempt_id is not None:
+    shown: int | None = state.per_exercise(state.RESULTS).get(key)
+    if shown is not None:
         with session_scope(engine()) as session:
-            detail = attempts.attempt_detail(session, user, attempt_id)
+            detail = attempts.attempt_detail(session, user, shown)
         st.divider()
         st.subheader("Your grade")
         show_attempt(detail, exercise, exercises.tools)
         view = detail.effective
-        if isinstance(exercise, DesignWorkflowExercise) and view is not None and view.grade.details:
-            show_simulation(exercise, exercises.tools, view.grade.details, (detail.payload or {}).get("steps", []))
-        elif isinstance(exercise, FindFailuresExercise):
-            show_fix_simulation(exercise, exercises.tools, attempt_id, detail.payload)
+        details = view.grade.details if view is not None else None
+        show_outcome(exercise, exercises.tools, GradedAnswer(shown, detail.payload, details))
         with st.expander("Reference answer and why it works"):
             show_reference(exercise, exercises.tools)
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
@@ -176,4 +176,4 @@ def answer() -> None:
                 st.rerun(scope="app")
 
 
-answer()
+answer(exercise)

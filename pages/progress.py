@@ -4,11 +4,11 @@ the criteria missed most, what to practise next, and every graded attempt with i
 import pandas as pd
 import streamlit as st
 
-from pages.common import bank, engine, learner_dashboard
+from pages.common import bank, engine, learner_dashboard, signed_in
 from store import dashboards, users
 from store.attempts import attempt_detail
 from store.db import session_scope
-from ui import state
+from store.models import row_id
 from ui.attempt_view import show_answer, show_attempt
 from ui.dashboard_charts import day
 from ui.mastery_view import show_mastery
@@ -23,9 +23,7 @@ from ui.progress_view import (
 )
 from ui.text import escape_markdown
 
-user = st.session_state.get(state.USER)
-if user is None:  # opened by its URL before app.py ran in this session: let app.py sign the user in first
-    st.switch_page("app.py")
+user = signed_in()
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 
@@ -47,23 +45,23 @@ with head[1].popover("Join a cohort", icon=":material/group_add:", width="stretc
             st.session_state["progress_cohort"] = cohort.id
             st.rerun()
 
-cohort_id = None
+cohort_id: int | None = None
 if len(joined) > 1:
     cohort_id = head[0].selectbox(
         "Compare with",
-        [c.id for c in joined],
+        [row_id(c) for c in joined],
         format_func=lambda i: next(c.name for c in joined if c.id == i),
         key="progress_cohort",
     )
 elif joined:
-    cohort_id = joined[0].id
+    cohort_id = row_id(joined[0])
     head[0].caption(
         f"In **{escape_markdown(joined[0].name)}**: compared with its median learner, never with anyone by name."
     )
 else:
     head[0].caption("Practising on your own. Join a cohort with your instructor's code to compare with its median.")
 
-dash = learner_dashboard(user.id, user.id, cohort_id, version)
+dash = learner_dashboard(row_id(user), row_id(user), cohort_id, version)
 rec = dash.recommendation
 if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key="progress"):
     assert rec is not None

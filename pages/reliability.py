@@ -7,14 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from grading import grade
-from pages.common import bank, engine, judge
+from pages.common import bank, engine, judge, signed_in
 from store import jobs, users
 from store.db import session_scope
+from store.models import row_id
 from store.reliability import grader_reliability
-from ui import state
 
-user = st.session_state[state.USER]
+user = signed_in()
 exercises = bank()
+titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 
 
 active_judge = judge()  # resolved here: the worker thread has no Streamlit context
@@ -46,17 +47,19 @@ if taught:
         )
         if st.button("Start regrading", key="regrade_start", icon=":material/play_arrow:"):
             with session_scope(engine()) as session:
-                job = jobs.create_regrade(session, user, cohort.id, only)
-            jobs.start_in_background(engine(), job.id, exercises, regrade_score)
+                job = jobs.create_regrade(session, user, row_id(cohort), only)
+            jobs.start_in_background(engine(), row_id(job), exercises, regrade_score)
             st.toast(f"Regrading {job.total} attempts in the background.")
 
         @st.fragment(run_every=timedelta(seconds=2))
         def progress() -> None:
             with session_scope(engine()) as session:
-                recent = jobs.cohort_jobs(session, user, cohort.id)
+                recent = jobs.cohort_jobs(session, user, row_id(cohort))
             for job in recent:
                 if job.status == "running" and job.heartbeat_at is not None:
-                    jobs.start_in_background(engine(), job.id, exercises, regrade_score)  # resume if its server died
+                    jobs.start_in_background(
+                        engine(), row_id(job), exercises, regrade_score
+                    )  # resume if its server died
                 share = (job.done + job.failed) / job.total if job.total else 1.0
                 label = f"Job {job.id} · {job.exercise_id or 'all exercises'} · {job.status} · {job.done} regraded"
                 if job.failed:
@@ -72,7 +75,7 @@ if not rows:
 table = pd.DataFrame(
     [
         {
-            "Exercise": exercises.get(r.exercise_id).title if exercises.get(r.exercise_id) else r.exercise_id,
+            "Exercise": titles.get(r.exercise_id, r.exercise_id),
             "Criterion": r.criterion_id or "Total",
             "Grader version": r.grader_version,
             "Reviews": r.reviews,

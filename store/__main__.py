@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
+from baton_config import settings
 from exercises.loader import load_bank
 from store.db import make_engine
 from store.demo import seed_demo
 from store.migrate import upgrade
-from store.settings import settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,27 +5,23 @@ The clock is a parameter (`now`), so the time limit is tested without sleeping."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from exercises.assessment import unseen_seed
+from exercises.kinds import task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
-from exercises.submission import salvage
-from grading.model import Grade
+from grading.model import Scorer
 from store import attempts
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
 from store.db import session_scope
 from store.models import Membership, Role, User
-
-Scorer = Callable[[AnyExercise, BaseModel], Grade]
 
 
 class AssessmentClosed(RuntimeError):
@@ -256,7 +252,7 @@ def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Score
     for exercise_id, exercise in sitting_exercises(bank, sitting, assessment).items():
         if exercise is None:
             continue
-        submission = salvage(exercise.kind, written.get(exercise_id))
+        submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
         result = score(exercise, submission)
         attempt_id = attempts.submit(
             engine, user.id, exercise, submission, result, f"sitting-{sitting_id}-{exercise_id}", mode="assessment"

@@ -1,7 +1,9 @@
 """Attempts, drafts, submissions and grades: writing them safely and reading them back.
 
-A grade is never edited: regrades and instructor overrides add rows, and the effective grade
-of an attempt is its latest override, else its latest automatic grade."""
+A grade is never edited: regrades and instructor overrides add rows. The effective grade of an
+attempt (its latest override, else its latest grade) is defined once, by the database trigger of
+migration 0002, which keeps `attempts.grade_id` pointing at it; every read here follows that
+pointer."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import Subquery, case, func
+from sqlalchemy import ScalarSelect, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 from exercises.assessment import unseen_seed
 from exercises.loader import Bank
 from exercises.model import AnyExercise
+from exercises.submission import AnySubmission
 from grading.model import Grade
 from store.access import AccessDenied, require_user
 from store.db import session_scope
@@ -64,9 +66,8 @@ class AttemptDetail:
 
     @property
     def effective(self) -> GradeView | None:
-        overrides = [g for g in self.grades if g.grade.source == GradeSource.override]
-        chosen = overrides or self.grades
-        return chosen[-1] if chosen else None
+        """The grade in effect: the one the attempt's `grade_id` points at."""
+        return next((g for g in self.grades if g.grade.id == self.attempt.grade_id), None)
 
 
 def open_draft(
@@ -155,15 +156,19 @@ def _add_grade(
     return row
 
 
+def machine_source(result: Grade) -> GradeSource:
+    """How a grader's (not a person's) grade is recorded: `judged` when the LLM judge took part."""
+    return GradeSource.judged if result.judged else GradeSource.auto
+
+
 def submit(
     engine: Engine,
     user_id: int,
     exercise: AnyExercise,
-    submission: BaseModel,
+    submission: AnySubmission,
     result: Grade,
     idempotency_key: str,
     mode: str = "practice",
-    source: GradeSource = GradeSource.auto,
 ) -> int:
     """Store a submission and its grade in one transaction; return the attempt id.
 
@@ -187,7 +192,7 @@ def submit(
             session.flush()
             assert attempt.id is not None
             session.add(SubmissionRow(attempt_id=attempt.id, payload=submission.model_dump(mode="json")))
-            _add_grade(session, attempt.id, result, source)
+            _add_grade(session, attempt.id, result, machine_source(result))
             return attempt.id
     except IntegrityError:
         # another request stored the same key between our check and our insert
@@ -237,28 +242,25 @@ def record_override(
     return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, reason.strip())
 
 
-def _effective_grades() -> Subquery:
-    """Subquery: one row per attempt, its effective grade (latest override, else latest)."""
-    is_override = case((col(GradeRow.source) == GradeSource.override, 1), else_=0)
-    rank = func.row_number().over(
-        partition_by=col(GradeRow.attempt_id), order_by=(is_override.desc(), col(GradeRow.id).desc())
+def latest_grader_grade(column: str) -> ScalarSelect[Any]:
+    """Correlated with `Attempt`: a column ("id", "total") of the attempt's latest grade from the
+    grader (automatic or judged), whatever an instructor decided since; what reliability and
+    exports compare instructors with."""
+    grader = GradeRow.__table__.alias("grader")  # type: ignore[attr-defined]
+    return (
+        sa_select(grader.c[column])
+        .where(grader.c.attempt_id == col(Attempt.id), grader.c.source != GradeSource.override)
+        .order_by(grader.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return sa_select(
-        col(GradeRow.id).label("grade_id"),
-        col(GradeRow.attempt_id),
-        col(GradeRow.total),
-        col(GradeRow.source),
-        col(GradeRow.flags),
-        rank.label("rank"),
-    ).subquery()
 
 
 def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> list[HistoryRow]:
     require_user(session, viewer, user_id)
-    eff = _effective_grades()
     query = (
-        select(Attempt, eff.c.total, eff.c.source, eff.c.flags)
-        .join(eff, (eff.c.attempt_id == col(Attempt.id)) & (eff.c.rank == 1))
+        select(Attempt, GradeRow.total, GradeRow.source, GradeRow.flags)
+        .join(GradeRow, col(GradeRow.id) == col(Attempt.grade_id))
         .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.graded)
         .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc())
         .limit(limit)
@@ -270,7 +272,9 @@ def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> l
 
 
 def attempt_detail(session: Session, viewer: User, attempt_id: int) -> AttemptDetail:
-    attempt = session.get(Attempt, attempt_id)
+    # populate_existing: a grade added earlier in this session moved the attempt's grade_id in the
+    # database (the trigger), not in the copy this session may already hold
+    attempt = session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None:
         raise AccessDenied(f"no attempt {attempt_id}")  # same answer as forbidden: ids are not probes
     require_user(session, viewer, attempt.user_id)
@@ -291,11 +295,9 @@ def kind_averages(
 ) -> dict[str, tuple[float, int]]:
     """Mean effective score and attempt count per task kind, for one learner (one mode, or all)."""
     require_user(session, viewer, user_id)
-    eff = _effective_grades()
     query = (
-        select(Attempt.kind, func.avg(eff.c.total), func.count())
-        .join(eff, (eff.c.attempt_id == col(Attempt.id)) & (eff.c.rank == 1))
-        .where(Attempt.user_id == user_id)
+        select(Attempt.kind, func.avg(Attempt.score), func.count())
+        .where(Attempt.user_id == user_id, col(Attempt.grade_id).is_not(None))
         .group_by(Attempt.kind)
     )
     if mode is not None:
@@ -323,7 +325,6 @@ def fresh_variant(session: Session, user_id: int, bank: Bank, exercise_id: str) 
 
 
 def effective_total(session: Session, attempt_id: int) -> float | None:
-    """The effective total of one attempt (latest override, else latest grade)."""
-    eff = _effective_grades()
-    row = session.exec(select(eff.c.total).where(eff.c.attempt_id == attempt_id, eff.c.rank == 1)).first()
+    """The effective total of one attempt; None when it has no grade."""
+    row = session.exec(select(Attempt.score).where(Attempt.id == attempt_id)).first()
     return float(row) if row is not None else None

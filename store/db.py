@@ -11,10 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-SQLITE_BUSY_TIMEOUT_MS = 5_000
+from baton_config import DEFAULT_BUSY_TIMEOUT_MS
 
 
-def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     """An engine for the URL. SQLite gets WAL (readers never block the writer) and a busy
     timeout, so a briefly locked database waits instead of failing at once."""
     parsed = make_url(url)

@@ -14,8 +14,9 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from exercises.model import CRITERIA
+from exercises.kinds import KINDS
 from store.access import require_teaches
+from store.attempts import latest_grader_grade
 from store.cohort_scope import graded
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
 
@@ -42,7 +43,7 @@ BASE_COLUMNS = [
     "override_reason",
     "auto_score",
 ]
-CRITERION_COLUMNS = [f"{kind}.{criterion}" for kind, ids in CRITERIA.items() for criterion in ids]
+CRITERION_COLUMNS = [f"{kind}.{criterion}" for kind, k in KINDS.items() for criterion in k.criteria]
 COLUMNS = BASE_COLUMNS + CRITERION_COLUMNS
 BATCH = 2_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,14 +62,7 @@ def cohort_rows(session: Session, viewer: User, cohort_id: int) -> Iterator[dict
     """The export's rows, in attempt order, a batch of attempts at a time."""
     require_teaches(session, viewer, cohort_id)
     author = aliased(User)
-    auto = GradeRow.__table__.alias("auto")  # type: ignore[attr-defined]
-    auto_score = (
-        select(auto.c.total)
-        .where(auto.c.attempt_id == col(Attempt.id), auto.c.source != GradeSource.override)
-        .order_by(auto.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    auto_score = latest_grader_grade("total")
     query = (
         graded(
             cohort_id,

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import Float, case, cast, func, select
 from sqlmodel import Session, col
 
+from grading.bands import CRITERION_MET
 from store.access import require_teaches
 from store.cohort_scope import graded
 from store.models import Attempt, CriterionRow, User
 
-CRITERION_MET = 0.6  # a criterion scored at 60 % or more counts as met
 MIN_ITEM_LEARNERS = 8  # fewer learners than this and a correlation means little
 WEAK_DISCRIMINATION = 0.2  # below this an exercise hardly separates stronger from weaker learners
 

@@ -10,31 +10,27 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from exercises.loader import Bank
-from exercises.model import AnyExercise
-from exercises.submission import Submission
+from exercises.submission import SUBMISSION_ADAPTER
 from grading.llm_judge import map_bounded
-from grading.model import Grade
+from grading.model import Grade, Scorer
 from store.access import AccessDenied, require_teaches
-from store.attempts import _add_grade
+from store.attempts import _add_grade, machine_source
 from store.db import session_scope
 from store.job_models import Job, JobItem, JobStatus
-from store.models import Attempt, AttemptStatus, GradeSource, Membership, Role, SubmissionRow, User, now
+from store.models import Attempt, AttemptStatus, Membership, Role, SubmissionRow, User, now
 
 log = logging.getLogger(__name__)
-Scorer = Callable[[AnyExercise, BaseModel], Grade]
-SUBMISSION: TypeAdapter[BaseModel] = TypeAdapter(Submission)
 STALE_AFTER = timedelta(seconds=60)  # a running job with no heartbeat for this long is resumed
 BATCH = 20
 _running: dict[int, threading.Thread] = {}  # per process: which jobs have a live worker here
@@ -95,7 +91,7 @@ def _grade_item(
     if exercise is None or payload is None:
         return attempt_id, None, "exercise or submission no longer available"
     try:
-        return attempt_id, score(exercise, SUBMISSION.validate_python(payload)), None
+        return attempt_id, score(exercise, SUBMISSION_ADAPTER.validate_python(payload)), None
     except Exception as exc:  # one bad item must not stop the job
         log.warning("regrade of attempt %s failed: %s", attempt_id, exc)
         return attempt_id, None, f"{type(exc).__name__}: {exc}"[:300]
@@ -131,8 +127,7 @@ def run_regrade(engine: Engine, job_id: int, bank: Bank, score: Scorer, workers:
                         session.add(item)
                         session.flush()  # the unique (job, attempt) key: a second worker stops here
                         if result is not None:
-                            source = GradeSource.llm if "judge" in result.details else GradeSource.auto
-                            item.grade_id = _add_grade(session, attempt_id, result, source).id
+                            item.grade_id = _add_grade(session, attempt_id, result, machine_source(result)).id
                 except IntegrityError:
                     continue
             with session_scope(engine) as session:

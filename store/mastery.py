@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from exercises.kinds import task_kind
 from exercises.loader import Bank
-from exercises.model import CRITERIA, Kind
+from exercises.model import Kind
 from grading.mastery import Estimate, Item, Level, Observation, Pick, difficulty_from, estimates, recommend
 from store.access import require_teaches, require_user
 from store.cohort_scope import graded
@@ -102,7 +103,7 @@ def learner_mastery(session: Session, viewer: User, user_id: int, bank: Bank, no
             Observation(hardness.get((exercise_id, criterion_id), 0.0), float(score), _aware(at))
         )
     kinds = estimates(by_kind, [k.value for k in Kind], now)
-    criteria = estimates(by_criterion, [criterion_key(k, c) for k in Kind for c in CRITERIA[k]], now)
+    criteria = estimates(by_criterion, [criterion_key(k, c) for k in Kind for c in task_kind(k).criteria], now)
     items = [
         Item(eid, ex.kind, difficulty[eid], fresh=eid in bank.templates or eid not in seen)
         for eid, ex in sorted(bank.exercises.items())

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def row_id(row: _Stored) -> int:
+    """The id of a row read from the database: set once stored, so None here is a bug."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never stored")
+    return row.id
 
 
 def now() -> datetime:
@@ -28,7 +40,7 @@ class AttemptStatus(StrEnum):
 
 class GradeSource(StrEnum):
     auto = "auto"
-    llm = "llm"
+    judged = "judged"  # the LLM judge took part (live or in a regrade)
     override = "override"
 
 
@@ -89,8 +101,9 @@ class Attempt(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
     submitted_at: datetime | None = None
     # The effective grade (latest override, else latest grade), copied here by a database trigger
-    # on `grades` (migration 0002) so dashboards aggregate attempts without ranking grade history.
-    # Never written by application code; grades stay the record.
+    # on `grades` (migration 0002): the one definition of which grade is in effect. Every read
+    # (store.attempts, dashboards, exports) follows it. Never written by application code;
+    # grades stay the record.
     grade_id: int | None = None
     score: float | None = None
     grade_source: str | None = Field(default=None, max_length=20)

@@ -13,18 +13,18 @@ from sqlalchemy import Select, case, func, select
 from sqlmodel import Session, col
 
 from exercises.assessment import unseen_seed
+from exercises.kinds import KINDS
 from exercises.loader import Bank
 from exercises.model import AnyExercise, Kind
+from grading.bands import CRITERION_MET, PROFICIENT
 from store import attempts
 from store.access import AccessDenied, require_member, require_user
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
-from store.items import CRITERION_MET
 from store.mastery import Mastery, learner_mastery
 from store.models import Attempt, Cohort, CriterionRow, User
 from store.quantiles import medians_by
 
-PROFICIENT = 70.0  # a mean at or above this clears a difficulty level
 MIN_PEERS = 5  # a cohort median needs at least this many learners behind it
 TREND_WINDOW = 5  # attempts in the moving mean
 
@@ -135,9 +135,9 @@ def competency(session: Session, viewer: User, user_id: int) -> list[KindStat]:
     query = _mine(user_id, col(Attempt.kind), func.count(), func.avg(Attempt.score), func.max(Attempt.score)).group_by(
         col(Attempt.kind)
     )
-    order = list(Kind)
+    order = list(KINDS)
     stats = [KindStat(k, int(n), float(m), float(b)) for k, n, m, b in session.exec(query)]  # type: ignore[call-overload]
-    return sorted(stats, key=lambda s: order.index(Kind(s.kind)) if s.kind in Kind.__members__ else len(order))
+    return sorted(stats, key=lambda s: order.index(Kind(s.kind)) if s.kind in KINDS else len(order))
 
 
 def sector_profile(session: Session, viewer: User, user_id: int) -> list[SectorStat]:
@@ -258,7 +258,7 @@ def choose_next(
     pool = sorted(exercises, key=lambda e: e.id)
     if not pool:
         return None
-    order = sorted(Kind, key=lambda k: (k in stats, stats[k].mean if k in stats else 0.0, list(Kind).index(k)))
+    order = sorted(KINDS, key=lambda k: (k in stats, stats[k].mean if k in stats else 0.0, list(KINDS).index(k)))
     for kind in order:
         fresh = [e for e in pool if e.kind == kind and e.id not in done]
         if not fresh:

@@ -11,8 +11,10 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from grading.agreement import band, cohen_kappa, quadratic_weighted_kappa
+from grading.agreement import cohen_kappa, quadratic_weighted_kappa
+from grading.bands import band
 from store.access import taught_learner_filter
+from store.attempts import latest_grader_grade
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
 
 PASS = 0.5  # a criterion counts as met at half marks or more
@@ -43,12 +45,8 @@ class Agreement:
 def reviewed_pairs(session: Session, viewer: User) -> list[Pair]:
     """The latest automatic and the latest override grade of each overridden attempt the viewer may see."""
     grades = GradeRow.__table__  # type: ignore[attr-defined]
-    auto, human = grades.alias("auto"), grades.alias("human")
-    latest_auto = (
-        sa_select(func.max(auto.c.id))
-        .where(auto.c.attempt_id == col(Attempt.id), auto.c.source != GradeSource.override)
-        .scalar_subquery()
-    )
+    human = grades.alias("human")
+    latest_auto = latest_grader_grade("id")
     latest_human = (
         sa_select(func.max(human.c.id))
         .where(human.c.attempt_id == col(Attempt.id), human.c.source == GradeSource.override)

@@ -479,11 +479,9 @@ def _payload(exercise: AnyExercise, total: float, injected: bool) -> dict[str, A
     """The exercise's golden answer nearest the generated score, as a stand-in submission."""
     cases = [(95.0, exercise.reference)] + [((g.min_score + g.max_score) / 2, g.answer) for g in exercise.golden]
     _, answer = min(cases, key=lambda c: abs(c[0] - total))
-    payload: dict[str, Any] = answer.model_dump(mode="json")
     if injected:
-        key = "text" if payload.get("kind") == Kind.explain_reasoning else "rationale"
-        if key in payload:
-            payload[key] = str(payload[key]) + INJECTION
+        answer = answer.edit_text(lambda text: text + INJECTION)
+    payload: dict[str, Any] = answer.model_dump(mode="json")
     return payload
 
 

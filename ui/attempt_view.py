@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
 
 from exercises.model import AnyExercise
 from exercises.workflow import Tool
 from ui.grade_view import CriterionLine, show_grade
-from ui.text import escape_markdown
+from ui.kinds import kind_view
+
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.attempts import AttemptDetail
 
 
 def show_answer(payload: Mapping[str, Any] | None) -> None:
@@ -19,21 +21,10 @@ def show_answer(payload: Mapping[str, Any] | None) -> None:
     if not payload:
         st.caption("No submission stored.")
         return
-    kind = payload.get("kind")
-    if kind == "explain_reasoning":
-        st.markdown(escape_markdown(str(payload.get("text", ""))))
-    elif kind == "design_workflow":
-        st.dataframe(pd.DataFrame(payload.get("steps", [])), hide_index=True, alt="Submitted workflow steps")
-        st.markdown(escape_markdown(str(payload.get("rationale", ""))))
-    elif kind == "find_failures":
-        st.dataframe(pd.DataFrame(payload.get("flags", [])), hide_index=True, alt="Submitted failure points")
-    else:
-        st.dataframe(pd.DataFrame(payload.get("marks", [])), hide_index=True, alt="Submitted claim verdicts")
-        for line in payload.get("omissions", []):
-            st.markdown("- " + escape_markdown(str(line)))
+    kind_view(str(payload.get("kind"))).answer(payload)
 
 
-def show_attempt(detail: Any, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
+def show_attempt(detail: AttemptDetail, exercise: AnyExercise | None, tools: Mapping[str, Tool]) -> None:
     view = detail.effective
     if view is None:
         st.caption("Not graded yet.")

@@ -5,25 +5,30 @@ result objects by duck typing; the page keeps everything that writes."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, AnyExercise, Kind
+from exercises.kinds import KINDS, kind_label
+from exercises.model import AnyExercise
+from grading.bands import CRITERION_MET
 from ui.dashboard_charts import (
-    KIND_SHORT,
     criterion_bars,
     item_map,
-    kind_label,
     matrix_heatmap,
     short_title,
     spread_chart,
 )
+from ui.kinds import kind_view
 from ui.text import escape_markdown, label
 
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.dashboards import CohortDashboard, ExerciseReport, ExerciseSpread
+    from store.items import CriterionRate, ItemStats
 
-def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
+
+def show_overview(dash: CohortDashboard, active_days: int, heatmap_rows: int = 40) -> None:
     """Headline figures, the median learner per task, learners × competencies, and every learner."""
     s = dash.summary
     with st.container(horizontal=True):
@@ -53,10 +58,10 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
     )
     medians = {m.kind: m for m in s.medians}
     with st.container(horizontal=True):
-        for kind in Kind:
+        for kind in KINDS:
             m = medians.get(kind)
             st.metric(
-                KIND_LABELS[kind],
+                kind_label(kind),
                 "—" if m is None else f"{m.median:.0f}",
                 border=True,
                 help=None if m is None else f"Over {m.learners} learners with a score in this task",
@@ -80,8 +85,8 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
             st.plotly_chart(
                 matrix_heatmap(
                     [p.name for p in shown],
-                    [KIND_LABELS[k] for k in Kind],
-                    [[p.by_kind.get(k) for k in Kind] for p in shown],
+                    [kind_label(k) for k in KINDS],
+                    [[p.by_kind.get(k) for k in KINDS] for p in shown],
                 ),
                 key="cohort_heatmap",
                 alt="Mean score of each learner in each task kind",
@@ -92,7 +97,7 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
                 "Learner": p.name,
                 "Attempts": p.attempts,
                 "Mean": p.mean_total,
-                **{KIND_SHORT[k]: p.by_kind.get(k) for k in Kind},
+                **{kind_view(k).short: p.by_kind.get(k) for k in KINDS},
                 "Last active": p.last_active,
             }
             for p in dash.learners
@@ -104,22 +109,33 @@ def show_overview(dash: Any, active_days: int, heatmap_rows: int = 40) -> None:
         alt="Learners in this cohort with mean scores by task",
         column_config={
             "Mean": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
-            **{KIND_SHORT[k]: st.column_config.NumberColumn(format="%.0f", help=KIND_LABELS[k]) for k in Kind},
+            **{kind_view(k).short: st.column_config.NumberColumn(format="%.0f", help=kind_label(k)) for k in KINDS},
             "Last active": st.column_config.DatetimeColumn(format="D MMM YYYY"),
         },
     )
 
 
 def show_exercises(
-    report: Any,
+    report: ExerciseReport,
     exercises: Mapping[str, AnyExercise],
-    pooled: list[Any],
+    pooled: list[CriterionRate],
     weak_below: float,
     min_learners: int,
 ) -> None:
     """Item analysis, the spread of scores per exercise, and the rubric criteria the cohort misses."""
     titles = {eid: ex.title for eid, ex in exercises.items()}
-    items = report.items
+    _item_analysis(report.items, exercises, titles, weak_below, min_learners)
+    _score_spreads(report.spreads, exercises, titles)
+    _criteria_missed(report.criteria, pooled, exercises, titles)
+
+
+def _item_analysis(
+    items: list[ItemStats],
+    exercises: Mapping[str, AnyExercise],
+    titles: Mapping[str, str],
+    weak_below: float,
+    min_learners: int,
+) -> None:
     st.markdown("**Item analysis**")
     st.caption(
         "Difficulty is the mean score of every attempt. Discrimination is the correlation between a learner's "
@@ -148,26 +164,7 @@ def show_exercises(
         )
     with right, st.container(border=True):
         st.markdown("**Worth a look**")
-
-        def named(exercise_id: str) -> str:
-            return escape_markdown(titles.get(exercise_id, exercise_id))
-
-        weak = [i for i in items if i.weak]
-        rated = [i for i in items if i.learners >= min_learners]
-        notes = [
-            f":red-badge[does not discriminate] {named(i.exercise_id)} (r = {i.discrimination:.2f}, mean {i.mean:.0f})"
-            for i in sorted(weak, key=lambda i: i.discrimination or 0.0)
-        ]
-        notes += [
-            f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-            for i in sorted(rated, key=lambda i: i.mean)[:3]
-        ]
-        notes += [
-            f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-            for i in sorted(rated, key=lambda i: -i.mean)[:2]
-            if not i.weak
-        ]
-        st.markdown("\n".join(f"- {n}" for n in notes) if notes else "Too few learners yet to judge exercises.")
+        st.markdown(_worth_a_look(items, titles, min_learners) or "Too few learners yet to judge exercises.")
     st.dataframe(
         pd.DataFrame(
             [
@@ -190,27 +187,57 @@ def show_exercises(
             "Discrimination": st.column_config.NumberColumn(format="%.2f"),
         },
     )
+
+
+def _worth_a_look(items: list[ItemStats], titles: Mapping[str, str], min_learners: int) -> str:
+    """Markdown bullets: exercises that do not discriminate, the hardest and the easiest."""
+
+    def named(exercise_id: str) -> str:
+        return escape_markdown(titles.get(exercise_id, exercise_id))
+
+    weak = [i for i in items if i.weak]
+    rated = [i for i in items if i.learners >= min_learners]
+    notes = [
+        f":red-badge[does not discriminate] {named(i.exercise_id)} (r = {i.discrimination:.2f}, mean {i.mean:.0f})"
+        for i in sorted(weak, key=lambda i: i.discrimination or 0.0)
+    ]
+    notes += [
+        f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})"
+        for i in sorted(rated, key=lambda i: i.mean)[:3]
+    ]
+    notes += [
+        f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})"
+        for i in sorted(rated, key=lambda i: -i.mean)[:2]
+        if not i.weak
+    ]
+    return "\n".join(f"- {n}" for n in notes)
+
+
+def _score_spreads(
+    spreads: list[ExerciseSpread], exercises: Mapping[str, AnyExercise], titles: Mapping[str, str]
+) -> None:
     with st.container(border=True):
         st.markdown("**Score distribution by exercise**")
         st.caption(
             "Each learner once (their mean on the exercise): the box spans the middle half of learners, "
             "the line is the median, whiskers reach the lowest and highest."
         )
-        kind_order = list(Kind)
-        spreads = sorted(
-            report.spreads,
+        kind_order = list(KINDS)
+        kinds = {eid: ex.kind for eid, ex in exercises.items()}
+        shown = sorted(
+            spreads,
             key=lambda x: (
-                kind_order.index(Kind(exercises.get(x.exercise_id).kind)) if exercises.get(x.exercise_id) else 9,
+                kind_order.index(kinds[x.exercise_id]) if x.exercise_id in kinds else len(kind_order),
                 x.median,
             ),
         )
-        if spreads:
+        if shown:
             st.plotly_chart(
                 spread_chart(
                     [
                         {
                             "label": short_title(titles.get(x.exercise_id, x.exercise_id)),
-                            "kind": exercises.get(x.exercise_id).kind if exercises.get(x.exercise_id) else "",
+                            "kind": kinds.get(x.exercise_id, ""),
                             "low": x.low,
                             "q1": x.q1,
                             "median": x.median,
@@ -219,16 +246,27 @@ def show_exercises(
                             "mean": x.mean,
                             "learners": x.learners,
                         }
-                        for x in spreads
+                        for x in shown
                     ]
                 ),
                 key="cohort_spreads",
                 alt="Distribution of learners' scores per exercise",
             )
+
+
+def _criteria_missed(
+    rates: list[CriterionRate],
+    pooled: list[CriterionRate],
+    exercises: Mapping[str, AnyExercise],
+    titles: Mapping[str, str],
+) -> None:
     left, right = st.columns(2, gap="medium")
     with left, st.container(border=True, height="stretch"):
         st.markdown("**Rubric criteria the cohort misses, across exercises**")
-        st.caption("Share of grades scoring 60 % or more on the criterion, over every exercise of the task.")
+        st.caption(
+            f"Share of grades scoring {CRITERION_MET * 100:.0f} % or more on the criterion, "
+            "over every exercise of the task."
+        )
         st.plotly_chart(
             criterion_bars(
                 [
@@ -246,7 +284,7 @@ def show_exercises(
         )
     with right, st.container(border=True, height="stretch"):
         st.markdown("**Criteria of one exercise**")
-        graded_ids = sorted({r.exercise_id for r in report.criteria}, key=lambda e: titles.get(e, e))
+        graded_ids = sorted({r.exercise_id for r in rates}, key=lambda e: titles.get(e, e))
         chosen = st.selectbox("Exercise", graded_ids, key="cohort_item", format_func=lambda e: titles.get(e, e))
         if chosen is not None:
             ex = exercises.get(chosen)
@@ -260,7 +298,7 @@ def show_exercises(
                             "met_rate": r.met_rate,
                             "graded": r.graded,
                         }
-                        for r in report.criteria
+                        for r in rates
                         if r.exercise_id == chosen
                     ]
                 ),
@@ -269,7 +307,7 @@ def show_exercises(
             )
 
 
-def show_members(dash: Any, join_code: str, titles: Mapping[str, str]) -> None:
+def show_members(dash: CohortDashboard, join_code: str, titles: Mapping[str, str]) -> None:
     """The join code, who is in the cohort, and how far each assignment has got."""
     left, right = st.columns([1, 2], gap="medium")
     with left, st.container(border=True):

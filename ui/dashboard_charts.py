@@ -13,14 +13,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from exercises.model import KIND_LABELS, Kind
+from exercises.kinds import KINDS, kind_label
+from ui.kinds import kind_view
 
-KIND_COLORS = {
-    Kind.design_workflow: "#2563eb",
-    Kind.find_failures: "#d97706",
-    Kind.validate_output: "#7c3aed",
-    Kind.explain_reasoning: "#059669",
-}
 # low scores warm, high scores cool; readable with the common colour-vision deficiencies
 SCORE_SCALE = [[0.0, "#b2182b"], [0.35, "#ef8a62"], [0.55, "#fddbc7"], [0.7, "#d1e5f0"], [1.0, "#2166ac"]]
 FONT = {"size": 12}
@@ -31,20 +26,8 @@ def plain(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-KIND_SHORT = {
-    Kind.design_workflow: "Design",
-    Kind.find_failures: "Failures",
-    Kind.validate_output: "Validate",
-    Kind.explain_reasoning: "Explain",
-}
-
-
 def short_title(title: str, limit: int = 44) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(Kind(kind), kind) if kind in Kind.__members__ else kind
 
 
 def _layout(fig: go.Figure, height: int, **extra: Any) -> go.Figure:
@@ -74,7 +57,7 @@ def _prebuilt(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
 
 def competency_chart(means: Mapping[str, float], attempts: Mapping[str, int], cohort: Mapping[str, float]) -> go.Figure:
     """Your mean per task kind as bars; the cohort's median learner as a marker on each."""
-    kinds = list(Kind)
+    kinds = list(KINDS)
     labels = [kind_label(k) for k in kinds]
     data: list[dict[str, Any]] = [
         {
@@ -83,7 +66,7 @@ def competency_chart(means: Mapping[str, float], attempts: Mapping[str, int], co
             "x": [means.get(k) for k in kinds],
             "orientation": "h",
             "name": "You",
-            "marker": {"color": [KIND_COLORS[k] for k in kinds]},
+            "marker": {"color": [kind_view(k).colour for k in kinds]},
             "text": [f"{means[k]:.0f}" if k in means else "not tried" for k in kinds],
             "textposition": "auto",
             "customdata": [attempts.get(k, 0) for k in kinds],
@@ -116,11 +99,11 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
     """Each attempt as a dot, and each kind's moving mean as a line. Rows: submitted_at, kind,
     score, moving_mean."""
     data: list[dict[str, Any]] = []
-    for kind in Kind:
+    for kind in KINDS:
         mine = [p for p in points if p["kind"] == kind]
         if not mine:
             continue
-        color = KIND_COLORS[kind]
+        color = kind_view(kind).colour
         when = [p["submitted_at"] for p in mine]
         data.append(
             {
@@ -130,7 +113,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "mode": "markers",
                 "marker": {"color": color, "size": 6, "opacity": 0.35},
                 "name": kind_label(kind),
-                "legendgroup": kind.value,
+                "legendgroup": kind,
                 "showlegend": False,
                 "hovertemplate": "%{x|%d %b}: %{y:.0f}<extra>" + plain(kind_label(kind)) + "</extra>",
             }
@@ -143,7 +126,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "mode": "lines",
                 "line": {"color": color, "width": 2.5, "shape": "spline", "smoothing": 0.6},
                 "name": kind_label(kind),
-                "legendgroup": kind.value,
+                "legendgroup": kind,
                 "hovertemplate": "%{x|%d %b}: moving mean %{y:.0f}<extra></extra>",
             }
         )
@@ -209,7 +192,7 @@ def spread_chart(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             upperfence=[r["high"]],
             mean=[r["mean"]],
             orientation="h",
-            marker_color=KIND_COLORS.get(kind, "#6b7280"),
+            marker_color=kind_view(kind).colour,
             name=kind_label(kind),
             legendgroup=kind,
             showlegend=kind not in shown,
@@ -228,7 +211,7 @@ def item_map(rows: Sequence[Mapping[str, Any]], weak_below: float) -> go.Figure:
     the band below `weak_below` holds exercises that hardly separate stronger from weaker learners."""
     fig = go.Figure()
     fig.add_hrect(y0=-1, y1=weak_below, fillcolor="#fee2e2", opacity=0.5, line_width=0, layer="below")
-    for kind in Kind:
+    for kind in KINDS:
         mine = [r for r in rows if r["kind"] == kind and r["discrimination"] is not None]
         if not mine:
             continue
@@ -238,7 +221,7 @@ def item_map(rows: Sequence[Mapping[str, Any]], weak_below: float) -> go.Figure:
             mode="markers",
             name=kind_label(kind),
             marker={
-                "color": KIND_COLORS[kind],
+                "color": kind_view(kind).colour,
                 "size": [8 + min(20, r["learners"] ** 0.5) for r in mine],
                 "opacity": 0.8,
             },
@@ -268,7 +251,7 @@ def criterion_bars(rows: Sequence[Mapping[str, Any]], height: int | None = None)
             y=[plain(r["label"]) for r in ordered],
             x=[r["met_rate"] * 100 for r in ordered],
             orientation="h",
-            marker_color=[KIND_COLORS.get(r["kind"], "#6b7280") for r in ordered],
+            marker_color=[kind_view(r["kind"]).colour for r in ordered],
             text=[f"{r['met_rate']:.0%}" for r in ordered],
             textposition="auto",
             customdata=[r["graded"] for r in ordered],

@@ -120,18 +120,18 @@ def render(
                 "Step id", help="Short id other steps read from, e.g. extract", max_chars=64
             ),
             "name": st.column_config.TextColumn("What it does", max_chars=200),
-            "tool": st.column_config.SelectboxColumn("Tool", options=offered, format_func=lambda t: tools[t].name),
+            "tool": st.column_config.SelectboxColumn("Tool", options=offered, format_func=lambda t: tools[str(t)].name),
             "inputs": st.column_config.MultiselectColumn(
                 "Reads from",
                 options=list(source_names) + step_ids,
                 accept_new_options=True,
-                format_func=lambda i: f"{source_names[i]} (source)" if i in source_names else i,
+                format_func=lambda i: f"{source_names[str(i)]} (source)" if i in source_names else str(i),
             ),
             "stage": st.column_config.SelectboxColumn(
-                "Stage it performs", options=list(stage_names), format_func=lambda s: stage_names.get(s, s)
+                "Stage it performs", options=list(stage_names), format_func=lambda s: stage_names.get(str(s), str(s))
             ),
             "checks": st.column_config.MultiselectColumn(
-                "Checked by", options=checks, format_func=lambda t: tools[t].name
+                "Checked by", options=checks, format_func=lambda t: tools[str(t)].name
             ),
             "share": st.column_config.NumberColumn(
                 "Share", min_value=0.01, max_value=1.0, step=0.01, default=1.0, format="%.2f"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.model import FindFailuresExercise
-from exercises.submission import FaultCategory, FixType, Severity
+from exercises.submission import MAX_LINE, FaultCategory, FixType, Severity
 from exercises.workflow import Tool
 from ui.charts import workflow_dot
 from ui.tables import frame, records
@@ -77,7 +77,7 @@ def render(
         hide_index=True,
         column_config={
             "step": st.column_config.SelectboxColumn(
-                "Step", options=list(names), format_func=lambda s: names.get(s, s)
+                "Step", options=list(names), format_func=lambda s: names.get(str(s), str(s))
             ),
             "category": st.column_config.SelectboxColumn(
                 "Failure", options=[c.value for c in FaultCategory], format_func=label
@@ -88,7 +88,7 @@ def render(
             "fix_type": st.column_config.SelectboxColumn(
                 "Fix type", options=[f.value for f in FixType], format_func=label
             ),
-            "fix": st.column_config.TextColumn("Your fix", max_chars=2000, width="large"),
+            "fix": st.column_config.TextColumn("Your fix", max_chars=MAX_LINE, width="large"),
         },
         alt="Editable table of failure points",
     )

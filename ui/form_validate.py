@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.model import ValidateOutputExercise
-from exercises.submission import ClaimError
+from exercises.submission import MAX_LINE, MAX_OMISSIONS, ClaimError
 from exercises.workflow import Tool
 from ui.tables import clean
 from ui.text import label
@@ -50,7 +50,7 @@ def render(
                     "Your verdict", options=VERDICTS, format_func=label, required=True
                 ),
                 "correction": st.column_config.TextColumn(
-                    "Correction (from the source)", max_chars=2000, width="medium"
+                    "Correction (from the source)", max_chars=MAX_LINE, width="medium"
                 ),
             },
             alt="Claims of the AI output with your verdicts",
@@ -66,7 +66,7 @@ def render(
         "What should the output have said, and didn't? One point per line.",
         value="\n".join(base.get("omissions") or []),
         key=f"{scope}validate:{exercise.id}:omissions",
-        max_chars=20 * 2000,
+        max_chars=MAX_OMISSIONS * MAX_LINE,
         height=110,
     )
     lines = [line.strip() for line in (omissions or "").splitlines() if line.strip()]

@@ -7,29 +7,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
+from exercises.kinds import KINDS
 from exercises.model import AnyExercise
-from exercises.submission import Submission
+from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Tool
-
-SUBMISSION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Submission)
+from ui.kinds import kind_view
 
 
 @dataclass
 class FormResult:
     payload: dict[str, Any]
-    submission: BaseModel | None = None
+    submission: AnySubmission | None = None
     errors: list[str] = field(default_factory=list)
 
 
 def _where(loc: tuple[Any, ...]) -> str:
     parts = (
         [str(p) for p in loc[1:]]
-        if loc and loc[0] in {"design_workflow", "find_failures", "validate_output", "explain_reasoning"}
+        if loc and loc[0] in KINDS  # pydantic names the union member first
         else [str(p) for p in loc]
     )
-    words = []
+    words: list[str] = []
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
             words[-1] = f"{words[-1]} row {int(part) + 1}"
@@ -77,13 +77,5 @@ def submission_form(
 ) -> FormResult:
     """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting or a
     variant keeps its own widgets apart); a sitting's scope also turns practice aids off."""
-    from ui import form_design, form_explain, form_failures, form_validate
-
-    render = {
-        "design_workflow": form_design.render,
-        "find_failures": form_failures.render,
-        "validate_output": form_validate.render,
-        "explain_reasoning": form_explain.render,
-    }[exercise.kind]
-    payload = render(exercise, tools, base or {}, scope)
+    payload = kind_view(exercise.kind).form(exercise, tools, base or {}, scope)
     return validate_payload(payload)

@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exercises.model import CRITERIA, KIND_LABELS, Kind
+from exercises.kinds import kind_label, task_kind
+from exercises.model import Kind
 from grading.mastery import Belief, Estimate, Level
 
 LEVEL_ICONS = {
@@ -38,7 +39,7 @@ def show_mastery(mastery: Any, key: str) -> None:
     for column, kind in zip(columns, Kind, strict=True):
         estimate: Estimate = mastery.kinds[kind.value]
         with column.container(border=True, key=f"{key}_mastery_{kind.value}"):
-            st.markdown(f"**{KIND_LABELS[kind]}**")
+            st.markdown(f"**{kind_label(kind)}**")
             st.markdown(f"{LEVEL_ICONS[estimate.level]} **{estimate.level.value.capitalize()}**")
             if estimate.attempts:
                 low, high = expected_range(estimate.belief)
@@ -49,7 +50,7 @@ def show_mastery(mastery: Any, key: str) -> None:
     practised = [
         (kind, criterion, mastery.criteria[f"{kind.value}/{criterion}"])
         for kind in Kind
-        for criterion in CRITERIA[kind]
+        for criterion in task_kind(kind).criteria
         if mastery.criteria[f"{kind.value}/{criterion}"].attempts
     ]
     if practised:
@@ -57,7 +58,7 @@ def show_mastery(mastery: Any, key: str) -> None:
             # plain lines, not a data frame: the expander is drawn on every visit of the page
             st.markdown(
                 "\n".join(
-                    f"- {LEVEL_ICONS[est.level]} **{KIND_LABELS[kind]} · {criterion.replace('_', ' ')}**: "
+                    f"- {LEVEL_ICONS[est.level]} **{kind_label(kind)} · {criterion.replace('_', ' ')}**: "
                     f"{est.level.value} ({est.attempts} graded). {est.next_step}"
                     for kind, criterion, est in practised
                 )
@@ -70,7 +71,7 @@ def show_cohort_levels(levels: Any, key: str) -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {"Task": KIND_LABELS[Kind(kind)], **{level.value.capitalize(): counts[level] for level in Level}}
+                {"Task": kind_label(kind), **{level.value.capitalize(): counts[level] for level in Level}}
                 for kind, counts in levels.by_kind.items()
             ]
         ),

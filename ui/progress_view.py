@@ -1,25 +1,32 @@
 """One learner's progress, shown to them on My progress and to their instructor on Cohort.
 
-Functions take the store's result objects by duck typing (the ui layer does not import the
-store): a learner dashboard has `kinds`, `sectors`, `trend`, `missed`, `history`, `comparison`."""
+Functions take the store's dataclasses (named for the type checker only: at run time the ui
+layer does not import the store)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from exercises.model import KIND_LABELS, AnyExercise, Kind
+from exercises.kinds import KINDS, kind_label
+from exercises.model import AnyExercise
 from exercises.sectors import sector_label, sector_order
-from ui.dashboard_charts import KIND_SHORT, competency_chart, kind_label, matrix_heatmap, trend_chart
+from grading.bands import CRITERION_MET
+from ui.dashboard_charts import competency_chart, matrix_heatmap, trend_chart
+from ui.kinds import kind_view
 from ui.text import escape_markdown
 
-GRADED_BY = {"override": "Instructor", "llm": "Judge", "auto": "Auto"}
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.attempts import AttemptDetail
+    from store.progress import AttemptRow, LearnerDashboard, Recommendation
+
+GRADED_BY = {"override": "Instructor", "judged": "Judge", "auto": "Auto"}
 
 
-def show_kpis(dash: Any, key: str) -> None:
+def show_kpis(dash: LearnerDashboard, key: str) -> None:
     kinds = {k.kind: k for k in dash.kinds}
     cohort = dash.comparison.medians if dash.comparison else {}
     mean = dash.mean
@@ -39,14 +46,16 @@ def show_kpis(dash: Any, key: str) -> None:
         for title, stat in (("Strongest", strongest), ("Weakest", weakest)):
             median = f"; the cohort's median learner: {cohort[stat.kind]:.0f}" if stat.kind in cohort else ""
             row.metric(
-                f"{title}: {KIND_SHORT[Kind(stat.kind)]}",
+                f"{title}: {kind_view(stat.kind).short}",
                 f"{stat.mean:.0f}",
                 border=True,
                 help=f"{kind_label(stat.kind)}: mean over {stat.attempts} attempt(s){median}",
             )
 
 
-def show_profile(dash: Any, key: str, whose: str = "your", sector_name: Callable[[str], str] = sector_label) -> None:
+def show_profile(
+    dash: LearnerDashboard, key: str, whose: str = "your", sector_name: Callable[[str], str] = sector_label
+) -> None:
     """Competency by task kind (against the cohort's median learner) and by sector."""
     means = {k.kind: k.mean for k in dash.kinds}
     counts = {k.kind: k.attempts for k in dash.kinds}
@@ -65,13 +74,13 @@ def show_profile(dash: Any, key: str, whose: str = "your", sector_name: Callable
         st.markdown("**By sector**  \n:gray[:small[Mean score by sector and task; blank where nothing is tried yet.]]")
         sectors = sector_order(x.sector for x in dash.sectors)
         cells = {(x.sector, x.kind): x for x in dash.sectors}
-        values = [[cells[(s, k)].mean if (s, k) in cells else None for k in Kind] for s in sectors]
-        counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in Kind] for s in sectors]
+        values = [[cells[(s, k)].mean if (s, k) in cells else None for k in KINDS] for s in sectors]
+        counts_grid = [[cells[(s, k)].attempts if (s, k) in cells else 0 for k in KINDS] for s in sectors]
         if sectors:
             st.plotly_chart(
                 matrix_heatmap(
                     [sector_name(s) for s in sectors],
-                    [KIND_SHORT[k] for k in Kind],
+                    [kind_view(k).short for k in KINDS],
                     values,
                     counts_grid,
                     height=80 + 44 * len(sectors),
@@ -82,7 +91,7 @@ def show_profile(dash: Any, key: str, whose: str = "your", sector_name: Callable
             )
 
 
-def show_trend_and_misses(dash: Any, key: str) -> None:
+def show_trend_and_misses(dash: LearnerDashboard, key: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True, height="stretch"):
         st.markdown("**Trend**")
@@ -94,20 +103,23 @@ def show_trend_and_misses(dash: Any, key: str) -> None:
         st.plotly_chart(trend_chart(points, height=420), key=f"{key}_trend", alt="Scores over time by task kind")
     with right, st.container(border=True, height="stretch"):
         st.markdown("**Criteria missed most often**")
-        st.caption("Scored below 60 % on the criterion; the advice is from the latest grade that missed it.")
+        st.caption(
+            f"Scored below {CRITERION_MET * 100:.0f} % on the criterion; "
+            "the advice is from the latest grade that missed it."
+        )
         if not dash.missed:
             st.write("Nothing missed so far.")
         for m in dash.missed[:4]:
             with st.container(border=False):
                 head = st.columns([3, 2], vertical_alignment="center")
-                head[0].markdown(f"**{escape_markdown(m.title)}**  \n{KIND_LABELS.get(Kind(m.kind), m.kind)}")
+                head[0].markdown(f"**{escape_markdown(m.title)}**  \n{kind_label(m.kind)}")
                 head[1].progress(min(1.0, m.missed / m.graded), text=f"missed {m.missed} of {m.graded}")
                 if m.feedback:
                     st.caption(escape_markdown(m.feedback))
 
 
 def history_frame(
-    rows: list[Any], titles: Mapping[str, str], sector_name: Callable[[str], str] = sector_label
+    rows: list[AttemptRow], titles: Mapping[str, str], sector_name: Callable[[str], str] = sector_label
 ) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -126,7 +138,7 @@ def history_frame(
 
 
 def show_history(
-    rows: list[Any], titles: Mapping[str, str], key: str, sector_name: Callable[[str], str] = sector_label
+    rows: list[AttemptRow], titles: Mapping[str, str], key: str, sector_name: Callable[[str], str] = sector_label
 ) -> None:
     st.dataframe(
         history_frame(rows, titles, sector_name),
@@ -140,13 +152,13 @@ def show_history(
     )
 
 
-def attempt_label(row: Any, titles: Mapping[str, str]) -> str:
+def attempt_label(row: AttemptRow, titles: Mapping[str, str]) -> str:
     when = row.submitted_at.strftime("%d %b") if row.submitted_at else ""
     who = " · instructor" if row.graded_by == "override" else ""
     return f"{titles.get(row.exercise_id, row.exercise_id)} · {row.score:.0f}{who} · {when}"
 
 
-def show_grade_history(detail: Any) -> None:
+def show_grade_history(detail: AttemptDetail) -> None:
     """Every grade of the attempt, oldest first: who set it, when, and why."""
     rows = [
         {
@@ -169,11 +181,11 @@ def show_grade_history(detail: Any) -> None:
     )
 
 
-def show_recommendation(rec: Any, exercise: AnyExercise | None, key: str) -> bool:
+def show_recommendation(rec: Recommendation | None, exercise: AnyExercise | None, key: str) -> bool:
     """The recommended next exercise; True when the learner asks to start it."""
     if rec is None or exercise is None:
         return False
-    kind = KIND_LABELS.get(Kind(rec.kind), rec.kind)
+    kind = kind_label(rec.kind)
     expected = getattr(rec, "expected", None)
     at_level = f" You can expect about {expected:.0f} on it: hard enough to learn from." if expected is not None else ""
     if rec.why == "untried":

@@ -8,6 +8,7 @@ from datetime import datetime
 import plotly.graph_objects as go
 import streamlit as st
 
+from grading.bands import BAND_EDGES, BAND_NAMES, CRITERION_MET, band_legend
 from grading.report import Report
 from ui.text import escape_markdown
 
@@ -27,7 +28,7 @@ def competency_chart(report: Report) -> go.Figure:
         y=[t.practice_mean if t.practice_mean is not None else 0 for t in report.tasks],
         marker_color="#c7d2fe",
     )
-    for edge, label in ((45, "Developing"), (70, "Proficient"), (88, "Strong")):
+    for edge, label in zip(BAND_EDGES[1:], BAND_NAMES[2:], strict=True):
         fig.add_hline(
             y=edge, line_dash="dot", line_color="#9ca3af", annotation_text=label, annotation_position="top left"
         )
@@ -52,7 +53,7 @@ def show_report(report: Report) -> None:
         with left:
             st.markdown("**Strongest**")
             if not report.strongest:
-                st.caption("No criterion reached 60 % this time.")
+                st.caption(f"No criterion reached {CRITERION_MET * 100:.0f} % this time.")
             for n in report.strongest:
                 st.markdown(f"- {md(n.criterion)} ({n.score:.0%}), in *{md(n.task)}*")
         with right:
@@ -94,5 +95,5 @@ def report_html(report: Report, learner: str, title: str, finished: datetime | N
 <p><span class=total>{report.total:.0f}</span> / 100 · <b>{e(report.band)}</b></p>
 <table><tr><th>Competency</th><th>Task</th><th>Score</th><th>Band</th><th>Practice average</th></tr>{rows}</table>
 <h2>Strongest</h2><ul>{strong}</ul><h2>To work on</h2><ul>{weak}</ul><h2>Practise next</h2><ul>{steps}</ul>
-<p class=meta>Bands: Not yet &lt; 20 ≤ Emerging &lt; 45 ≤ Developing &lt; 70 ≤ Proficient &lt; 88 ≤ Strong.</p>
+<p class=meta>Bands: {e(band_legend())}.</p>
 </body></html>"""

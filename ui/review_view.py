@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from ui.dashboard_charts import kind_label
+from exercises.kinds import kind_label
+
+if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
+    from store.models import CriterionRow
+    from store.review import ReviewItem
 
 FLASH = "cohort_flash"  # session-state key: a message to show after the rerun that follows a change
 REASON_TEXT = {
@@ -27,7 +31,7 @@ class OverrideRequest:
     criteria: dict[str, float]  # criterion id -> new score 0-1, only those changed
 
 
-def queue_frame(items: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
+def queue_frame(items: list[ReviewItem], titles: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -44,7 +48,7 @@ def queue_frame(items: list[Any], titles: Mapping[str, str]) -> pd.DataFrame:
     )
 
 
-def show_queue(items: list[Any], titles: Mapping[str, str], key: str) -> None:
+def show_queue(items: list[ReviewItem], titles: Mapping[str, str], key: str) -> None:
     st.dataframe(
         queue_frame(items, titles),
         hide_index=True,
@@ -58,7 +62,7 @@ def show_queue(items: list[Any], titles: Mapping[str, str], key: str) -> None:
     )
 
 
-def override_form(key: str, total: float, criteria: list[Any]) -> OverrideRequest | None:
+def override_form(key: str, total: float, criteria: list[CriterionRow]) -> OverrideRequest | None:
     """Change the total, any criterion, or both, with a reason the learner will read.
 
     Criteria rows need `criterion_id`, `title`, `weight`, `score`. Returns the request when the

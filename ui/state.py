@@ -10,12 +10,10 @@ import streamlit as st
 USER_ID = "user_id"
 USER = "user"  # the signed-in User row, refreshed on every run by app.py
 DEMO_ROLE = "demo_role"
-EXERCISE_ID = "exercise_id"
 NONCES = "submit_nonces"  # exercise id -> nonce for the idempotent submit
 DRAFT_BASE = "draft_base"  # exercise id -> payload the editors started from this session
 LAST_SAVED = "last_saved"  # exercise id -> payload last written to the store
 RESULTS = "results"  # exercise id -> attempt id of the grade to show
-SIMULATIONS = "simulations"  # exercise id -> last practice simulation
 SITTING_BASE = "sitting_base"  # (sitting id, exercise id) -> draft the assessment editors started from
 SITTING_SAVED = "sitting_saved"  # (sitting id, exercise id) -> draft last written to the store
 NOW_OVERRIDE = "now_override"  # tests inject the clock here (a datetime); never set by the app
@@ -25,12 +23,10 @@ DEFAULTS: dict[str, Any] = {
     USER_ID: None,
     USER: None,
     DEMO_ROLE: "learner",
-    EXERCISE_ID: None,
     NONCES: {},
     DRAFT_BASE: {},
     LAST_SAVED: {},
     RESULTS: {},
-    SIMULATIONS: {},
     SITTING_BASE: {},
     SITTING_SAVED: {},
     NOW_OVERRIDE: None,

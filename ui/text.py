@@ -12,6 +12,6 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
 
 
-def label(value: str) -> str:
-    """snake_case enum values as readable labels."""
-    return value.replace("_", " ").capitalize()
+def label(value: object) -> str:
+    """snake_case enum values as readable labels (table cells hand them over untyped)."""
+    return str(value).replace("_", " ").capitalize()

@@ -8,8 +8,8 @@ from sqlmodel import SQLModel
 import store.assessment_models
 import store.job_models
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from baton_config import settings
 from store.db import make_engine
-from store.settings import settings
 
 target_metadata = SQLModel.metadata
 

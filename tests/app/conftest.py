@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from store.settings import settings
+from baton_config import settings
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

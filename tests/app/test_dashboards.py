@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from exercises import load_bank
-from exercises.model import CRITERIA, Kind
+from exercises.kinds import KINDS
+from exercises.model import Kind
 from store import attempts
 from store.db import make_engine, session_scope
 from store.demo import DEMO_COHORT_CODE, DEMO_INSTRUCTOR, DEMO_LEARNER
@@ -285,7 +286,7 @@ def test_the_csv_export_matches_the_database(open_app, app_db, monkeypatch) -> N
         assert float(row["score"]) == attempt.score
         assert row["graded_by"] == (attempt.grade_source or "auto")
         assert row["flags"] == (attempt.grade_flags or "")
-        for criterion_id in CRITERIA[Kind(attempt.kind)]:
+        for criterion_id in KINDS[attempt.kind].criteria:
             assert float(row[f"{attempt.kind}.{criterion_id}"]) == criteria[(attempt.grade_id, criterion_id)]
     mine = next(r for r in rows if int(r["attempt_id"]) == overridden)
     assert (mine["score"], mine["auto_score"], mine["override_reason"]) == ("58.0", "45.0", "Reconsidered")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from baton_config import settings
 from exercises.loader import load_beside_shipped
 from grading import grade
-from store.settings import settings
 from tests.app.test_practice import answer_with, stored_attempts
 
 PACK = Path(__file__).resolve().parents[1] / "fixtures" / "instructor_pack"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from baton_config import settings
 from exercises import load_bank
 from exercises.model import Kind
 from grading import grade
-from store.settings import settings
 from tests.app.test_practice import stored_attempts
 from tests.fakes.openai_server import Reply, fake_openai, verdict_json
 

@@ -12,13 +12,13 @@ from sqlmodel import select
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from baton_config import settings
 from exercises.model import Kind
 from exercises.submission import MAX_TEXT
 from store.attempts import load_draft
 from store.db import make_engine, session_scope
 from store.demo import DEMO_LEARNER
 from store.models import User
-from store.settings import settings
 from tests.app.conftest import APP
 from tests.app.test_practice import first, stored_attempts
 from ui.forms import validate_payload

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from exercises import Bank, load_bank
+from exercises.kinds import KINDS
 from exercises.loader import SHARED_TOOLS, load_tools
 from exercises.model import (
-    CRITERIA,
     AnyExercise,
     DesignWorkflowExercise,
     ExplainReasoningExercise,
@@ -111,7 +111,7 @@ WEIGHTS: dict[Kind, dict[str, float]] = {
     Kind.validate_output: {"detection": 40, "error_types": 20, "corrections": 25, "omissions": 15},
     Kind.explain_reasoning: {"key_points": 35, "plain_language": 20, "structure": 20, "audience": 15, "length": 10},
 }
-assert all(set(w) == set(CRITERIA[k]) and sum(w.values()) == 100 for k, w in WEIGHTS.items())
+assert all(set(w) == set(KINDS[k].criteria) and sum(w.values()) == 100 for k, w in WEIGHTS.items())
 
 
 def rubric(kind: Kind) -> list[dict[str, Any]]:

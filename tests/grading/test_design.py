@@ -4,11 +4,14 @@ data classes through the graph, flags graphs that cannot run, and prices the des
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercises.model import Constraints
 from exercises.submission import DesignSubmission
-from exercises.workflow import Step
+from exercises.workflow import ErrorType, Step, ToolKind
 from grading import Flag, grade
+from grading.design import FIT_MIN, catch_fit
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import (
@@ -17,6 +20,7 @@ from .conftest import (
     design,
     ids,
     letter_exercise,
+    make_tool,
     payment_exercise,
     rounded,
     shipped,
@@ -265,3 +269,103 @@ def test_a_shipped_reference_stripped_of_its_checks_is_capped(exercise) -> None:
     result = grade(exercise, stripped)
     assert result.criterion("controls").score < 1
     assert result.total <= CRITICAL_CAP
+
+
+# --- a control must fit what it guards --------------------------------------------------------------
+
+ANY_PAY = [  # the payment exercise with a payment any check may guard
+    {"id": "s-extract", "name": "Read the invoice", "capability": "extract", "risk": "medium"},
+    {"id": "s-pay", "name": "Release the payment", "capability": "pay", "risk": "irreversible"},
+]
+
+
+def _custom(*extra, stages=ANY_PAY, **overrides):
+    tools = {**CATALOGUE, **{t.id: t for t in extra}}
+    exercise = payment_exercise(stages=stages, tools=[*payment_exercise().tools, *(t.id for t in extra)], **overrides)
+    return exercise, tools
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(list(ErrorType)), st.floats(0.05, 1.0), min_size=1))
+def test_a_check_guards_a_path_only_if_it_catches_the_errors_made_there(catches) -> None:
+    check = make_tool("custom-check", ToolKind.rule, catches=catches)
+    exercise, tools = _custom(check)
+    steps = [
+        EXTRACT,
+        step("check", "custom-check", ["extract"]),
+        step("pay", "payment_release", ["check"], stage="s-pay"),
+    ]
+    result = grade(exercise, design(steps), tools=tools)
+    fits = catch_fit(check, CATALOGUE["doc_extractor"].error_rates) >= FIT_MIN
+    assert (result.criterion("controls").score == 1) == fits
+    if not fits:
+        assert "cannot catch the errors" in result.criterion("controls").evidence
+        assert result.total <= CRITICAL_CAP  # the extractor errs on 6 % of invoices, above the 2 % target
+
+
+HUMANS = sorted(t for t, tool in CATALOGUE.items() if tool.kind == ToolKind.human and tool.is_check)
+
+
+@pytest.mark.parametrize("reviewer", HUMANS)
+def test_an_expert_stage_needs_a_reviewer_with_the_authority_to_decide(reviewer: str) -> None:
+    stages = [ANY_PAY[0], ANY_PAY[1] | {"required_check": "expert"}]
+    exercise, tools = _custom(stages=stages)
+    steps = [
+        EXTRACT,
+        CHECK,
+        step("review", reviewer, ["check"]),
+        step("pay", "payment_release", ["review"], stage="s-pay"),
+    ]
+    result = grade(exercise, design(steps), tools=tools)
+    may_decide = "decide" in CATALOGUE[reviewer].capabilities
+    assert (result.criterion("controls").score == 1) == may_decide
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0005, 0.2), st.sampled_from([("irreversible", 1.0), ("high", 0.5)]))
+def test_an_unchecked_path_caps_the_design_only_when_its_expected_harm_reaches_the_target(rate: float, risk) -> None:
+    # a locked score sheet (a rule tool) feeds the payment directly beside a well-guarded path;
+    # expected harm is its error rate times what an error costs at the stage (irreversible 1, high 0.5)
+    level, severity = risk
+    sheet = make_tool("locked-sheet", ToolKind.rule, errors={ErrorType.wrong_value: rate})
+    pay = ANY_PAY[1] | {"required_check": "human", "risk": level}
+    exercise, tools = _custom(sheet, stages=[ANY_PAY[0], pay])
+    steps = [EXTRACT, CHECK, REVIEW, step("sheet", "locked-sheet", ["invoices"])]
+    steps.append(step("pay", "payment_release", ["review", "sheet"], stage="s-pay"))
+    result = grade(exercise, design(steps), tools=tools)
+    target = exercise.constraints.max_error_rate
+    harm = rate * severity
+    assert ("cap" in result.details) == (harm >= target)
+    if harm < target:
+        assert result.criterion("controls").score >= 1 - 0.5 * harm / target - 1e-3
+        assert "under the" in result.criterion("controls").evidence
+
+
+def test_a_persons_decision_must_come_before_the_payment_built_on_it() -> None:
+    stages = [*ANY_PAY, {"id": "s-approve", "name": "Approve the invoice", "capability": "approve", "risk": "medium"}]
+    exercise, tools = _custom(stages=stages)
+    approve_first = [
+        EXTRACT,
+        CHECK,
+        step("approve", "human_review", ["check"], stage="s-approve"),
+        step("pay", "payment_release", ["approve"], stage="s-pay"),
+    ]
+    in_parallel = [
+        EXTRACT,
+        CHECK,
+        step("approve", "human_review", ["check"], stage="s-approve"),
+        step("pay", "payment_release", ["check"], stage="s-pay"),
+    ]
+    first = grade(exercise, design(approve_first), tools=tools).criterion("controls")
+    parallel = grade(exercise, design(in_parallel), tools=tools).criterion("controls")
+    assert first.score == 1
+    assert parallel.score < first.score
+    assert "is a person's decision, yet 'Release the payment' does not wait for it" in parallel.evidence
+
+
+@pytest.mark.parametrize("share", [0.05, 0.3, 0.99])
+def test_a_review_of_a_sample_does_not_guard_every_payment(share: float) -> None:
+    sampled = REVIEW.model_copy(update={"share": share})
+    result = grade(payment_exercise(), design([EXTRACT, CHECK, sampled, PAY]))
+    assert result.criterion("controls").score < 1
+    assert grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, PAY])).criterion("controls").score == 1

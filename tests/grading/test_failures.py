@@ -1,5 +1,7 @@
-"""The find-failures grader: severity-weighted recall with partial credit for the right step under
-the wrong category, a price on every false alarm, and more faults found never scoring less.
+"""The find-failures grader: what was found (severity-weighted, with partial credit for a
+neighbouring or wrong category and for the step where a fault shows) and how clean the flags are
+are two scores; a false alarm costs the clean share, never what was found; flagging everything
+earns nothing; more faults found never score less.
 
 The hand-built exercise has four faults weighing 4 (critical), 3 (high), 2 (medium) and 1 (low)."""
 
@@ -15,9 +17,18 @@ from hypothesis import strategies as st
 
 from exercises.submission import FaultCategory, FaultFlag, FindFailuresSubmission, FixType, Severity
 from grading import grade
-from grading.failures import FALSE_ALARM_COST, WRONG_CATEGORY_CREDIT, match_flags
+from grading.detection import FOUND_SHARE
+from grading.failures import (
+    DOWNSTREAM_CREDIT,
+    NEIGHBOUR_CREDIT,
+    NEIGHBOURS,
+    WRONG_CATEGORY_CREDIT,
+    assess,
+    fixed_faults,
+    match_flags,
+)
 
-from .conftest import AP_FAULTS, AP_STEPS, failures_exercise, perfect_flag, rounded, shipped
+from .conftest import AP_FAULTS, AP_STEPS, failures_exercise, ids, perfect_flag, rounded, shipped
 
 EXERCISE = failures_exercise()
 FAULTS = {f.id: f for f in EXERCISE.faults}
@@ -47,34 +58,101 @@ def test_recall_is_weighted_by_severity_and_names_the_worst_miss() -> None:
     assert only_critical.criterion("detection").feedback.startswith("Missed: the fault at 'Extract' (high).")
 
 
-def test_each_false_alarm_costs_a_fixed_share_of_detection() -> None:
-    noise = [FaultFlag(step="intake", category="fabrication"), FaultFlag(step="pay", category="bias")]
-    one = grade(EXERCISE, flags(*EXERCISE.reference.flags, noise[0]))
-    two = grade(EXERCISE, flags(*EXERCISE.reference.flags, *noise))
-    assert one.criterion("detection").score == rounded(1 - FALSE_ALARM_COST)
-    assert two.criterion("detection").score == rounded(1 - 2 * FALSE_ALARM_COST)
-    assert "1 flag(s) match no real fault: 'Intake' as fabrication" in one.criterion("detection").evidence
+def test_false_alarms_cost_the_clean_share_never_what_was_found() -> None:
+    noise = [FaultFlag(step="intake", category="fabrication"), FaultFlag(step="intake", category="bias")]
+    clean, one, two = (grade(EXERCISE, flags(*EXERCISE.reference.flags, *noise[:n])) for n in range(3))
+    for result in (one, two):
+        assert result.details["detection"]["found"] == clean.details["detection"]["found"] == 1
+        # the found credit fades only with the share of steps flagged (5 of 6 here), never to nothing
+        assert result.criterion("detection").score >= FOUND_SHARE * (1 - (5 / 6) ** 2)
+    assert two.criterion("detection").score < one.criterion("detection").score < 1
+    assert "1 of your 5 flags point at no real fault: 'Intake' as fabrication" in one.criterion("detection").evidence
     assert {c.id: c.score for c in two.criteria if c.id != "detection"} == {
         "classification": 1,
         "severity": 1,
         "fixes": 1,
     }
-    assert two.total < one.total < grade(EXERCISE, EXERCISE.reference).total
+    assert two.total < one.total < clean.total
 
 
-def test_false_alarms_cannot_push_detection_below_zero() -> None:
-    result = grade(EXERCISE, flags(perfect_flag(FAULTS["f-post"]), FaultFlag(step="intake", category="bias")))
-    assert result.criterion("detection").score == 0  # 0.1 recall - 0.15
+def test_a_few_real_finds_among_false_alarms_keep_their_credit() -> None:
+    # the issue's case: some faults found, as many false flags again; detection keeps most of the finds
+    found = flags(
+        perfect_flag(FAULTS["f-late"]), perfect_flag(FAULTS["f-drift"]), FaultFlag(step="intake", category="bias")
+    )
+    result = grade(EXERCISE, found)
+    assert result.details["detection"]["found"] == rounded(7 / TOTAL_WEIGHT)
+    assert result.criterion("detection").score >= 0.5 * 7 / TOTAL_WEIGHT
 
 
 def test_the_right_step_with_the_wrong_category_earns_partial_credit() -> None:
     right = perfect_flag(FAULTS["f-late"])
     wrong = right.model_copy(update={"category": FaultCategory.fabrication})
+    assert FaultCategory.fabrication not in NEIGHBOURS[FaultCategory.missing_check]
     got_right, got_wrong, missed = (grade(EXERCISE, s) for s in (flags(right), flags(wrong), flags()))
-    assert got_wrong.criterion("detection").score == rounded(WRONG_CATEGORY_CREDIT * 4 / TOTAL_WEIGHT)
+    assert got_wrong.details["detection"]["found"] == rounded(WRONG_CATEGORY_CREDIT * 4 / TOTAL_WEIGHT)
     assert got_wrong.criterion("classification").score == 0
-    assert "you named fabrication; the fault is missing_check" in got_wrong.criterion("classification").feedback
+    assert "you named fabrication; the fault is missing check" in got_wrong.criterion("classification").feedback
     assert missed.total < got_wrong.total < got_right.total
+
+
+NEIGHBOUR_PAIRS = sorted({(a, b) for a, ns in NEIGHBOURS.items() for b in ns})
+
+
+@pytest.mark.parametrize(("fault_category", "named"), NEIGHBOUR_PAIRS)
+def test_a_neighbouring_category_earns_more_than_a_wrong_one_and_less_than_the_right_one(
+    fault_category: FaultCategory, named: FaultCategory
+) -> None:
+    assert fault_category in NEIGHBOURS[named]  # neighbourhoods are symmetric
+    unrelated = next(c for c in FaultCategory if c != fault_category and c not in NEIGHBOURS[fault_category])
+    exercise = failures_exercise([AP_FAULTS[2] | {"category": fault_category.value, "also_categories": []}])
+    fault = exercise.faults[0]
+
+    def found(category: FaultCategory) -> float:
+        flag = perfect_flag(fault).model_copy(update={"category": category})
+        return grade(exercise, flags(flag)).details["detection"]["found"]
+
+    assert found(unrelated) == rounded(WRONG_CATEGORY_CREDIT)
+    assert found(named) == rounded(NEIGHBOUR_CREDIT)
+    assert found(fault_category) == 1
+
+
+@pytest.mark.parametrize("fault", AP_FAULTS, ids=[f["id"] for f in AP_FAULTS])
+def test_a_fault_flagged_where_it_shows_earns_partial_credit(fault: dict[str, Any]) -> None:
+    exercise = failures_exercise([fault])
+    start = exercise.faults[0]
+    own = {start.step, *start.also_steps}
+    later = [s.id for s in AP_STEPS if s.id not in own and start.step in _upstream_ids(s.id)]
+    if not later:
+        pytest.skip("the fault starts at the last step")
+    flag = perfect_flag(start).model_copy(update={"step": later[0]})
+    result = grade(exercise, flags(flag))
+    assert result.details["detection"]["found"] == rounded(DOWNSTREAM_CREDIT)
+    assert "where they show" in result.criterion("detection").evidence
+    unrelated = next(c for c in FaultCategory if c != start.category and c not in NEIGHBOURS[start.category])
+    elsewhere = grade(exercise, flags(flag.model_copy(update={"category": unrelated})))
+    assert elsewhere.details["detection"]["found"] == 0  # downstream, only a flag that names the fault finds it
+
+
+def _upstream_ids(step_id: str) -> set[str]:
+    by_id = {s.id: s for s in AP_STEPS}
+    seen: set[str] = set()
+    todo = [step_id]
+    while todo:
+        for i in by_id[todo.pop()].inputs:
+            if i in by_id and i not in seen:
+                seen.add(i)
+                todo.append(i)
+    return seen
+
+
+def test_naming_several_categories_for_one_step_is_a_guess() -> None:
+    late = perfect_flag(FAULTS["f-late"])
+    guesses = [late.model_copy(update={"category": c}) for c in list(FaultCategory)[:4]]
+    one = grade(EXERCISE, flags(late))
+    hedged = grade(EXERCISE, flags(*guesses, late))
+    assert hedged.criterion("classification").score < one.criterion("classification").score
+    assert hedged.total < one.total
 
 
 def test_other_defensible_steps_and_categories_count_as_exact() -> None:
@@ -83,8 +161,10 @@ def test_other_defensible_steps_and_categories_count_as_exact() -> None:
         update={"step": "match", "category": FaultCategory.missing_check}
     )
     got = scores(flags(late_on_pay, drift_as_missing_check))
-    assert got["detection"] == rounded((4 + 3) / TOTAL_WEIGHT)
     assert got["classification"] == rounded((4 + 3) / TOTAL_WEIGHT)
+    assert grade(EXERCISE, flags(late_on_pay, drift_as_missing_check)).details["detection"]["found"] == rounded(
+        (4 + 3) / TOTAL_WEIGHT
+    )
 
 
 def test_severity_one_level_off_earns_half_two_levels_nothing() -> None:
@@ -122,9 +202,9 @@ FIX_TEXTS = ["", "Use a better model.", "Add a check before the step.", "A perso
 
 @st.composite
 def exercises_on_separate_steps(draw: st.DrawFn):
-    """Up to three faults, each on its own steps (step and also_steps never shared), so a flag can
-    only ever match the fault on its step. Categories and severities are free to repeat. Faults
-    that share a step break the property; the xfail tests below show how."""
+    """Up to three faults, each on its own steps (step and also_steps never shared); a flag can
+    still find an earlier fault where it shows, downstream. Categories and severities are free
+    to repeat."""
     n = draw(st.integers(1, 3))
     steps = draw(st.permutations(STEP_IDS))
     faults: list[dict[str, Any]] = []
@@ -170,9 +250,7 @@ def test_one_more_correctly_identified_fault_never_lowers_the_total(exercise, da
     before = grade(exercise, flags(*base))
     after = grade(exercise, flags(*base, perfect_flag(new, data.draw(st.sampled_from(FIX_TEXTS)))))
     assert after.total >= before.total
-    for criterion in ("detection", "classification", "severity", "fixes"):
-        assert after.criterion(criterion).score >= before.criterion(criterion).score
-    assert new.id in {m.fault.id for m in match_flags(exercise, [*base, perfect_flag(new)])[0]}
+    assert after.details["detection"]["found"] >= before.details["detection"]["found"]
 
 
 def _two_faults_on_one_step() -> tuple[Any, FaultFlag, FaultFlag]:
@@ -308,3 +386,69 @@ def test_flagging_every_step_with_a_random_category_scores_low(exercise) -> None
 def test_the_hand_built_faults_are_the_ones_declared() -> None:
     # Guard for the arithmetic above: four faults weighing 4, 3, 2 and 1.
     assert [f["severity"] for f in AP_FAULTS] == ["critical", "high", "medium", "low"]
+
+
+# --- the reference, submitted as a learner's answer (issue 19, bug 3) ----------------------------
+
+FAILURES = shipped("find_failures")
+BY_ID = {e.id: e for e in [EXERCISE, *FAILURES]}  # tests take ids, so a failure never prints a whole exercise
+
+
+def _with_repeats(exercise) -> list[FaultFlag]:
+    """The reference's flags plus, for each fault, a copy of its flag on every other step the
+    fault may be pinned on (what a learner copying the reference table might add)."""
+    reference = list(exercise.reference.flags)
+    extra = []
+    for fault in exercise.faults:
+        flag = next((f for f in reference if f.step == fault.step and f.category == fault.category), None)
+        if flag is None:
+            continue
+        extra += [flag.model_copy(update={"step": s}) for s in fault.also_steps]
+    return reference + extra
+
+
+@pytest.mark.parametrize("exercise_id", ids(FAILURES))
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_the_references_own_flags_are_all_matched_and_their_fixes_accepted(
+    exercise_id: str, data: st.DataObject
+) -> None:
+    exercise = BY_ID[exercise_id]
+    submitted = data.draw(st.permutations(_with_repeats(exercise)))
+    result = assess(exercise, list(submitted))
+    assert {m.fault.id for m in result.matches} == {f.id for f in exercise.faults}
+    assert all(m.category_right and m.location == 1 for m in result.matches)
+    assert result.false_alarms == []
+    assert {f.id for f, _ in fixed_faults(exercise, FindFailuresSubmission(flags=list(submitted)))} == {
+        f.id for f in exercise.faults
+    }
+    graded = grade(exercise, FindFailuresSubmission(flags=list(submitted)))
+    assert "no real fault" not in graded.criterion("detection").evidence
+    assert graded.criterion("fixes").score == 1
+    assert graded.total >= 90
+
+
+@pytest.mark.parametrize("exercise_id", sorted(BY_ID))
+@pytest.mark.parametrize("per_step", [2, 3, 4])
+def test_naming_several_categories_on_every_step_earns_little(exercise_id: str, per_step: int) -> None:
+    exercise = BY_ID[exercise_id]
+    categories = list(FaultCategory)
+    steps = [s.id for s in exercise.workflow.steps]
+    rng = random.Random(per_step)
+    totals = []
+    for _ in range(10):
+        shotgun = [
+            FaultFlag(step=s, category=c, severity=rng.choice(list(Severity)))
+            for s in steps
+            for c in rng.sample(categories, per_step)
+        ][:40]
+        totals.append(grade(exercise, flags(*shotgun)).total)
+    assert mean(totals) <= 30
+
+
+def test_a_fix_that_says_the_right_thing_is_accepted_without_its_type() -> None:
+    flag = perfect_flag(FAULTS["f-late"]).model_copy(update={"fix_type": None})
+    assert {f.id for f, _ in fixed_faults(EXERCISE, flags(flag))} == {"f-late"}
+    bare = flag.model_copy(update={"fix": ""})
+    result = grade(EXERCISE, flags(bare))
+    assert "gives no fix" in result.criterion("fixes").feedback

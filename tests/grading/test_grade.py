@@ -23,7 +23,7 @@ from exercises.submission import (
     ValidateSubmission,
 )
 from exercises.workflow import MAX_STEPS, Step
-from grading import Flag, free_text, grade
+from grading import Flag, grade
 from grading.injection import looks_like_injection
 
 from .conftest import (
@@ -87,7 +87,7 @@ def _check(exercise: AnyExercise, submission) -> None:
         assert result.total == result.details["capped"]["at"] <= result.details["capped"]["uncapped_total"]
     else:
         assert result.total == pytest.approx(weighted, abs=0.11)
-    assert (Flag.possible_injection in result.flags) == looks_like_injection(free_text(submission))
+    assert (Flag.possible_injection in result.flags) == looks_like_injection(submission.free_text())
     assert grade(exercise, submission) == result  # deterministic without a judge
 
 

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from exercises.model import AnyExercise, Kind
 from exercises.submission import ExplainSubmission
 from grading import Flag, grade
+from grading.bands import PASS_MARK
 from grading.judge import (
     DISAGREEMENT,
     JUDGE_SHARE,
-    JUDGED_CRITERIA,
     MAX_SHIFT,
-    PASS_MARK,
     JudgedCriterion,
     JudgeError,
     JudgeVerdict,
 )
+from grading.kinds import GRADERS
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import (
@@ -40,7 +40,7 @@ from .conftest import (
 )
 
 EXERCISE = explain_exercise()
-JUDGED = JUDGED_CRITERIA[Kind.explain_reasoning]
+JUDGED = GRADERS[Kind.explain_reasoning].judged
 
 
 @dataclass
@@ -210,7 +210,7 @@ CASES += [(EXERCISE, answer) for answer in [explanation(OFF_TOPIC), EXERCISE.ref
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(0, len(CASES) - 1),  # an index, so a failing example prints briefly
-    st.dictionaries(st.sampled_from(sorted({c for cs in JUDGED_CRITERIA.values() for c in cs})), st.floats(0, 1)),
+    st.dictionaries(st.sampled_from(sorted({c for g in GRADERS.values() for c in g.judged})), st.floats(0, 1)),
     st.booleans(),
 )
 def test_any_verdict_stays_within_the_bounds(case: int, scores: dict[str, float], injection: bool) -> None:
@@ -223,7 +223,7 @@ def test_any_verdict_stays_within_the_bounds(case: int, scores: dict[str, float]
     if injection:
         assert judged.total <= deterministic.total
         assert Flag.possible_injection in judged.flags
-    judged_ids = JUDGED_CRITERIA[Kind(exercise.kind)]
+    judged_ids = GRADERS[exercise.kind].judged
     for before, after in zip(deterministic.criteria, judged.criteria, strict=True):
         if before.id not in judged_ids or before.id not in scores:
             assert after.score == before.score

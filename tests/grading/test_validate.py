@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.submission import ClaimMark, ValidateSubmission
-from grading import Flag, grade
+from grading import Flag, grade, in_doubt
+from grading.detection import FOUND_SHARE
 
 from .conftest import CLAIMS, GOOD_MARKS, GOOD_OMISSIONS, ids, marks, rounded, shipped, validate_exercise
 
@@ -119,18 +120,29 @@ def test_a_correction_by_cues_needs_them_in_one_sentence() -> None:
     assert unsaid == 0
 
 
-def test_a_correction_with_nothing_to_check_against_is_sent_for_review() -> None:
-    vague = {
-        "id": "c8",
-        "text": "Suppliers are happier.",
-        "error": "unsupported_inference",
-        "correction": "Nothing in the source says so.",
-    }
-    exercise = validate_exercise([*CLAIMS, vague])
-    result = grade(exercise, marks(**GOOD_MARKS, c8=("unsupported_inference", "The source does not say that.")))
-    assert Flag.needs_review in result.flags
-    # half credit while unchecked: 3 + 2 + 1 + 0.5 * 2 of 8
-    assert result.criterion("corrections").score == rounded((6 + 0.5 * 2) / 8)
+def _vague_claims(n: int) -> list[dict[str, object]]:
+    return [
+        {
+            "id": f"v{i}",
+            "text": f"Suppliers in region {i} are happier.",
+            "error": "unsupported_inference",
+            "correction": "Nothing in the source says so.",
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_a_correction_with_nothing_to_check_against_earns_half_and_counts_as_doubt(n: int) -> None:
+    exercise = validate_exercise([*CLAIMS, *_vague_claims(n)])
+    vague = {f"v{i}": ("unsupported_inference", "The source does not say that.") for i in range(n)}
+    result = grade(exercise, marks(**GOOD_MARKS, **vague))
+    # half credit while unchecked: 3 + 2 + 1 + 0.5 * 2 per vague claim, of 6 + 2 per vague claim
+    assert result.criterion("corrections").score == rounded((6 + n) / (6 + 2 * n))
+    # the other half is what a person may give or take back: it is the grader's doubt, in points
+    at_stake = 25 * n / (6 + 2 * n)
+    assert result.details["doubt"]["points"] == pytest.approx(at_stake, abs=0.06)
+    assert (Flag.needs_review in result.flags) == in_doubt(result.total, result.details)
 
 
 # --- error types ----------------------------------------------------------------------------------
@@ -192,3 +204,25 @@ def test_flagging_one_more_error_never_lowers_and_one_more_correct_claim_never_r
     else:
         assert after.total <= before.total
         assert after.criterion("detection").score <= before.criterion("detection").score
+
+
+# --- found and false alarms are two scores ----------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(list(ERRORS)), min_size=1), st.sets(st.sampled_from(CORRECT), min_size=1))
+def test_a_false_flag_costs_the_clean_share_never_what_was_caught(caught: set[str], wrong: set[str]) -> None:
+    clean = grade(EXERCISE, marks(**{c: GOOD_MARKS[c] for c in caught})).criterion("detection").score
+    noisy = marks(**{c: GOOD_MARKS[c] for c in caught}, **dict.fromkeys(wrong, ("fabricated_fact", "")))
+    score = grade(EXERCISE, noisy).criterion("detection").score
+    assert score < clean
+    # what was caught keeps its found share, fading only as the flags approach flagging everything
+    assert score >= FOUND_SHARE * clean * (1 - (len(wrong) / len(CORRECT)) ** 2) - 1e-3  # scores kept to 4 places
+
+
+@pytest.mark.parametrize("exercise", [EXERCISE, *VALIDATE], ids=ids([EXERCISE, *VALIDATE]))
+def test_flagging_every_claim_catches_nothing(exercise) -> None:
+    everything = ValidateSubmission(
+        marks=[ClaimMark(claim=c.id, error_type="fabricated_fact") for c in exercise.claims]
+    )
+    assert grade(exercise, everything).criterion("detection").score == 0

@@ -10,7 +10,8 @@ from exercises import load_bank
 from exercises.model import Kind
 from exercises.submission import ExplainSubmission
 from grading import Flag, grade
-from grading.judge import MAX_SHIFT, PASS_MARK
+from grading.bands import PASS_MARK
+from grading.judge import MAX_SHIFT
 from grading.llm_judge import MemoryCache, OpenAIJudge
 from store.llm_cache import DbJudgeCache
 from tests.fakes.openai_server import Reply, fake_openai, verdict_json

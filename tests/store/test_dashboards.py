@@ -18,13 +18,14 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from exercises.model import CRITERIA, Kind
+from exercises.kinds import KINDS
+from exercises.model import Kind
 from grading.model import CriterionScore, Grade
 from store import assignments, attempts, dashboards, export, items, progress, review
 from store.db import make_engine, session_scope
 from store.demo import DEMO_COHORT_CODE, seed_demo
 from store.migrate import upgrade
-from store.models import Attempt, Cohort, CriterionRow, GradeSource, Membership, Role, User, now
+from store.models import Attempt, Cohort, CriterionRow, GradeRow, GradeSource, Membership, Role, User, now
 from store.quantiles import quantiles_by
 from store.users import get_or_create_user, join_cohort
 
@@ -55,10 +56,15 @@ def put(engine, user, exercise, total, **kw) -> int:
     )
 
 
-def effective_by_window(session: Session) -> dict[int, tuple[int, float]]:
-    eff = attempts._effective_grades()
-    rows = session.exec(sa_select(eff.c.attempt_id, eff.c.grade_id, eff.c.total).where(eff.c.rank == 1))  # type: ignore[call-overload]
-    return {a: (g, t) for a, g, t in rows}
+def expected_effective(session) -> dict[int, tuple[int, float]]:
+    """The rule, restated from the grade rows: an override beats any other grade, then the latest wins."""
+    best: dict[int, GradeRow] = {}
+    for g in session.exec(select(GradeRow)):
+        held = best.get(g.attempt_id)
+        rank = (g.source == GradeSource.override, g.id)
+        if held is None or rank > (held.source == GradeSource.override, held.id):
+            best[g.attempt_id] = g
+    return {a: (g.id, g.total) for a, g in best.items()}
 
 
 # --- the effective grade on each attempt ----------------------------------------------------
@@ -78,14 +84,15 @@ def test_the_trigger_keeps_each_attempts_effective_grade(engine, bank, people) -
     with session_scope(engine) as s:
         attempts.record_override(s, people.instructor, plain, 61.0, "Fair")
         attempts._add_grade(s, plain, graded(ex, 20.0), GradeSource.auto)  # a later regrade loses to the override
-        attempts._add_grade(s, judged, graded(ex, 74.0, flags=["judge_unavailable"]), GradeSource.llm)
+        attempts._add_grade(s, judged, graded(ex, 74.0, flags=["judge_unavailable"]), GradeSource.judged)
     with session_scope(engine) as s:
         a, b = s.get(Attempt, plain), s.get(Attempt, judged)
         assert (a.score, a.grade_source, a.grade_flags, a.judge_gap) == (61.0, "override", None, None)
-        assert (b.score, b.grade_source, b.grade_flags, b.judge_gap) == (74.0, "llm", "judge_unavailable", None)
-        window = effective_by_window(s)
+        assert (b.score, b.grade_source, b.grade_flags, b.judge_gap) == (74.0, "judged", "judge_unavailable", None)
+        expected = expected_effective(s)
         for attempt in s.exec(select(Attempt)):
-            assert (attempt.grade_id, attempt.score) == window[attempt.id]
+            assert (attempt.grade_id, attempt.score) == expected[attempt.id]
+            assert attempts.attempt_detail(s, people.admin, attempt.id).effective.grade.id == attempt.grade_id
         attempts.record_override(s, people.instructor, plain, 64.0, "Second look")
     with session_scope(engine) as s:
         assert s.get(Attempt, plain).score == 64.0
@@ -121,7 +128,7 @@ def test_the_migration_fills_in_attempts_graded_before_it(db_url) -> None:
                 "(1, 1, 40, '[]', 'v', 'auto', NULL, NULL, NULL, '2026-01-02 10:00:00'),"
                 "(2, 1, 70, '[]', 'v', 'override', 2, 'ok', NULL, '2026-01-03 10:00:00'),"
                 "(3, 1, 30, '[]', 'v', 'auto', NULL, NULL, NULL, '2026-01-04 10:00:00'),"
-                "(4, 2, 66, '[\"needs_review\", \"possible_injection\"]', 'v', 'llm', NULL, NULL, "
+                "(4, 2, 66, '[\"needs_review\", \"possible_injection\"]', 'v', 'judged', NULL, NULL, "
                 "'{\"deterministic_total\": 51}', '2026-01-02 10:00:00')"
             )
         )
@@ -132,7 +139,7 @@ def test_the_migration_fills_in_attempts_graded_before_it(db_url) -> None:
         ).all()
     assert [tuple(r) for r in rows] == [
         (1, 2, 70.0, "override", None, None),
-        (2, 4, 66.0, "llm", "needs_review,possible_injection", 15.0),
+        (2, 4, 66.0, "judged", "needs_review,possible_injection", 15.0),
     ]
     engine.dispose()
 
@@ -325,7 +332,7 @@ def test_the_csv_export_matches_the_database(engine, bank, people) -> None:
         assert row["learner"] == names[attempt.user_id].name
         assert row["email"] == names[attempt.user_id].email
         assert row["exercise_id"] == attempt.exercise_id
-        for criterion_id in CRITERIA[Kind(attempt.kind)]:
+        for criterion_id in KINDS[attempt.kind].criteria:
             assert float(row[f"{attempt.kind}.{criterion_id}"]) == criteria[(attempt.grade_id, criterion_id)]
         other = [c for c in export.CRITERION_COLUMNS if not c.startswith(attempt.kind + ".")]
         assert all(row[c] == "" for c in other)
@@ -472,9 +479,9 @@ def test_the_bulk_demo_is_plausible(engine, bank) -> None:
         assert s.exec(select(func.count()).select_from(Attempt)).one() == 60 * 24 + 10
         several = s.exec(select(Membership.user_id).group_by(col(Membership.user_id)).having(func.count() > 1)).all()
         assert several  # some learners attend two cohorts
-        window = effective_by_window(s)
+        expected = expected_effective(s)
         for attempt in s.exec(select(Attempt)):
-            assert (attempt.grade_id, attempt.score) == window[attempt.id]
+            assert (attempt.grade_id, attempt.score) == expected[attempt.id]
         rows = s.exec(select(Attempt.user_id, Attempt.kind, Attempt.score).order_by(col(Attempt.submitted_at))).all()
         instructor = s.exec(select(User).where(User.external_id == "demo-instructor")).one()
         dash = dashboards.cohort_dashboard(s, instructor, cohort_id)
@@ -500,5 +507,5 @@ def test_the_bulk_demo_is_plausible(engine, bank) -> None:
     ex = exercise_of(bank, Kind.explain_reasoning)
     with session_scope(engine) as s:
         newcomer = get_or_create_user(s, "newcomer", "New Comer")
-    assert put(engine, newcomer, ex, 50.0) > max(window)
+    assert put(engine, newcomer, ex, 50.0) > max(expected)
     assert math.isfinite(dash.summary.attempts)

@@ -61,3 +61,28 @@ def test_upgrading_an_old_database_keeps_every_row(db_url) -> None:
                 for key, value in old._mapping.items():
                     assert kept[key] == value, (table, key)
     engine.dispose()
+
+
+def test_grades_the_judge_took_part_in_become_judged(db_url) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    details = '{"judge": [], "deterministic_total": 50.0}'
+    with engine.begin() as conn:
+        for table in ("users", "attempts"):
+            conn.execute(text(ROWS[table]))
+        conn.execute(
+            text(
+                "INSERT INTO grades (id, attempt_id, total, flags, grader_version, source, details, created_at) VALUES "
+                "(1, 1, 50.0, '[]', 'old', 'auto', NULL, '2026-01-06 10:20:00'),"
+                "(2, 1, 55.0, '[]', 'old', 'auto', :details, '2026-01-06 10:21:00'),"
+                "(3, 1, 58.0, '[]', 'old', 'llm', :details, '2026-01-06 10:22:00')"
+            ),
+            {"details": details},
+        )
+    upgrade(engine)
+    with engine.begin() as conn:
+        sources = conn.execute(text("SELECT source FROM grades ORDER BY id")).scalars().all()
+        copied = conn.execute(text("SELECT grade_source FROM attempts WHERE id = 1")).scalar()
+    assert sources == ["auto", "judged", "judged"]
+    assert copied == "judged"  # the attempt's copy of its effective grade follows
+    engine.dispose()

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel, func, select
 
 from exercises.model import Kind
 from grading import grade
+from grading.judge import JudgedCriterion, JudgeError, JudgeVerdict
 from store import attempts
 from store.db import session_scope
 from store.demo import DEMO_COHORT_CODE, seed_demo
@@ -159,3 +160,33 @@ def test_demo_seed_is_idempotent_and_plausible(engine, bank) -> None:
         assert len(set(totals)) > 10  # learners differ
         code = s.exec(text("select join_code from cohorts")).all()  # type: ignore[call-overload]
         assert (DEMO_COHORT_CODE,) in [tuple(r) for r in code]
+
+
+class _Judge:
+    """Scores every judged criterion 0.7, or fails like an unreachable endpoint."""
+
+    def __init__(self, reachable: bool) -> None:
+        self.reachable = reachable
+
+    def assess(self, exercise, criteria, answer) -> JudgeVerdict:
+        if not self.reachable:
+            raise JudgeError("timeout")
+        return JudgeVerdict(criteria=[JudgedCriterion(id=c, score=0.7) for c in criteria])
+
+
+@pytest.mark.parametrize(
+    ("judge", "expected"),
+    [(None, GradeSource.auto), (_Judge(reachable=False), GradeSource.auto), (_Judge(True), GradeSource.judged)],
+    ids=["no judge", "judge unavailable", "judge took part"],
+)
+def test_a_live_grade_is_recorded_as_judged_exactly_when_the_judge_took_part(
+    engine, bank, people, judge, expected
+) -> None:
+    exercise = first_of(bank, Kind.explain_reasoning)
+    result = grade(exercise, exercise.reference, judge=judge, tools=bank.tools)
+    attempt_id = attempts.submit(engine, people.learner.id, exercise, exercise.reference, result, "judged-key")
+    with session_scope(engine) as s:
+        assert s.exec(select(GradeRow.source).where(GradeRow.attempt_id == attempt_id)).one() == expected
+        attempt = s.get(Attempt, attempt_id)
+        assert attempt is not None
+        assert attempt.grade_source == expected

@@ -25,8 +25,8 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-# The effective-grade rule of store.attempts._effective_grades(): an override beats any other
-# grade, and among equals the latest (highest id) wins.
+# The effective-grade rule, defined here once (store.attempts reads it through attempts.grade_id):
+# an override beats any other grade, and among equals the latest (highest id) wins.
 _WINS = """
     WHERE id = NEW.attempt_id
       AND (grade_id IS NULL OR grade_id < NEW.id)

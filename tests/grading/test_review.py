@@ -1,0 +1,69 @@
+"""Review flags point where the grader may be wrong: the points it is unsure of (text on the case it
+could not place, partial matches, many flags that match nothing) must be able to move the grade
+across a band edge. Nearness to an edge alone is no reason; a capped critical flaw stays capped."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exercises.submission import FaultFlag, FindFailuresSubmission
+from grading import Flag, grade, in_doubt
+from grading.bands import BAND_EDGES, CAP_DOUBT, MIN_DOUBT
+
+from .conftest import AP_FIXES, failures_exercise, marks, perfect_flag, validate_exercise
+
+FAILURES = failures_exercise()
+LATE = next(f for f in FAILURES.faults if f.id == "f-late")
+
+
+def _distance(total: float) -> float:
+    return min(abs(total - edge) for edge in BAND_EDGES)
+
+
+@given(st.floats(0, 100), st.floats(0, 60))
+def test_review_when_the_doubt_can_cross_a_band_edge(total: float, points: float) -> None:
+    details = {"doubt": {"points": points, "where": []}}
+    expected = points >= MIN_DOUBT and points >= _distance(total)
+    assert in_doubt(total, details) == expected
+    assert not in_doubt(total, details | {"cap": {"at": 44, "by": "controls"}})
+
+
+@given(st.sampled_from(BAND_EDGES), st.floats(-1.4, 1.4))
+def test_a_grade_near_a_band_edge_without_doubt_is_not_reviewed(edge: float, offset: float) -> None:
+    assert not in_doubt(edge + offset, {})
+    assert not in_doubt(edge + offset, {"doubt": {"points": MIN_DOUBT - 0.1}})
+
+
+def test_many_flags_that_match_nothing_are_doubt() -> None:
+    noise = [FaultFlag(step=s, category="bias") for s in ("intake", "pay")]
+    clean = grade(FAILURES, FindFailuresSubmission(flags=[perfect_flag(LATE)]))
+    noisy = grade(FAILURES, FindFailuresSubmission(flags=[perfect_flag(LATE), *noise]))
+    assert "doubt" not in clean.details
+    assert "2 flags that match no fault" in noisy.details["doubt"]["where"]
+
+
+def test_a_fix_about_the_fault_in_other_words_is_doubt_and_an_off_topic_one_is_not() -> None:
+    def doubt(fix: str) -> float:
+        flag = perfect_flag(LATE, fix)
+        return grade(FAILURES, FindFailuresSubmission(flags=[flag])).details.get("doubt", {}).get("points", 0.0)
+
+    assert doubt(AP_FIXES["f-late"]) == 0  # fully read
+    assert doubt("The approval runs after the payment, so swap their order in the workflow.") > 0
+    assert doubt("Buy a faster server and retrain everyone on spreadsheets.") == 0
+
+
+def test_a_correction_in_other_words_is_doubt_and_a_wrong_number_is_not() -> None:
+    exercise = validate_exercise()
+    reworded = grade(exercise, marks(c4=("unsupported_inference", "The source gives no cause for the rise at all.")))
+    wrong_number = grade(exercise, marks(c2=("wrong_number", "It closed March with $1,300.")))
+    assert reworded.details["doubt"]["points"] > 0
+    assert "doubt" not in wrong_number.details
+    assert Flag.needs_review not in wrong_number.flags
+
+
+@given(st.floats(0, 44), st.floats(0, 40))
+def test_a_cap_that_barely_binds_goes_to_review_and_one_that_binds_firmly_does_not(below: float, margin: float) -> None:
+    capped = {"cap": {"at": 44.0, "by": "controls"}, "capped": {"at": 44.0, "uncapped_total": 44.0 + margin}}
+    assert in_doubt(44.0, capped) == (margin < CAP_DOUBT)
+    assert not in_doubt(below, {"cap": {"at": 44.0, "by": "controls"}})  # the cap does not bind at all
