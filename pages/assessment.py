@@ -18,7 +18,8 @@ from store.assessments import AssessmentClosed
 from store.db import session_scope
 from store.models import row_id
 from ui import state
-from ui.forms import SITTING_SCOPE, submission_form
+from ui.form_scope import SITTING_SCOPE
+from ui.forms import submission_form
 from ui.report_view import report_html, show_report
 
 user = signed_in()

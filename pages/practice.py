@@ -17,7 +17,8 @@ from store.db import session_scope
 from store.models import row_id
 from ui import state
 from ui.attempt_view import show_attempt
-from ui.forms import submission_form, variant_scope
+from ui.form_scope import variant_scope
+from ui.forms import submission_form
 from ui.grade_view import GradedAnswer
 from ui.kinds import show_outcome, show_reference
 from ui.text import label

@@ -15,7 +15,7 @@ from exercises.submission import MAX_TEXT
 from exercises.workflow import Tool, Workflow
 from grading.design import irreversible_in, project
 from ui.charts import workflow_dot
-from ui.forms import practice_aids
+from ui.form_scope import practice_aids
 from ui.tables import frame, records
 
 COLUMNS = {

@@ -58,20 +58,6 @@ def validate_payload(payload: dict[str, Any]) -> FormResult:
         return FormResult(payload, None, errors)
 
 
-SITTING_SCOPE = "sit"  # widget scopes of an assessment sitting start with this
-
-
-def practice_aids(scope: str) -> bool:
-    """Practice aids (the simulator) are on except in an assessment sitting."""
-    return not scope.startswith(SITTING_SCOPE)
-
-
-def variant_scope(seed: int) -> str:
-    """Practice widgets of a variant other than the authored one get keys of their own, so a fresh
-    variant starts from its own draft, not from the browser's copy of the last one's edits."""
-    return f"v{seed}:" if seed else ""
-
-
 def submission_form(
     exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None, scope: str = ""
 ) -> FormResult:
