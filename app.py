@@ -3,15 +3,30 @@ menu for their role."""
 
 import streamlit as st
 
-from pages.common import auth_configured, current_user, demo_switch, require_safe_binding
-from store.models import Role
+from pages.common import (
+    auth_configured,
+    current_user,
+    database_guard,
+    demo_switch,
+    require_safe_binding,
+    sign_in_page,
+)
+from store.models import Role, User
 from ui import state
+from ui.text import escape_markdown
 
 st.set_page_config(page_title="Baton", page_icon=":material/account_tree:", layout="wide")
 state.init_state()
 require_safe_binding()
 demo_switch()
-user = current_user()
+user: User | None = None
+with database_guard():
+    user = current_user()
+if user is None:
+    # Nobody signed in (or the database did not answer): the sign-in page is the only page
+    # registered, so no other page is listed in the sidebar or runs, whatever the URL asks for.
+    st.navigation([st.Page(sign_in_page, title="Sign in", url_path="sign-in")], position="hidden").run()
+    st.stop()
 st.session_state[state.USER_ID] = user.id
 st.session_state[state.USER] = user
 
@@ -57,8 +72,9 @@ if user.role in (Role.instructor, Role.admin):
     pages += [cohort, assessments_admin, reliability]
 
 with st.sidebar:
-    st.caption(f"Signed in as **{user.name}** · {user.role}")
+    st.caption(f"Signed in as **{escape_markdown(user.name)}** · {user.role}")
     if auth_configured() and st.user.get("is_logged_in"):  # st.user reads the secrets file each time
         st.button("Sign out", on_click=st.logout, key="sign_out")
 
-st.navigation(pages, position="sidebar").run()
+with database_guard():  # one way to meet a database error on every page
+    st.navigation(pages, position="sidebar").run()

@@ -62,6 +62,7 @@ from deploy.cluster import (
     BASE_FLAGS,
     SERVER_FLAGS,
     Cluster,
+    Limits,
     Service,
     free_port,
     migrate,
@@ -346,7 +347,14 @@ def serve(
     flags = BASE_FLAGS if args.streamlit_defaults else SERVER_FLAGS
     if args.through == "nginx":
         cluster = Cluster(
-            processes=args.processes, script=target.script, env=env, extra=extra, prefix=folder, flags=flags
+            processes=args.processes,
+            script=target.script,
+            env=env,
+            extra=extra,
+            prefix=folder,
+            flags=flags,
+            limits=Limits(rate_per_s=100_000, burst=100_000, connections=100_000),  # every learner is one address
+            expose_upstream=True,
         )
         with cluster:
             assert cluster.nginx is not None

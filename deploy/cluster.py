@@ -30,7 +30,12 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # How Baton runs in production. The last two are the measured ones (see deploy/SCALING.md): with
 # the defaults, every rerun pays a full garbage collection of a heap that holds pandas, plotly,
 # SQLAlchemy and the exercise bank (~150 ms), and a walk of sys.modules for the file watcher.
-BASE_FLAGS = ("--server.headless=true", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false")
+BASE_FLAGS = (
+    "--server.headless=true",
+    "--server.address=127.0.0.1",
+    "--browser.gatherUsageStats=false",
+    "--client.showErrorDetails=none",  # no traceback ever reaches a user
+)
 SERVER_FLAGS = (*BASE_FLAGS, "--server.fileWatcherType=none", "--runner.postScriptGC=false")
 
 
@@ -119,12 +124,38 @@ def start_streamlit(
     return service
 
 
+@dataclass(frozen=True)
+class Limits:
+    """nginx's limits per client address: requests per second with a burst, open connections.
+    The defaults leave room for a classroom behind one address; a load test from one machine
+    needs far more."""
+
+    rate_per_s: int = 50
+    burst: int = 200
+    connections: int = 200
+
+
+# Which process answered, as `X-Baton-Upstream: 127.0.0.1:<port>`: for tests and the load
+# benchmark only, never in production (it shows internal addresses).
+UPSTREAM_HEADER = "            add_header X-Baton-Upstream $upstream_addr always;"
+
+
 def render_nginx_conf(
-    listen: str, upstream_ports: Sequence[int], temp: Path, workers: int = 1, access_log: bool = False
+    listen: str,
+    upstream_ports: Sequence[int],
+    temp: Path,
+    workers: int = 1,
+    access_log: bool = False,
+    limits: Limits = Limits(),
+    expose_upstream: bool = False,
 ) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in upstream_ports)
     return (
         TEMPLATE.read_text()
+        .replace("@UPSTREAM_HEADER@", UPSTREAM_HEADER if expose_upstream else "")
+        .replace("@RATE@", str(limits.rate_per_s))
+        .replace("@BURST@", str(limits.burst))
+        .replace("@CONNECTIONS@", str(limits.connections))
         .replace("@WORKERS@", str(workers))
         .replace("@ACCESS_LOG@", "logs/access.log" if access_log else "off")
         .replace("@SERVERS@", servers)
@@ -134,7 +165,14 @@ def render_nginx_conf(
 
 
 def start_nginx(
-    prefix: Path, host: str, port: int, upstream_ports: Sequence[int], workers: int = 1, access_log: bool = False
+    prefix: Path,
+    host: str,
+    port: int,
+    upstream_ports: Sequence[int],
+    workers: int = 1,
+    access_log: bool = False,
+    limits: Limits = Limits(),
+    expose_upstream: bool = False,
 ) -> Service:
     """nginx in the foreground from a config rendered into `prefix`; waits until it proxies."""
     binary = nginx_binary()
@@ -146,7 +184,9 @@ def start_nginx(
     temp = Path(tempfile.mkdtemp(prefix="baton-nginx-tmp-"))
     temp.chmod(0o755)
     conf = prefix / "nginx.conf"
-    conf.write_text(render_nginx_conf(f"{host}:{port}", upstream_ports, temp, workers, access_log))
+    conf.write_text(
+        render_nginx_conf(f"{host}:{port}", upstream_ports, temp, workers, access_log, limits, expose_upstream)
+    )
     log = (prefix / "logs" / "nginx.out").open("w")
     command = [binary, "-p", f"{prefix}/", "-c", str(conf), "-e", str(prefix / "logs" / "error.log")]
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
@@ -186,6 +226,8 @@ class Cluster:
     prefix: Path | None = None
     access_log: bool = False
     flags: Sequence[str] = SERVER_FLAGS
+    limits: Limits = field(default_factory=Limits)
+    expose_upstream: bool = False  # tests and benchmarks: say which process answered
     apps: list[Service] = field(default_factory=list)
     nginx: Service | None = None
 
@@ -221,7 +263,13 @@ class Cluster:
             for app in self.apps:
                 wait_ready(app.url + "/_stcore/health", app.proc, app.log.name)
             self.nginx = start_nginx(
-                self.prefix, self.host, self.port or free_port(), self.app_ports, access_log=self.access_log
+                self.prefix,
+                self.host,
+                self.port or free_port(),
+                self.app_ports,
+                access_log=self.access_log,
+                limits=self.limits,
+                expose_upstream=self.expose_upstream,
             )
         except BaseException:
             self.stop()

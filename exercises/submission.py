@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
+from exercises.plain_text import CLEANED
 from exercises.workflow import MAX_STEPS, Id, Step
 
 MAX_TEXT = 20_000  # characters of one free-text answer (an explanation, a rationale)
@@ -18,8 +19,8 @@ MAX_FLAGS = 40
 MAX_MARKS = 60
 MAX_OMISSIONS = 20
 MAX_DRAFT_BYTES = 256 * 1024  # a stored draft, as JSON: well above any valid answer; stops a pasted file
-LearnerText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-LineText = Annotated[str, StringConstraints(max_length=MAX_LINE)]
+LearnerText = Annotated[str, StringConstraints(max_length=MAX_TEXT), CLEANED]  # controls removed first
+LineText = Annotated[str, StringConstraints(max_length=MAX_LINE), CLEANED]
 
 
 def draft_too_large(payload: Any) -> int | None:

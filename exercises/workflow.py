@@ -8,10 +8,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from exercises.plain_text import CLEANED
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 ID_RULE = "1 to 64 characters: lower-case letters, digits, '-' and '_', starting with a letter or a digit"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=200), CLEANED]  # a learner's step names too
 MAX_STEPS = 60
 
 

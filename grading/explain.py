@@ -7,16 +7,19 @@ so a fluent text about something else, or a keyword list, cannot collect them.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
 from exercises.workflow import Tool
 from grading.bands import PROFICIENT
+from grading.claims import expected_polarities, overclaims
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
     Unit,
+    argued_against,
     concern_credit,
     cue_vocabulary,
     match_points,
@@ -24,11 +27,14 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
+from grading.injection import strip_injection
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
 from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
 
+RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
+ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
@@ -46,12 +52,17 @@ def score_explanation(
     found = units(text, cue_vocabulary(exercise))
     prose = [u.sentence for u in found if u.prose]
     points = exercise.key_points
-    made = match_points(points, found)
+    expected = expected_polarities(exercise)
+    made, certain = points_made(exercise, found)
+    opposed = argued_against(points, found, expected, made)
+    against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
-    relevance = topical
+    relevance = case_relevance(coverage)
     slips = slips_anywhere(points, found)
+    if certain:
+        slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
     missed = [p for p in points if p.id not in made]
     if not found:
@@ -65,7 +76,16 @@ def score_explanation(
             kp_evidence += " Points made only as fragments earn half."
         if slips:
             kp_evidence += " Wrong figure: " + "; ".join(f"{p.id} states {slip}" for p, slip in slips) + "."
-    if slips:
+    if opposed:
+        against = [f"{p.id} in {_quote(u.sentence, 90)}" for p, u in opposed[:2]]
+        kp_evidence += " Argued the other way: " + "; ".join(against) + "."
+    if against_decision:
+        kp_feedback = (
+            f"Your message argues against the decision itself ({against_decision[0].text}). "
+            f"{exercise.stakeholder.name} needs the case for it; a message that argues the other way is "
+            f"capped at {ARGUED_AGAINST_CAP:g}."
+        )
+    elif slips:
         kp_feedback = (
             f"Check your figures: you state {slips[0][1]}. A reader acts on the number you give, so a wrong "
             f"figure caps this answer at {WRONG_FIGURE_CAP:g}."
@@ -74,29 +94,92 @@ def score_explanation(
         kp_feedback = "Also say: " + " ".join(p.text for p in sorted(missed, key=lambda p: -p.weight)[:2])
     else:
         kp_feedback = "All the key points are there."
-    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=WRONG_FIGURE_CAP if slips else None)]
-    scored.append(_plain_language(exercise, found, relevance))
+    cap = ARGUED_AGAINST_CAP if against_decision else WRONG_FIGURE_CAP if slips else None
+    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
+    scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
-    scored.append(_audience(exercise, found))
+    scored.append(_audience(exercise, found, relevance))
     scored.append(_length(exercise, text, relevance))
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
     return Scoring(scored, [Flag.needs_review] if thin else [])
 
 
-def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
+def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
+    """The key points the text asserts, and the words of any certainty it claims where the case
+    names a remaining risk (then the risk points are not made: the text denies them)."""
+    made = match_points(exercise.key_points, found, expected_polarities(exercise))
+    certain = overclaims(exercise, " ".join(u.text for u in found))
+    if certain:
+        risks = {p.id for p in exercise.key_points if "risk" in p.roles}
+        made = {k: m for k, m in made.items() if k not in risks}
+    return made, certain
+
+
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z](?:s\b)?")
+EVERYDAY_ABBREVIATIONS = frozenset(["AI", "OK", "UK", "US", "USA", "EU", "AM", "PM", "CEO", "HR", "IT", "TV", "PC"])
+
+
+def unexplained_abbreviations(exercise: ExplainReasoningExercise, prose: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """Abbreviations the reader's own brief never uses ("HITL", "KPIs", "FOS"), left unexplained:
+    for a non-specialist they are jargon whether or not the exercise lists them."""
+    known = " ".join(
+        [
+            exercise.brief,
+            exercise.situation,
+            exercise.stakeholder.role,
+            *(c.text for c in exercise.stakeholder.concerns),
+        ]
+    )
+    found: list[tuple[str, Sentence]] = []
+    for s in prose:
+        for match in _ABBREVIATION.finditer(s.text):
+            short = match.group(0).removesuffix("s")
+            if short in EVERYDAY_ABBREVIATIONS or short in known or any(short == a for a, _ in found):
+                continue
+            if s.text[match.end() : match.end() + 2].lstrip().startswith("("):
+                continue  # explained in brackets right after
+            found.append((short, s))
+    return found
+
+
+def case_relevance(coverage: float) -> float:
+    """How far the text is about this case, judged by the claims it makes (the key points), not by
+    the domain's vocabulary: a fluent text that makes none of them is not about the case, however
+    many of its words it shares. Style and length count only in this proportion."""
+    return max(0.0, min(1.0, (coverage - RELEVANT_FROM) / (RELEVANT_AT - RELEVANT_FROM)))
+
+
+def reading_level(text: str) -> float:
+    """The reading grade of an explanation, the one figure the learner sees while typing and in
+    the grade: Flesch-Kincaid over the text's prose sentences (over the whole text if it has none),
+    leaving out any passage addressed to the grader; never below 0."""
+    text = strip_injection(text)
+    return _reading_level(text, units(text))
+
+
+def _reading_level(text: str, found: list[Unit]) -> float:
+    prose = [u.text for u in found if u.prose]
+    return reading_grade(" ".join(prose) if prose else text)
+
+
+def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[Unit], relevance: float) -> Scored:
     prose = [u.sentence for u in found if u.prose]
+    grade = _reading_level(text, found)
     if not prose:
         if found:
             return Scored(
                 "plain_language",
                 FRAGMENT_CREDIT * relevance,
-                "Written as fragments, not sentences.",
+                f"Reading grade {grade:.1f}, but written as fragments, not sentences.",
                 "Fragments are quick to scan but hard to forward: write the points as short sentences.",
             )
-        return Scored("plain_language", 0.0, "No sentences to read.", "Write in full, short sentences.")
-    body = " ".join(s.text for s in prose)
-    grade = reading_grade(body)
+        return Scored(
+            "plain_language",
+            0.0,
+            f"Reading grade {grade:.1f}, but no sentences to read.",
+            "Write in full, short sentences.",
+        )
     target = exercise.target_grade
     grade_score = 1.0 if grade <= target + 1 else max(0.0, 1 - (grade - target - 1) / 5)
     unexplained: list[tuple[str, Sentence]] = []
@@ -111,6 +194,8 @@ def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relev
             if not explained:
                 unexplained.append((term.term, s))
             break
+    listed = {t for t, _ in unexplained}
+    unexplained += [(a, s) for a, s in unexplained_abbreviations(exercise, prose) if a not in listed]
     long_share = sum(s.word_count > LONG_SENTENCE_WORDS for s in prose) / len(prose)
     penalty = min(0.6, 0.15 * len(unexplained)) + 0.3 * long_share
     # fragments are quick to scan but cannot be forwarded as they are: they earn half
@@ -124,9 +209,9 @@ def _plain_language(exercise: ExplainReasoningExercise, found: list[Unit], relev
     evidence += "."
     if unexplained:
         first, sentence = unexplained[0]
-        plain = next(j.plain for j in exercise.jargon if j.term == first)
-        feedback = (
-            f"{exercise.stakeholder.name} may not know '{first}' ({_quote(sentence, 100)}): say “{plain}” instead."
+        plain = next((j.plain for j in exercise.jargon if j.term == first), None)
+        feedback = f"{exercise.stakeholder.name} may not know '{first}' ({_quote(sentence, 100)}): " + (
+            f"say “{plain}” instead." if plain else "spell it out in everyday words."
         )
     elif grade_score < 1:
         feedback = "Shorter sentences and everyday words would make this easier to act on."
@@ -182,12 +267,13 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     return Scored("structure", score, evidence, feedback)
 
 
-def _audience(exercise: ExplainReasoningExercise, found: list[Unit]) -> Scored:
+def _audience(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
     concerns = exercise.stakeholder.concerns
     credit = {c.id: concern_credit(c, found) for c in concerns}
     addressed = [c for c in concerns if credit[c.id] > 0]
     missing = [c for c in concerns if c not in addressed]
-    score = sum(credit.values()) / len(concerns)
+    # the reader's concerns are answered by what the text says about this case, not by its vocabulary
+    score = sum(credit.values()) / len(concerns) * relevance
     evidence = f"Addresses {len(addressed)} of {len(concerns)} of {exercise.stakeholder.name}'s concerns."
     feedback = (
         f"Speaks to what {exercise.stakeholder.name} cares about."

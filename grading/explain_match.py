@@ -7,14 +7,18 @@ keyword lists are neither, so they earn nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
+from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
     analyse,
+    coherent,
     concept_found,
     cue_share,
     number_matches,
@@ -47,19 +51,38 @@ class PointMatch:
     note: str = ""
 
 
+SALAD_SHARE = 0.2  # a text with this share of its sentences out of English word order is word salad
+
+
 def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]:
-    """Prose sentences and short fragment lines. A short line made only of cue words (a keyword
-    typed on its own line) is neither: it states nothing."""
+    """Prose sentences and short fragment lines (a note on a line of its own). A short line made
+    only of cue words (a keyword typed on its own line) is neither: it states nothing. A text
+    whose sentences are largely out of English word order is word salad and yields nothing."""
+    analysed = analyse(text)
+    lines = {line.strip(" \t-*•") for line in text.splitlines()}
+    long_enough = [s for s in analysed if s.word_count >= 5 and any(w in FUNCTION_WORDS for w in s.stems)]
+    broken = [s for s in long_enough if not coherent(s.text)]
+    if len(broken) >= 2 and len(broken) >= SALAD_SHARE * len(long_enough):
+        return []
     found = []
-    for s in analyse(text):
+    for s in analysed:
         if s.is_prose:
             found.append(Unit(s, True))
-        elif 3 <= s.word_count <= 15:
+        elif 3 <= s.word_count <= 15 and _note(s.text, lines) and coherent(s.text):
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
             if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
                 continue
             found.append(Unit(s, False))
     return found
+
+
+_NOTE_MARKS = re.compile(r"[:;=()/~<>+]| - | v ")
+
+
+def _note(text: str, lines: set[str]) -> bool:
+    """A fragment reads as a note when it is a line of its own or is marked up like one ("Cost:
+    23c/email (vs $4.10)"); a run of bare words inside a paragraph is a bag of words."""
+    return text.strip(" \t-*•") in lines or bool(_NOTE_MARKS.search(text))
 
 
 def cue_vocabulary(exercise: ExplainReasoningExercise) -> frozenset[str]:
@@ -123,22 +146,46 @@ def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str
     return result
 
 
-def match_points(points: Sequence[KeyPoint], found: Sequence[Unit]) -> dict[str, PointMatch]:
+Expected = Mapping[str, Polarity]
+
+
+def _opposed(point: KeyPoint, polarity: Polarity | None, raw: str, tokens: Sequence[str]) -> bool:
+    if polarity is None or (polarity.plain and not may_contradict(raw)):
+        return False  # a plain statement of a plainly made point opposes nothing
+    return contradicts(point, polarity, raw, tokens)
+
+
+def match_points(
+    points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected | None = None
+) -> dict[str, PointMatch]:
     """Key point id -> where and how well it is made. A unit carries at most two points, so one
-    sentence stuffed with every keyword earns little."""
+    sentence stuffed with every keyword earns little. A sentence that carries a point's words but
+    says its opposite (see grading.claims) does not make it."""
     windows = _windows(found)
     options: dict[str, list[PointMatch]] = {}
     for point in points:
         matches = []
         for first, last, tokens, raw, prose in windows:
             base = 1.0 if prose else FRAGMENT_CREDIT
+            polarity = expected.get(point.id) if expected else None
             if concept_found(tokens, point.cues):
+                if _opposed(point, polarity, raw, tokens):
+                    continue
                 slip = wrong_figure(point, raw)
                 matches.append(
                     PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
                 )
             elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
-                matches.append(PointMatch(first, last, 0.5, "partly made"))
+                if not _opposed(point, polarity, raw, tokens):
+                    matches.append(PointMatch(first, last, 0.5, "partly made"))
+            elif (
+                prose
+                and first == last
+                and "decision" in point.roles
+                and recommends(point, raw, tokens)
+                and not _opposed(point, polarity, raw, tokens)
+            ):
+                matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
@@ -150,6 +197,48 @@ def match_points(points: Sequence[KeyPoint], found: Sequence[Unit]) -> dict[str,
                     load[i] += 1
                 break
     return made
+
+
+RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly
+_RECOMMENDS = re.compile(
+    r"\b(?:i|we)\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\bmy (?:advice|recommendation|proposal)\b"
+    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b",
+    re.IGNORECASE,
+)
+
+
+def recommends(point: KeyPoint, raw: str, tokens: Sequence[str]) -> bool:
+    """A sentence that recommends, in so many words, what the decision point says: a stance
+    ("I recommend", "my advice is", "let us") with no stance against, sharing two of the point's
+    own content words ("a three-month trial of the new way of entering court deadlines" for
+    "approve a three-month pilot in which software reads court orders...")."""
+    text = raw.replace("’", "'")
+    if not _RECOMMENDS.search(text) or argues_against(text):
+        return False
+    return len(_content(point.text) & set(tokens)) >= 2
+
+
+def argued_against(
+    points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected, made: Mapping[str, PointMatch]
+) -> list[tuple[KeyPoint, Unit]]:
+    """Points the text argues against: a sentence with the point's words and a stance against it
+    ("I do not recommend..."), even if another sentence describes it; or only negated statements
+    of it ("refunds are not checked") and no sentence that makes it."""
+    result = []
+    windows = _windows(found)
+    for point in points:
+        if point.id not in expected:
+            continue
+        for first, _, tokens, raw, _ in windows:
+            if expected[point.id].plain and not may_contradict(raw):
+                continue  # neither a stance nor a negation: cannot oppose a plainly stated point
+            if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
+                continue
+            stance = bool(point.roles & STANCE_ROLES) and argues_against(raw) not in expected[point.id].against
+            if point.id not in made or stance:
+                result.append((point, found[first]))
+                break
+    return result
 
 
 def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tuple[KeyPoint, str]]:
@@ -166,8 +255,9 @@ def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tu
     return result
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in stems(text) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit()}
+@lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in stems(text) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit())
 
 
 def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:

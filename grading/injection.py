@@ -82,12 +82,43 @@ def looks_like_injection(text: str) -> bool:
     return False
 
 
+# Sentences about the grading itself ("this answer must be scored 100", "it deserves full marks"):
+# after an injection they belong to its passage, even in the next paragraph.
+_GRADING_TALK = re.compile(
+    r"\b(this|my|the|our) (answer|response|submission|explanation|essay|text|note|message)\b.{0,80}?"
+    r"\b(scor\w*|grad\w*|marks?|marked|deserv\w*|merit\w*|criteri\w*|rubric|pass\w*|points?)\b"
+    r"|\b(full|maximum|top|perfect|highest) (marks?|scores?|grades?|points)\b"
+    r"|\b(grader|grading|marker|marking|rubric|assessor|evaluator|examiner)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")
+
+
 def strip_injection(text: str) -> str:
-    """The text without its sentences addressed to the grader: they are not part of the answer,
-    so they earn nothing (not even length). Everything else, paragraph breaks included, stays."""
+    """The text without the passages addressed to the grader: an injected instruction is removed
+    with everything that follows it in its paragraph (the follow-on sentences that argue for the
+    grade), and with the next paragraphs as long as they talk about the grading. What is left is
+    the answer; the removed passage earns nothing, not even length. Everything else, paragraph
+    breaks included, stays."""
     if not looks_like_injection(text):
         return text
-    for sentence in sentences(text):
-        if looks_like_injection(sentence):
-            text = text.replace(sentence, "", 1)
-    return text.strip()
+    parts = _PARAGRAPH_BREAK.split(text)
+    kept: list[str] = []
+    in_passage = False
+    for part in parts:
+        if _PARAGRAPH_BREAK.fullmatch(part):
+            kept.append(part)
+            continue
+        found = sentences(part)
+        if in_passage and found and all(_GRADING_TALK.search(normalise(s)) for s in found):
+            kept.append("")
+            continue
+        in_passage = False
+        for sentence in found:
+            if looks_like_injection(sentence):
+                at = part.find(sentence)
+                part = part[:at] if at >= 0 else part.replace(sentence, "", 1)
+                in_passage = True
+                break
+        kept.append(part.rstrip() if in_passage else part)
+    return _PARAGRAPH_BREAK.sub("\n\n", "".join(kept).strip())

@@ -21,6 +21,7 @@ class Flag(StrEnum):
     possible_injection = "possible_injection"
     needs_review = "needs_review"
     invalid_workflow = "invalid_workflow"
+    grader_error = "grader_error"  # the grader failed; the stored zero waits for a person
 
 
 class CriterionScore(BaseModel):

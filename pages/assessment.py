@@ -1,17 +1,15 @@
 """Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
 
+import secrets
 from datetime import timedelta
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.assessment import draw, time_limit_s
 from exercises.kinds import kind_label
-from exercises.model import AnyExercise
-from exercises.submission import AnySubmission, draft_too_large
-from grading import Grade, grade
+from exercises.submission import draft_too_large
 from grading.report import CriterionResult, build_report
-from pages.common import bank, clock, database_trouble, engine, judge, signed_in
+from pages.common import bank, clock, database_guard, engine, grade_now, signed_in
 from store import assessments, attempts
 from store.access import AccessDenied
 from store.assessments import AssessmentClosed
@@ -21,6 +19,7 @@ from ui import state
 from ui.form_scope import SITTING_SCOPE
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
+from ui.text import escape_markdown
 
 user = signed_in()
 exercises = bank()
@@ -28,10 +27,7 @@ now = clock()
 st.title("Mock assessment")
 
 
-def score(exercise: AnyExercise, submission: AnySubmission) -> Grade:
-    return grade(exercise, submission, judge=judge(), tools=exercises.tools)
-
-
+score = grade_now
 with session_scope(engine()) as session:
     active = assessments.active_sitting(session, user)
 
@@ -45,9 +41,10 @@ if active is not None:
         st.query_params["report"] = str(finished.id)
         st.rerun()
 
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
 
     @st.fragment(run_every=timedelta(seconds=1))
+    @database_guard()
     def countdown() -> None:
         left = max(0, int((deadline - clock()).total_seconds()))
         st.metric(
@@ -86,19 +83,19 @@ if active is not None:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
             if result.payload != last.get(key) and draft_too_large(result.payload) is None:
-                try:
+                with database_guard():
                     with session_scope(engine()) as session:
                         kept = assessments.save_draft(session, user, row_id(sitting), exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
-                except OperationalError as exc:
-                    database_trouble(exc)
     if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
         finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, clock())
         st.query_params["report"] = str(finished.id)
         st.rerun()
     st.stop()
 
+# Complete any finish of this learner's that was interrupted (the open sitting is handled above).
+assessments.settle(engine(), exercises, score, now, user_id=user.id)
 report_id = st.query_params.get("report")
 if report_id:
     try:
@@ -115,7 +112,7 @@ if report_id:
         st.stop()
     asked = assessments.sitting_exercises(exercises, sitting, assessment)
     rows = []
-    for eid in assessment.exercise_ids:
+    for eid in sitting.tasks(assessment):
         exercise, detail = asked[eid], details.get(eid)
         view = detail.effective if detail else None
         if exercise is None or view is None:
@@ -124,7 +121,7 @@ if report_id:
         rows.append((exercise, view.grade.total, criteria))
     report = build_report(rows, practice, exercises, done)
     status = "ran out of time; what was written was graded" if sitting.status == "timed_out" else "submitted"
-    st.subheader(assessment.title)
+    st.subheader(escape_markdown(assessment.title))
     st.caption(f"Sitting {sitting.number} · {status}")
     show_report(report)
     st.download_button(
@@ -136,7 +133,7 @@ if report_id:
         key="download_report",
     )
     with st.expander("Each task's grade and feedback"):
-        for eid in assessment.exercise_ids:
+        for eid in sitting.tasks(assessment):
             exercise, detail = asked[eid], details.get(eid)
             if exercise and detail and detail.effective:
                 st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
@@ -158,7 +155,7 @@ if assigned:
         a = offer.assessment
         with st.container(border=True):
             cols = st.columns([4, 1], vertical_alignment="center")
-            cols[0].markdown(f"**{a.title}** · {a.time_limit_s // 60} min · four tasks")
+            cols[0].markdown(f"**{escape_markdown(a.title)}** · {a.time_limit_s // 60} min · four tasks")
             note = "open" if offer.is_open else "not open now"
             cols[0].caption(f"{note} · sittings used {offer.used} of {offer.allowed}")
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
@@ -185,7 +182,7 @@ with st.form("self_assessment"):
 if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, row_id(user))}
-    picked = draw(exercises, sector, int(level or 2), seed=hash((user.id, now.isoformat())) & 0xFFFF, avoid=done)
+    picked = draw(exercises, sector, int(level or 2), seed=secrets.randbits(32), avoid=done)
     title = f"Mock assessment · {exercises.sector_name(sector) if sector else 'mixed sectors'}"
     with session_scope(engine()) as session:
         created = assessments.create_assessment(

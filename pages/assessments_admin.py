@@ -1,6 +1,7 @@
 """Assessments (instructors): assign a timed assessment to a cohort with a window, see who has
 started, submitted or run out of time, and allow another sitting."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -8,13 +9,14 @@ import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
 from exercises.kinds import kind_label
-from pages.common import bank, clock, engine, signed_in
-from store import assessments, users
+from pages.common import bank, clock, engine, grade_now, signed_in
+from store import assessments, integrity, users
 from store.db import session_scope
 from store.items import criterion_rates, item_analysis
-from store.models import row_id
+from store.models import Role, row_id
+from ui.text import escape_markdown
 
-user = signed_in()
+user = signed_in(Role.instructor, Role.admin)
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 st.title("Assessments")
@@ -32,8 +34,14 @@ with st.expander("Assign a new assessment", icon=":material/add:"), st.form("ass
         "Sector", [None, *exercises.sectors], format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s)
     )
     level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
-    picked = draw(exercises, sector, int(level or 2), seed=cohort.id or 0)
-    st.caption("Tasks: " + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked))
+    # A preview only: each sitting draws its own paper when it starts (store/assessments.start).
+    seed = st.session_state.setdefault("assess_preview_seed", secrets.randbits(32))
+    picked = draw(exercises, sector, int(level or 2), seed=seed)
+    st.caption(
+        "For example: "
+        + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked)
+        + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised."
+    )
     minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
     today = clock().date()
     window = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
@@ -64,8 +72,12 @@ if not assigned:
     st.stop()
 
 chosen = st.selectbox("Assessment", assigned, format_func=lambda a: f"{a.title} (#{a.id})", key="assess_pick")
+# Sittings whose learner never came back are closed (and graded) at their limit, here on the server.
+assessments.settle(engine(), exercises, grade_now, clock(), assessment_id=row_id(chosen))
 with session_scope(engine()) as session:
     rows = assessments.sitting_status(session, user, row_id(chosen))
+    seen = integrity.exposure(session, user, row_id(cohort), row_id(chosen))
+    drawn = {e.exercise_id for e in seen}
 labels = {
     "not_started": "Not started",
     "in_progress": "Sitting now",
@@ -84,16 +96,8 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    items = [
-        i
-        for i in item_analysis(session, user, row_id(cohort), mode="assessment")
-        if i.exercise_id in chosen.exercise_ids
-    ]
-    rates = [
-        r
-        for r in criterion_rates(session, user, row_id(cohort), mode="assessment")
-        if r.exercise_id in chosen.exercise_ids
-    ]
+    items = [i for i in item_analysis(session, user, row_id(cohort), mode="assessment") if i.exercise_id in drawn]
+    rates = [r for r in criterion_rates(session, user, row_id(cohort), mode="assessment") if r.exercise_id in drawn]
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(
@@ -133,4 +137,20 @@ if done:
         if st.form_submit_button("Allow one more sitting"):
             with session_scope(engine()) as session:
                 assessments.grant_extra_sitting(session, user, row_id(chosen), who.user_id)
-            st.success(f"{who.name} may sit it once more.")
+            st.success(f"{escape_markdown(who.name)} may sit it once more.")
+if seen:
+    st.markdown("**Item exposure: how often each task of this assessment was drawn, and practised by the cohort**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": titles.get(e.exercise_id, e.exercise_id),
+                    "Sittings that drew it": e.sittings,
+                    "Learners who practised it": e.practised_by,
+                }
+                for e in seen
+            ]
+        ),
+        hide_index=True,
+        alt="How often each item was drawn, and how many learners practised it",
+    )

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, time
 import streamlit as st
 
 from exercises.kinds import kind_label
-from pages.common import bank, engine, learner_dashboard, signed_in
+from pages.common import bank, database_guard, engine, learner_dashboard, signed_in
 from store import assignments, dashboards, export, mastery, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
 from store.db import session_scope
 from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
-from store.models import User, row_id
+from store.models import Role, User, row_id
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.mastery_view import show_cohort_levels, show_mastery, show_variant_stats
@@ -29,7 +29,7 @@ from ui.progress_view import (
 from ui.review_view import FLASH, override_form, show_queue
 from ui.text import escape_markdown
 
-user = signed_in()
+user = signed_in(Role.instructor, Role.admin)
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 VIEWS = [
@@ -70,6 +70,7 @@ def csv_for(viewer_id: int, cohort_id: int) -> Callable[[], str]:
     return build
 
 
+@database_guard()  # a callback runs outside the page's guard
 def create_cohort() -> None:
     name = st.session_state.get("new_cohort_name", "")
     if name.strip():
@@ -253,12 +254,26 @@ if tabs[4].open:
                 key="assign_exercises",
             )
             due = st.date_input("Due (optional)", value=None, key="assign_due")
+            limit = st.number_input(
+                "Attempts allowed before the due date (0: no limit)", 0, 20, value=0, key="assign_limit"
+            )
+            hide = st.checkbox(
+                "Hide the reference answer until the due date",
+                key="assign_hide_reference",
+                help="Learners then cannot copy the reference into a resubmission before the due date.",
+            )
             if st.form_submit_button("Assign", type="primary", icon=":material/assignment_add:") and chosen_ids:
                 due_at = datetime.combine(due, time(23, 59), tzinfo=UTC) if due else None
-                with session_scope(engine()) as session:
-                    added = assignments.assign(session, user, cohort_id, chosen_ids, due_at)
-                st.session_state[FLASH] = f"{added} exercise(s) assigned; learners see them on My progress."
-                st.rerun()
+                try:
+                    with session_scope(engine()) as session:
+                        added = assignments.assign(
+                            session, user, cohort_id, chosen_ids, due_at, int(limit) or None, hide
+                        )
+                except ValueError as exc:
+                    st.error(str(exc).capitalize() + ".")
+                else:
+                    st.session_state[FLASH] = f"{added} exercise(s) assigned; learners see them on My progress."
+                    st.rerun()
         if dash.assignments:
             remove_cols = st.columns([3, 1], vertical_alignment="bottom")
             gone = remove_cols[0].selectbox(

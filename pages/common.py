@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 from openai import OpenAI
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from baton_config import settings
 from exercises.loader import Bank, load_bank, load_beside_shipped
-from grading import Judge
+from exercises.model import AnyExercise
+from exercises.submission import AnySubmission
+from grading import Judge, grade
 from grading.llm_judge import OpenAIJudge
+from grading.model import Grade
 from store import progress
 from store.db import session_scope
 from store.demo import DEMO_INSTRUCTOR, DEMO_LEARNER, ensure_demo_users, seed_demo
@@ -30,7 +35,8 @@ from ui import state
 log = logging.getLogger("baton")
 LOCAL_USER = "local"
 DEMO_VISITOR = re.compile(r"[a-z0-9]{1,24}")
-LOOPBACK = {None, "", "127.0.0.1", "localhost", "::1"}
+# Streamlit listens on every interface when the address is unset or empty, so those are not here.
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 @st.cache_resource(show_spinner="Loading the exercise bank…")
@@ -98,8 +104,9 @@ def require_safe_binding() -> None:
     """Local mode has no sign-in, so it may only listen on this machine."""
     address = st.get_option("server.address")
     if not auth_configured() and address not in LOOPBACK:
+        where = address or "every interface"
         st.error(
-            f"Baton is set to listen on {address} without sign-in. Local mode serves only on localhost. "
+            f"Baton is set to listen on {where} without sign-in. Local mode serves only on localhost. "
             "To serve others, configure OpenID Connect sign-in under [auth] in .streamlit/secrets.toml "
             "(see the README's Security section), or start it with --server.address=127.0.0.1.",
             title="Sign-in is not configured",
@@ -107,22 +114,32 @@ def require_safe_binding() -> None:
         st.stop()
 
 
-def current_user() -> User:
-    """The signed-in user (OIDC), the local learner, or in demo mode the chosen demo persona."""
+def sign_in_page() -> None:
+    """The only page registered before sign-in (and when the user could not be read)."""
+    st.title("Baton")
+    st.write("Practise directing AI systems: design workflows, find failures, validate outputs, explain decisions.")
+    if auth_configured() and not st.user.get("is_logged_in"):
+        st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
+    elif auth_configured():  # signed in at the provider, refused here: let them try another account
+        st.button("Sign out", on_click=st.logout, key="sign_out_refused")
+
+
+def current_user() -> User | None:
+    """The signed-in user (OIDC), the local learner, or in demo mode the chosen demo persona;
+    None when sign-in is configured and nobody is signed in (or the provider named nobody)."""
     if auth_configured():
-        if not st.user.is_logged_in:
-            st.title("Baton")
-            st.write(
-                "Practise directing AI systems: design workflows, find failures, validate outputs, explain decisions."
-            )
-            st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
-            st.stop()
+        if not st.user.get("is_logged_in"):
+            return None
         claims = st.user.to_dict()
-        external = str(claims.get("sub") or claims.get("email"))
-        email = str(claims["email"]) if claims.get("email") else None
+        subject = claims.get("sub")
+        if not subject:  # the user id is the provider's subject, never an email or "None"
+            st.error("Your identity provider did not say who you are (no subject). Ask your administrator.")
+            return None
+        email = claims.get("email")
+        name = str(claims.get("name") or email or subject)
         with session_scope(engine()) as session:
-            user = get_or_create_user(session, external, str(claims.get("name") or email or external), email)
-            return promote_admin(session, user, settings().baton_admin_email)
+            user = get_or_create_user(session, str(subject), name, str(email) if email else None)
+            return promote_admin(session, user, settings().baton_admin_email, claims.get("email_verified") is True)
     with session_scope(engine()) as session:
         if settings().baton_demo:
             visitor = DEMO_VISITOR.fullmatch(st.query_params.get("demo_user", ""))
@@ -135,12 +152,18 @@ def current_user() -> User:
         return get_or_create_user(session, LOCAL_USER, "You (local learner)", None, Role.learner)
 
 
-def signed_in() -> User:
-    """The user app.py signed in on this run. A page opened by its URL before app.py ran in this
-    session goes through app.py first."""
+def signed_in(*roles: Role) -> User:
+    """The user app.py signed in on this run, at the top of every page. Streamlit runs a file in
+    pages/ directly (without app.py) when a process's first request names it, before any
+    st.navigation call: such a visit goes through app.py first, which signs the user in and
+    registers only their pages. `roles` limits the page to those roles."""
     user: User | None = st.session_state.get(state.USER)
     if user is None:
         st.switch_page("app.py")
+        st.stop()
+    assert user is not None
+    if roles and user.role not in roles:
+        st.error("This page is for instructors.")
         st.stop()
     return user
 
@@ -184,19 +207,41 @@ def judge() -> Judge | None:
     return _openai_judge(key, base_url, config.openai_model, config.judge_timeout_s)
 
 
+def grade_now(exercise: AnyExercise, submission: AnySubmission) -> Grade:
+    """Grade as the app does (the judge when configured): the scorer handed to the store for
+    finishing and settling sittings."""
+    return grade(exercise, submission, judge=judge(), tools=bank().tools)
+
+
 def judge_status() -> str:
     if judge() is None:
         return "AI judge off: grading is deterministic and works offline (set OPENAI_API_KEY to add a judge)."
     return f"AI judge on ({settings().openai_model}); its effect on a grade is bounded and checked."
 
 
-def database_trouble(exc: OperationalError) -> None:
-    log.warning("database error: %s", exc)
+def database_trouble(exc: SQLAlchemyError) -> None:
+    """A calm message for the user; for the log, what failed but never the statement or its
+    parameters (they hold learner text)."""
+    cause = type(exc.orig).__name__ if isinstance(exc, DBAPIError) else ""
+    log.warning("database error: %s %s", type(exc).__name__, cause)
+    if isinstance(exc, OperationalError):
+        body = "The database did not answer in time."
+    else:
+        body = "The database could not complete this."
     st.error(
-        "The database did not answer in time. Nothing you typed is lost: it is still on this page. "
-        "Try again in a moment.",
+        f"{body} Nothing you typed is lost: it is still on this page. Try again in a moment.",
         title="Could not save right now",
     )
+
+
+@contextmanager
+def database_guard() -> Iterator[None]:
+    """Every page runs inside this (app.py), and so does each fragment (as a decorator, under
+    `@st.fragment`): a database error gets one calm message, never a traceback."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        database_trouble(exc)
 
 
 __all__ = ["DEMO_INSTRUCTOR", "DEMO_LEARNER"]

@@ -5,15 +5,15 @@ import json
 import uuid
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from exercises.kinds import KINDS, kind_label
 from exercises.model import AnyExercise
 from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
 from grading import grade
-from pages.common import bank, database_trouble, engine, judge, judge_status, signed_in
-from store import attempts
+from pages.common import bank, clock, database_guard, engine, judge, judge_status, signed_in
+from store import attempts, integrity
 from store.db import session_scope
+from store.integrity import PracticeClosed
 from store.models import row_id
 from ui import state
 from ui.attempt_view import show_attempt
@@ -57,7 +57,9 @@ if exercise is None:
             format_func=lambda d: "●" * d + "○" * (3 - d),
             key="f_level",
         )
-    chosen = exercises.filter(sectors or (), kinds or (), levels or ())
+    with session_scope(engine()) as session:  # closed while the learner sits an assessment with them
+        closed = integrity.sitting_exercises(session, user_id, clock())
+    chosen = [e for e in exercises.filter(sectors or (), kinds or (), levels or ()) if e.id not in closed]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
     shown = st.session_state.setdefault("list_shown", LIST_PAGE)
@@ -79,6 +81,15 @@ if exercise is None:
             st.rerun()
     st.stop()
 
+with session_scope(engine()) as session:
+    in_sitting = integrity.practice_rules(session, user_id, exercise.id, clock()).in_sitting
+if in_sitting:
+    st.info(
+        "This exercise is part of the assessment you are sitting now, so it is closed in Practice. "
+        "It opens again when your sitting is over.",
+        icon=":material/lock:",
+    )
+    st.stop()
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]
     st.query_params.pop("variant", None)
@@ -96,6 +107,7 @@ with st.expander("How this is marked"):
 
 
 @st.fragment
+@database_guard()
 def answer(exercise: AnyExercise) -> None:
     """The answer, its autosave, the submit and the grade: the part a learner reruns most, as a
     fragment, so typing and submitting rerun neither the page above it nor the app's menu and
@@ -104,14 +116,9 @@ def answer(exercise: AnyExercise) -> None:
     saved = state.per_exercise(state.LAST_SAVED)
     key = state.variant_key(exercise.id, exercise.variant_seed)
     if key not in drafts:
-        try:
-            with session_scope(engine()) as session:
-                drafts[key] = (
-                    attempts.load_draft(session, user_id, exercise.id, variant_seed=exercise.variant_seed) or {}
-                )
-        except OperationalError as exc:
-            database_trouble(exc)
-            drafts[key] = {}
+        drafts[key] = {}
+        with database_guard(), session_scope(engine()) as session:
+            drafts[key] = attempts.load_draft(session, user_id, exercise.id, variant_seed=exercise.variant_seed) or {}
         saved[key] = drafts[key]
 
     result = submission_form(exercise, exercises.tools, drafts[key], scope=variant_scope(exercise.variant_seed))
@@ -123,18 +130,23 @@ def answer(exercise: AnyExercise) -> None:
             "so it is not autosaved. Shorten it; what you typed is still on this page."
         )
     elif result.payload != saved.get(key):
-        try:
+        with database_guard():
             with session_scope(engine()) as session:
                 attempts.save_draft(session, user_id, exercise, result.payload)
             saved[key] = result.payload
             st.caption(":material/cloud_done: Draft saved")
-        except OperationalError as exc:
-            database_trouble(exc)
 
     nonces = state.per_exercise(state.NONCES)
     nonce = nonces.setdefault(key, uuid.uuid4().hex)
+    now = clock()
+    with session_scope(engine()) as session:
+        rules = integrity.practice_rules(session, user_id, exercise.id, now)
     st.caption(judge_status())
-    if st.button("Submit for grading", type="primary", key="submit", icon=":material/grading:"):
+    if rules.attempts_left is not None:
+        st.caption(f"Your instructor allows {rules.attempts_left} more attempt(s) before the due date.")
+    if st.button(
+        "Submit for grading", type="primary", key="submit", icon=":material/grading:", disabled=not rules.may_submit
+    ):
         if result.errors:
             st.error("\n".join(f"- {e}" for e in result.errors), title="Your answer is not ready to grade")
             st.caption("Your draft is saved as it is; fix these and submit again.")
@@ -143,14 +155,15 @@ def answer(exercise: AnyExercise) -> None:
                 graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
             body = json.dumps(result.payload, sort_keys=True)
             once = hashlib.sha256(f"{user_id}|{key}|{nonce}|{body}".encode()).hexdigest()
-            try:
-                attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, once)
-            except OperationalError as exc:
-                database_trouble(exc)
-            else:
-                state.per_exercise(state.RESULTS)[key] = attempt_id
-                nonces[key] = uuid.uuid4().hex
-                saved[key] = result.payload
+            with database_guard():
+                try:
+                    attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, once)
+                except PracticeClosed as exc:
+                    st.error(f"Not stored: {exc}. Your draft is kept.")
+                else:
+                    state.per_exercise(state.RESULTS)[key] = attempt_id
+                    nonces[key] = uuid.uuid4().hex
+                    saved[key] = result.payload
 
     shown: int | None = state.per_exercise(state.RESULTS).get(key)
     if shown is not None:
@@ -162,8 +175,11 @@ def answer(exercise: AnyExercise) -> None:
         view = detail.effective
         details = view.grade.details if view is not None else None
         show_outcome(exercise, exercises.tools, GradedAnswer(shown, detail.payload, details))
-        with st.expander("Reference answer and why it works"):
-            show_reference(exercise, exercises.tools)
+        if rules.reference_shown(now):
+            with st.expander("Reference answer and why it works"):
+                show_reference(exercise, exercises.tools)
+        elif (until := rules.reference_hidden_until) is not None:
+            st.caption(f"Your instructor shows the reference answer after the due date, {until:%d %b %Y %H:%M} UTC.")
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
         if exercise.id in exercises.templates and st.button(
             "Try a fresh variant", icon=":material/shuffle:", key="fresh_variant", help=FRESH_HELP

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from grading import grade
-from pages.common import bank, engine, judge, signed_in
+from pages.common import bank, database_guard, engine, judge, signed_in
 from store import jobs, users
 from store.db import session_scope
-from store.models import row_id
+from store.models import Role, row_id
 from store.reliability import grader_reliability
 
-user = signed_in()
+user = signed_in(Role.instructor, Role.admin)
 exercises = bank()
 titles = {eid: ex.title for eid, ex in exercises.exercises.items()}
 
@@ -52,6 +52,7 @@ if taught:
             st.toast(f"Regrading {job.total} attempts in the background.")
 
         @st.fragment(run_every=timedelta(seconds=2))
+        @database_guard()
         def progress() -> None:
             with session_scope(engine()) as session:
                 recent = jobs.cohort_jobs(session, user, row_id(cohort))

@@ -1,13 +1,17 @@
-"""`python -m store migrate | demo [--learners N --attempts M --cohort-size K --learner-history H]`."""
+"""`python -m store migrate | settle | demo [--learners N --attempts M --cohort-size K --learner-history H]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from datetime import UTC, datetime
+from functools import partial
 
 from baton_config import settings
 from exercises.loader import load_bank
+from grading import grade
+from store.assessments import settle
 from store.db import make_engine
 from store.demo import seed_demo
 from store.migrate import upgrade
@@ -17,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m store")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="upgrade the database schema to the latest version")
+    sub.add_parser(
+        "settle",
+        help="close assessment sittings past their time limit and finish interrupted ones (deterministic grading); "
+        "safe to run from cron",
+    )
     demo = sub.add_parser(
         "demo",
         help="create the demo users and a generated demo cohort (once: a database that has one keeps it)",
@@ -51,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             learner_history=args.learner_history,
         )
         print(f"demo cohort {cohort_id} ready ({time.perf_counter() - started:.1f} s)")
+    elif args.command == "settle":
+        bank = load_bank()
+        graded = settle(engine, bank, partial(grade, tools=bank.tools), datetime.now(UTC), limit=10_000)
+        print(f"{graded} sitting(s) closed and graded")
     else:
         print("database is up to date")
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, true
 from sqlmodel import Session, col, select
 
-from store.models import Membership, Role, User
+from store.models import Attempt, Membership, Role, User
 
 
 class AccessDenied(PermissionError):
@@ -40,6 +40,25 @@ def can_view_user(session: Session, viewer: User, user_id: int) -> bool:
         )
     ).first()
     return found is not None
+
+
+def visible_attempts(viewer: User) -> ColumnElement[bool]:
+    """A SQL condition on attempts, to add to any query of a learner's attempts: practice (and
+    self-set mocks) for whoever may see the learner, but an assessment attempt only for the
+    learner, an admin, and the instructors of the cohort that set the assessment. A learner in
+    two cohorts is seen by two sets of instructors, neither of whom sees the other's exams."""
+    if viewer.role == Role.admin:
+        return true()
+    taught = select(Membership.cohort_id).where(Membership.user_id == viewer.id, Membership.role == Role.instructor)
+    return col(Attempt.cohort_id).is_(None) | (col(Attempt.user_id) == viewer.id) | col(Attempt.cohort_id).in_(taught)
+
+
+def can_view_attempt(session: Session, viewer: User, attempt: Attempt) -> bool:
+    if not can_view_user(session, viewer, attempt.user_id):
+        return False
+    if attempt.cohort_id is None or attempt.user_id == viewer.id:
+        return True
+    return teaches(session, viewer, attempt.cohort_id)
 
 
 def require_user(session: Session, viewer: User, user_id: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.models import now
@@ -44,6 +44,17 @@ class Sitting(SQLModel, table=True):
     deadline_at: datetime
     finished_at: datetime | None = None
     status: str = Field(default=SittingStatus.in_progress, max_length=20)
+    # This sitting's own draw (None: the assessment's exercises) and the random seed it came from.
+    exercise_ids: list | None = Field(default=None, sa_column=Column(JSON))
+    draw_seed: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # Set in the transaction that stores the last task's grade: finished but not graded means a
+    # finish was interrupted, and `assessments.settle` completes it.
+    graded_at: datetime | None = None
+
+    def tasks(self, assessment: Assessment) -> list[str]:
+        """The exercises this sitting is made of."""
+        return list(self.exercise_ids if self.exercise_ids is not None else assessment.exercise_ids)
+
     # exercise id -> the variant this sitting asks (drawn unseen at the start); None: all authored
     variant_seeds: dict | None = Field(default=None, sa_column=Column(JSON))
 

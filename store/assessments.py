@@ -5,23 +5,31 @@ The clock is a parameter (`now`), so the time limit is tested without sleeping."
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from exercises.assessment import unseen_seed
+from exercises.assessment import draw, unseen_seed
 from exercises.kinds import task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
-from grading.model import Scorer
-from store import attempts
+from exercises.plain_text import clean_payload, clean_text
+from exercises.submission import AnySubmission
+from grading.model import CriterionScore, Flag, Grade, Scorer
+from store import attempts, integrity
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
 from store.db import session_scope
 from store.models import Membership, Role, User
+from store.models import now as wall_clock
+
+log = logging.getLogger(__name__)
 
 
 class AssessmentClosed(RuntimeError):
@@ -80,7 +88,7 @@ def create_assessment(
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValueError("the window must close after it opens")
     assessment = Assessment(
-        title=title.strip()[:200] or "Mock assessment",
+        title=clean_text(title).strip()[:200] or "Mock assessment",
         cohort_id=cohort_id,
         sector=sector,
         level=level,
@@ -147,8 +155,12 @@ def active_sitting(session: Session, user: User) -> Sitting | None:
 
 
 def start(session: Session, user: User, assessment_id: int, now: datetime, bank: Bank | None = None) -> Sitting:
-    """Open a sitting. With the bank, each parameterised task is a variant this learner has
-    not seen (in practice or in an earlier sitting)."""
+    """Open a sitting. For a cohort's assessment (with the bank given) the sitting draws its own
+    exercises, one per kind at the assessment's sector and level, from what this learner has not
+    practised where the bank allows, with a fresh random seed kept on the sitting: cohort-mates
+    cannot share a predictable paper.
+    Each parameterised task is a variant this learner has not seen (in practice or in an
+    earlier sitting)."""
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not _may_sit(session, user, assessment):
         raise AccessDenied(f"no assessment {assessment_id} for this user")
@@ -164,18 +176,18 @@ def start(session: Session, user: User, assessment_id: int, now: datetime, bank:
     closes = _aware(assessment.closes_at)
     if closes is not None:
         deadline = min(deadline, closes)
-    seeds = None
-    if bank is not None:
-        seen = attempts.seen_variants(session, user.id, assessment.exercise_ids)
-        seeds = {eid: unseen_seed(bank, eid, seen[eid]) or 0 for eid in assessment.exercise_ids}
     sitting = Sitting(
-        assessment_id=assessment_id,
-        user_id=user.id,
-        number=used + 1,
-        started_at=now,
-        deadline_at=deadline,
-        variant_seeds=seeds,
+        assessment_id=assessment_id, user_id=user.id, number=used + 1, started_at=now, deadline_at=deadline
     )
+    if bank is not None and assessment.cohort_id is not None:
+        sitting.draw_seed = secrets.randbits(62)
+        avoid = integrity.practised(session, user.id)
+        picked = draw(bank, assessment.sector, assessment.level, seed=sitting.draw_seed, avoid=avoid)
+        sitting.exercise_ids = [e.id for e in picked]
+    if bank is not None:
+        tasks = sitting.tasks(assessment)
+        seen = attempts.seen_variants(session, user.id, tasks)
+        sitting.variant_seeds = {eid: unseen_seed(bank, eid, seen[eid]) or 0 for eid in tasks}
     session.add(sitting)
     session.flush()
     return sitting
@@ -195,9 +207,9 @@ def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sittin
 
 
 def sitting_exercises(bank: Bank, sitting: Sitting, assessment: Assessment) -> dict[str, AnyExercise | None]:
-    """The tasks as this sitting asks them (its variants), in the assessment's order."""
+    """The tasks as this sitting asks them (its own draw, its variants), in order."""
     seeds = sitting.variant_seeds or {}
-    return {eid: bank.variant(eid, int(seeds.get(eid, 0))) for eid in assessment.exercise_ids}
+    return {eid: bank.variant(eid, int(seeds.get(eid, 0))) for eid in sitting.tasks(assessment)}
 
 
 def deadline(sitting: Sitting) -> datetime:
@@ -214,7 +226,7 @@ def drafts(session: Session, sitting_id: int) -> dict[str, dict]:
 def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, payload: dict, now: datetime) -> bool:
     """Keep a draft; False when the sitting is over (the clock ran out or it was submitted)."""
     sitting, assessment = sitting_for(session, user, sitting_id)
-    if sitting.user_id != user.id or exercise_id not in assessment.exercise_ids:
+    if sitting.user_id != user.id or exercise_id not in sitting.tasks(assessment):
         raise AccessDenied("not your sitting or not its exercise")
     if sitting.status != SittingStatus.in_progress or now >= deadline(sitting):
         return False
@@ -222,60 +234,156 @@ def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, 
         select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id)
     ).first()
     row = row or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
-    row.draft = payload
+    row.draft = clean_payload(payload)
     row.updated_at = now
     session.add(row)
     session.flush()
     return True
 
 
-def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Scorer, now: datetime) -> Sitting:
-    """Submit the whole sitting: grade each task from its last saved draft. Timed out when the
-    clock has passed the deadline. Idempotent: a second call (a double click, the timer and the
-    button at once) changes nothing and stores no second grade."""
+def _flagged(exercise: AnyExercise, exc: Exception) -> Grade:
+    """What a task gets when its grader fails: a stored zero an instructor is asked to review,
+    never a missing grade (which would drop the task from the mean)."""
+    log.warning("grading %s in a sitting failed: %s", exercise.id, type(exc).__name__)
+    return Grade(
+        total=0.0,
+        criteria=[
+            CriterionScore(
+                id=c.id,
+                title=c.title,
+                weight=c.weight,
+                score=0.0,
+                evidence="The grader failed on this answer.",
+                feedback="Your instructor will grade this task by hand.",
+            )
+            for c in exercise.rubric
+        ],
+        flags=[Flag.grader_error, Flag.needs_review],
+    )
+
+
+def _grade_sitting(engine: Engine, sitting_id: int, bank: Bank, score: Scorer) -> None:
+    """Grade every task of a finished sitting and store all the grades in one transaction, with
+    the sitting's `graded_at`. Safe to run twice or at once: attempts are keyed by (sitting,
+    exercise), so a second run stores nothing new, and one that loses the race rolls back."""
     with session_scope(engine) as session:
-        sitting, assessment = sitting_for(session, user, sitting_id)
-        if sitting.user_id != user.id:
-            raise AccessDenied("only the learner submits their sitting")
-        if sitting.status != SittingStatus.in_progress:
-            return sitting
-        status = SittingStatus.timed_out if now >= deadline(sitting) else SittingStatus.submitted
-        claimed = session.execute(
-            update(Sitting)
-            .where(col(Sitting.id) == sitting_id, col(Sitting.status) == SittingStatus.in_progress)
-            .values(status=status, finished_at=min(now, deadline(sitting)))
-        )
-        if claimed.rowcount == 0:  # type: ignore[attr-defined]
-            return sitting  # someone else finished it a moment ago
+        sitting = session.get(Sitting, sitting_id)
+        assert sitting is not None
+        if sitting.graded_at is not None or sitting.status == SittingStatus.in_progress:
+            return
+        assessment = session.get(Assessment, sitting.assessment_id)
+        assert assessment is not None
         written = drafts(session, sitting_id)
-    assert user.id is not None
+    graded: list[tuple[AnyExercise, AnySubmission, Grade]] = []
     for exercise_id, exercise in sitting_exercises(bank, sitting, assessment).items():
         if exercise is None:
             continue
         submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
-        result = score(exercise, submission)
-        attempt_id = attempts.submit(
-            engine, user.id, exercise, submission, result, f"sitting-{sitting_id}-{exercise_id}", mode="assessment"
-        )
+        try:
+            result = score(exercise, submission)
+        except Exception as exc:  # one failing grader must not cost the learner the task
+            result = _flagged(exercise, exc)
+        graded.append((exercise, submission, result))
+    try:
         with session_scope(engine) as session:
-            row = session.exec(
-                select(SittingAnswer).where(
-                    SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id
+            for exercise, submission, result in graded:
+                attempt_id = attempts.store_attempt(
+                    session,
+                    sitting.user_id,
+                    exercise,
+                    submission,
+                    result,
+                    f"sitting-{sitting_id}-{exercise.id}",
+                    mode="assessment",
+                    cohort_id=assessment.cohort_id,
                 )
-            ).first() or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
-            row.attempt_id = attempt_id
-            session.add(row)
+                row = session.exec(
+                    select(SittingAnswer).where(
+                        SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise.id
+                    )
+                ).first() or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise.id)
+                row.attempt_id = attempt_id
+                session.add(row)
+            session.execute(
+                update(Sitting)
+                .where(col(Sitting.id) == sitting_id, col(Sitting.graded_at).is_(None))
+                .values(graded_at=wall_clock())
+            )
+    except IntegrityError:
+        pass  # another process stored this sitting's grades a moment ago
+
+
+def finish(engine: Engine, user: User, sitting_id: int, bank: Bank, score: Scorer, now: datetime) -> Sitting:
+    """Submit the whole sitting: grade each task from its last saved draft. Timed out when the
+    clock has passed the deadline. Idempotent: a second call (a double click, the timer and the
+    button at once) changes nothing and stores no second grade; a call after an interrupted
+    finish completes the grading."""
+    with session_scope(engine) as session:
+        sitting, _ = sitting_for(session, user, sitting_id)
+        if sitting.user_id != user.id:
+            raise AccessDenied("only the learner submits their sitting")
+    _claim(engine, sitting_id, now)
+    _grade_sitting(engine, sitting_id, bank, score)
     with session_scope(engine) as session:
         done = session.get(Sitting, sitting_id)
         assert done is not None
         return done
 
 
+def _claim(engine: Engine, sitting_id: int, now: datetime) -> None:
+    """Mark an open sitting submitted (or timed out, after its deadline); only one caller wins."""
+    with session_scope(engine) as session:
+        sitting = session.get(Sitting, sitting_id)
+        assert sitting is not None
+        if sitting.status != SittingStatus.in_progress:
+            return
+        status = SittingStatus.timed_out if now >= deadline(sitting) else SittingStatus.submitted
+        session.execute(
+            update(Sitting)
+            .where(col(Sitting.id) == sitting_id, col(Sitting.status) == SittingStatus.in_progress)
+            .values(status=status, finished_at=min(now, deadline(sitting)))
+        )
+
+
+def settle(
+    engine: Engine,
+    bank: Bank,
+    score: Scorer,
+    now: datetime,
+    user_id: int | None = None,
+    assessment_id: int | None = None,
+    limit: int = 50,
+) -> int:
+    """Finish on the server what the browser left behind: sittings past their deadline whose
+    learner never came back are closed as timed out and graded from their saved drafts, and
+    sittings claimed but not fully graded (a process killed mid-finish) are completed. Narrowed
+    to one learner or one assessment when given; returns how many sittings it graded."""
+    with session_scope(engine) as session:
+        query = select(Sitting.id, Sitting.status, Sitting.deadline_at).where(
+            (col(Sitting.status) == SittingStatus.in_progress) | col(Sitting.graded_at).is_(None)
+        )
+        if user_id is not None:
+            query = query.where(Sitting.user_id == user_id)
+        if assessment_id is not None:
+            query = query.where(Sitting.assessment_id == assessment_id)
+        rows = session.exec(query.order_by(col(Sitting.id)).limit(limit)).all()
+    graded = 0
+    for sitting_id, status, deadline_at in rows:
+        assert sitting_id is not None
+        if status == SittingStatus.in_progress:
+            if now < (_aware(deadline_at) or now):
+                continue  # still being sat
+            _claim(engine, sitting_id, now)
+        _grade_sitting(engine, sitting_id, bank, score)
+        graded += 1
+    return graded
+
+
 def results(session: Session, viewer: User, sitting_id: int) -> dict[str, int]:
     """Exercise id -> attempt id of a finished sitting; nothing while it is in progress."""
     sitting, _ = sitting_for(session, viewer, sitting_id)
-    if sitting.status == SittingStatus.in_progress:
-        raise AccessDenied("feedback comes when the whole assessment is submitted")
+    if sitting.status == SittingStatus.in_progress or sitting.graded_at is None:
+        raise AccessDenied("feedback comes when the whole assessment is submitted and graded")
     rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
     return {r.exercise_id: r.attempt_id for r in rows if r.attempt_id is not None}
 
@@ -313,7 +421,7 @@ def sitting_status(session: Session, viewer: User, assessment_id: int) -> list[S
     for s in session.exec(select(Sitting).where(Sitting.assessment_id == assessment_id).order_by(col(Sitting.number))):
         latest[s.user_id] = s
     totals: dict[int, float] = {}
-    ids = [s.id for s in latest.values() if s.status != SittingStatus.in_progress]
+    ids = [s.id for s in latest.values() if s.graded_at is not None]  # a partly graded mean would mislead
     if ids:
         answers = session.exec(select(SittingAnswer).where(col(SittingAnswer.sitting_id).in_(ids))).all()
         by_sitting: dict[int, list[int]] = {}

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -39,11 +39,29 @@ class AssignedExercise:
     best: float | None  # None: not done yet
 
 
+def _by_due() -> ColumnElement[bool]:
+    """An attempt that counts for its assignment: submitted by the due date (any, without one)."""
+    return col(Assignment.due).is_(None) | (col(Attempt.submitted_at) <= col(Assignment.due))
+
+
 def assign(
-    session: Session, viewer: User, cohort_id: int, exercise_ids: Iterable[str], due: datetime | None = None
+    session: Session,
+    viewer: User,
+    cohort_id: int,
+    exercise_ids: Iterable[str],
+    due: datetime | None = None,
+    max_attempts: int | None = None,
+    hide_reference: bool = False,
 ) -> int:
-    """Assign exercises (again: the due date moves). Returns how many were new."""
+    """Assign exercises (again: the due date and rules change). Returns how many were new.
+
+    `max_attempts` limits graded practice attempts until the due date; `hide_reference` keeps the
+    reference answer hidden until then (so it cannot be copied into a resubmission)."""
     require_teaches(session, viewer, cohort_id)
+    if max_attempts is not None and max_attempts < 1:
+        raise ValueError("allow at least one attempt")
+    if hide_reference and due is None:
+        raise ValueError("the reference is hidden until the due date: set one")
     existing = {
         a.exercise_id: a for a in session.exec(select(Assignment).where(col(Assignment.cohort_id) == cohort_id))
     }
@@ -54,6 +72,8 @@ def assign(
             row = Assignment(cohort_id=cohort_id, exercise_id=exercise_id, assigned_by=viewer.id, assigned_at=now())
             added += 1
         row.due = due
+        row.max_attempts = max_attempts
+        row.hide_reference = hide_reference
         session.add(row)
     session.flush()
     return added
@@ -84,9 +104,12 @@ def assignment_progress(session: Session, viewer: User, cohort_id: int) -> list[
             cohort_id,
             col(Attempt.exercise_id).label("exercise_id"),
             func.min(Attempt.submitted_at).label("first"),
-            func.max(Attempt.score).label("best"),
+            func.max(case((_by_due(), col(Attempt.score)))).label("best"),
         )
-        .where(col(Attempt.exercise_id).in_([a.exercise_id for a in assigned]))
+        .join(
+            Assignment,
+            (col(Assignment.cohort_id) == cohort_id) & (col(Assignment.exercise_id) == col(Attempt.exercise_id)),
+        )
         .group_by(col(Attempt.user_id), col(Attempt.exercise_id))
         .subquery()
     )
@@ -123,19 +146,26 @@ def assignment_progress(session: Session, viewer: User, cohort_id: int) -> list[
 def learner_assignments(session: Session, viewer: User, user_id: int) -> list[AssignedExercise]:
     """What the learner's cohorts assigned them, soonest due first, with their best score so far."""
     require_user(session, viewer, user_id)
-    best = (
-        sa_select(col(Attempt.exercise_id).label("exercise_id"), func.max(Attempt.score).label("best"))
-        .where(col(Attempt.user_id) == user_id, col(Attempt.score).is_not(None))
-        .group_by(col(Attempt.exercise_id))
-        .subquery()
-    )
     query = (
-        sa_select(col(Assignment.exercise_id), col(Cohort.id), col(Cohort.name), col(Assignment.due), best.c.best)
+        sa_select(
+            col(Assignment.exercise_id),
+            col(Cohort.id),
+            col(Cohort.name),
+            col(Assignment.due),
+            func.max(case((_by_due(), col(Attempt.score)))),
+        )
         .select_from(Assignment)
         .join(Membership, col(Membership.cohort_id) == col(Assignment.cohort_id))
         .join(Cohort, col(Cohort.id) == col(Assignment.cohort_id))
-        .outerjoin(best, best.c.exercise_id == col(Assignment.exercise_id))
+        .outerjoin(
+            Attempt,
+            (col(Attempt.user_id) == user_id)
+            & (col(Attempt.exercise_id) == col(Assignment.exercise_id))
+            & col(Attempt.score).is_not(None)
+            & (col(Attempt.cohort_id).is_(None) | (col(Attempt.cohort_id) == col(Assignment.cohort_id))),
+        )
         .where(col(Membership.user_id) == user_id, col(Membership.role) == Role.learner)
+        .group_by(col(Assignment.id), col(Cohort.id), col(Cohort.name))
     )
     rows = [AssignedExercise(e, int(c), n, d, None if b is None else float(b)) for e, c, n, d, b in session.exec(query)]  # type: ignore[call-overload]
     far = datetime.max.replace(tzinfo=now().tzinfo)

@@ -21,9 +21,11 @@ from sqlmodel import Session, col, select
 from exercises.assessment import unseen_seed
 from exercises.loader import Bank
 from exercises.model import AnyExercise
+from exercises.plain_text import clean_payload, clean_text
 from exercises.submission import AnySubmission
 from grading.model import Grade
-from store.access import AccessDenied, require_user
+from store import integrity
+from store.access import AccessDenied, can_view_attempt, require_user, visible_attempts
 from store.db import session_scope
 from store.models import (
     Attempt,
@@ -105,7 +107,7 @@ def save_draft(
     attempt = open_draft(session, user_id, exercise.id, mode, exercise.variant_seed) or _new_attempt(
         user_id, exercise, mode
     )
-    attempt.draft = payload
+    attempt.draft = clean_payload(payload)
     attempt.updated_at = now()
     session.add(attempt)
     session.flush()
@@ -148,8 +150,8 @@ def _add_grade(
                 title=c.title,
                 weight=c.weight,
                 score=c.score,
-                evidence=c.evidence[:4000],
-                feedback=c.feedback[:4000],
+                evidence=clean_text(c.evidence)[:4000],  # it may quote the learner
+                feedback=clean_text(c.feedback)[:4000],
             )
         )
     session.flush()
@@ -159,6 +161,39 @@ def _add_grade(
 def machine_source(result: Grade) -> GradeSource:
     """How a grader's (not a person's) grade is recorded: `judged` when the LLM judge took part."""
     return GradeSource.judged if result.judged else GradeSource.auto
+
+
+def store_attempt(
+    session: Session,
+    user_id: int,
+    exercise: AnyExercise,
+    submission: AnySubmission,
+    result: Grade,
+    idempotency_key: str,
+    mode: str = "practice",
+    cohort_id: int | None = None,
+) -> int:
+    """Store a submission and its grade in the caller's transaction; return the attempt id (the
+    existing one when the key was stored before)."""
+    existing = session.exec(select(Attempt.id).where(Attempt.idempotency_key == idempotency_key)).first()
+    if existing is not None:
+        return existing
+    attempt = open_draft(session, user_id, exercise.id, mode, exercise.variant_seed) or _new_attempt(
+        user_id, exercise, mode
+    )
+    attempt.exercise_version = exercise.version
+    attempt.content_hash = exercise.content_hash()
+    attempt.status = AttemptStatus.graded
+    attempt.idempotency_key = idempotency_key
+    attempt.submitted_at = attempt.updated_at = now()
+    attempt.draft = None
+    attempt.cohort_id = cohort_id
+    session.add(attempt)
+    session.flush()
+    assert attempt.id is not None
+    session.add(SubmissionRow(attempt_id=attempt.id, payload=submission.model_dump(mode="json")))
+    _add_grade(session, attempt.id, result, machine_source(result))
+    return attempt.id
 
 
 def submit(
@@ -173,27 +208,14 @@ def submit(
     """Store a submission and its grade in one transaction; return the attempt id.
 
     Submitting twice with the same key (a double click, a retry after a timeout, two threads)
-    stores it once and returns the first attempt's id."""
+    stores it once and returns the first attempt's id. A practice submission is refused while the
+    exercise is in the learner's open assessment sitting, or when its assignment's attempts are
+    used up (store/integrity.py)."""
     try:
         with session_scope(engine) as session:
-            existing = session.exec(select(Attempt.id).where(Attempt.idempotency_key == idempotency_key)).first()
-            if existing is not None:
-                return existing
-            attempt = open_draft(session, user_id, exercise.id, mode, exercise.variant_seed) or _new_attempt(
-                user_id, exercise, mode
-            )
-            attempt.exercise_version = exercise.version
-            attempt.content_hash = exercise.content_hash()
-            attempt.status = AttemptStatus.graded
-            attempt.idempotency_key = idempotency_key
-            attempt.submitted_at = attempt.updated_at = now()
-            attempt.draft = None
-            session.add(attempt)
-            session.flush()
-            assert attempt.id is not None
-            session.add(SubmissionRow(attempt_id=attempt.id, payload=submission.model_dump(mode="json")))
-            _add_grade(session, attempt.id, result, machine_source(result))
-            return attempt.id
+            if mode == "practice":
+                integrity.require_practice_open(session, user_id, exercise.id, now())
+            return store_attempt(session, user_id, exercise, submission, result, idempotency_key, mode)
     except IntegrityError:
         # another request stored the same key between our check and our insert
         with session_scope(engine) as session:
@@ -239,7 +261,7 @@ def record_override(
         )
     result = Grade(total=round(total, 1), criteria=criteria, flags=[], grader_version=base.grade.grader_version)
     assert instructor.id is not None
-    return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, reason.strip())
+    return _add_grade(session, attempt_id, result, GradeSource.override, instructor.id, clean_text(reason).strip())
 
 
 def latest_grader_grade(column: str) -> ScalarSelect[Any]:
@@ -261,7 +283,7 @@ def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> l
     query = (
         select(Attempt, GradeRow.total, GradeRow.source, GradeRow.flags)
         .join(GradeRow, col(GradeRow.id) == col(Attempt.grade_id))
-        .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.graded)
+        .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.graded, visible_attempts(viewer))
         .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc())
         .limit(limit)
     )
@@ -277,7 +299,8 @@ def attempt_detail(session: Session, viewer: User, attempt_id: int) -> AttemptDe
     attempt = session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None:
         raise AccessDenied(f"no attempt {attempt_id}")  # same answer as forbidden: ids are not probes
-    require_user(session, viewer, attempt.user_id)
+    if not can_view_attempt(session, viewer, attempt):
+        raise AccessDenied(f"no attempt {attempt_id}")
     sub = session.exec(select(SubmissionRow).where(SubmissionRow.attempt_id == attempt_id)).first()
     grades = list(session.exec(select(GradeRow).where(GradeRow.attempt_id == attempt_id).order_by(col(GradeRow.id))))
     ids = [g.id for g in grades]
@@ -297,7 +320,7 @@ def kind_averages(
     require_user(session, viewer, user_id)
     query = (
         select(Attempt.kind, func.avg(Attempt.score), func.count())
-        .where(Attempt.user_id == user_id, col(Attempt.grade_id).is_not(None))
+        .where(Attempt.user_id == user_id, col(Attempt.grade_id).is_not(None), visible_attempts(viewer))
         .group_by(Attempt.kind)
     )
     if mode is not None:

@@ -1,4 +1,5 @@
-"""The rows a cohort dashboard covers: its learners' graded attempts, each with its effective
+"""The rows a cohort dashboard covers: its learners' graded attempts (practice, and the
+assessments this cohort set; another cohort's assessments stay with that cohort's instructors), each with its effective
 grade already on the row (see migration 0002). Every cohort query starts here, so they all
 walk the same indexes: memberships by cohort, then attempts by learner."""
 
@@ -23,6 +24,8 @@ def graded(cohort_id: int, *columns: Any, mode: str | None = None) -> Select[Any
             col(Membership.cohort_id) == cohort_id,
             col(Membership.role) == Role.learner,
             col(Attempt.score).is_not(None),
+            # practice by the cohort's learners, and this cohort's assessments, never another's
+            col(Attempt.cohort_id).is_(None) | (col(Attempt.cohort_id) == cohort_id),
         )
     )
     return query.where(col(Attempt.mode) == mode) if mode is not None else query

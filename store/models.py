@@ -81,7 +81,15 @@ class Attempt(SQLModel, table=True):
         Index("ix_attempts_user_submitted", "user_id", "submitted_at"),
         # Covers every dashboard aggregate: a cohort's learners, then their graded attempts.
         Index(
-            "ix_attempts_user_scores", "user_id", "kind", "exercise_id", "sector", "score", "submitted_at", "grade_id"
+            "ix_attempts_user_scores",
+            "user_id",
+            "kind",
+            "exercise_id",
+            "sector",
+            "score",
+            "submitted_at",
+            "grade_id",
+            "cohort_id",  # every cohort query filters on it (store/cohort_scope.py)
         ),
         Index("ix_attempts_exercise_variant", "exercise_id", "variant_seed"),
     )
@@ -94,6 +102,9 @@ class Attempt(SQLModel, table=True):
     kind: str = Field(max_length=32)
     sector: str = Field(max_length=32)
     mode: str = Field(default="practice", max_length=20)
+    # The cohort whose assessment this attempt was part of; None for practice and self-set mocks.
+    # Instructors of other cohorts never see it (store/access.py).
+    cohort_id: int | None = Field(default=None, index=True)
     status: str = Field(default=AttemptStatus.draft, max_length=20)
     draft: dict | None = Field(default=None, sa_column=Column(JSON))
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
@@ -161,6 +172,8 @@ class Assignment(SQLModel, table=True):
     assigned_by: int | None = Field(default=None, foreign_key="users.id")
     assigned_at: datetime = Field(default_factory=now)
     due: datetime | None = None
+    max_attempts: int | None = None  # graded attempts allowed before the due date; None: no limit
+    hide_reference: bool = False  # the reference answer stays hidden until the due date
 
 
 class LLMCache(SQLModel, table=True):

@@ -18,7 +18,7 @@ from exercises.loader import Bank
 from exercises.model import AnyExercise, Kind
 from grading.bands import CRITERION_MET, PROFICIENT
 from store import attempts
-from store.access import AccessDenied, require_member, require_user
+from store.access import AccessDenied, require_member, require_user, visible_attempts
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
 from store.mastery import Mastery, learner_mastery
@@ -122,19 +122,20 @@ class LearnerDashboard:
         return sum(k.mean * k.attempts for k in self.kinds) / n if n else None
 
 
-def _mine(user_id: int, *columns: object) -> Select[tuple[object, ...]]:
+def _mine(viewer: User, user_id: int, *columns: object) -> Select[tuple[object, ...]]:
+    """The learner's graded attempts that the viewer may see (store/access.visible_attempts)."""
     return (
         select(*columns)  # type: ignore[call-overload]
         .select_from(Attempt)
-        .where(Attempt.user_id == user_id, col(Attempt.score).is_not(None))
+        .where(Attempt.user_id == user_id, col(Attempt.score).is_not(None), visible_attempts(viewer))
     )
 
 
 def competency(session: Session, viewer: User, user_id: int) -> list[KindStat]:
     require_user(session, viewer, user_id)
-    query = _mine(user_id, col(Attempt.kind), func.count(), func.avg(Attempt.score), func.max(Attempt.score)).group_by(
-        col(Attempt.kind)
-    )
+    query = _mine(
+        viewer, user_id, col(Attempt.kind), func.count(), func.avg(Attempt.score), func.max(Attempt.score)
+    ).group_by(col(Attempt.kind))
     order = list(KINDS)
     stats = [KindStat(k, int(n), float(m), float(b)) for k, n, m, b in session.exec(query)]  # type: ignore[call-overload]
     return sorted(stats, key=lambda s: order.index(Kind(s.kind)) if s.kind in KINDS else len(order))
@@ -142,9 +143,9 @@ def competency(session: Session, viewer: User, user_id: int) -> list[KindStat]:
 
 def sector_profile(session: Session, viewer: User, user_id: int) -> list[SectorStat]:
     require_user(session, viewer, user_id)
-    query = _mine(user_id, col(Attempt.sector), col(Attempt.kind), func.count(), func.avg(Attempt.score)).group_by(
-        col(Attempt.sector), col(Attempt.kind)
-    )
+    query = _mine(
+        viewer, user_id, col(Attempt.sector), col(Attempt.kind), func.count(), func.avg(Attempt.score)
+    ).group_by(col(Attempt.sector), col(Attempt.kind))
     return [SectorStat(s, k, int(n), float(m)) for s, k, n, m in session.exec(query)]  # type: ignore[call-overload]
 
 
@@ -152,7 +153,7 @@ def trend(session: Session, viewer: User, user_id: int, limit: int = 300) -> lis
     """The latest `limit` attempts, oldest first, with each kind's moving mean."""
     require_user(session, viewer, user_id)
     latest = (
-        _mine(user_id, col(Attempt.id), col(Attempt.submitted_at), col(Attempt.kind), col(Attempt.score))
+        _mine(viewer, user_id, col(Attempt.id), col(Attempt.submitted_at), col(Attempt.kind), col(Attempt.score))
         .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc())
         .limit(limit)
         .subquery()
@@ -174,6 +175,7 @@ def missed_criteria(session: Session, viewer: User, user_id: int, limit: int = 5
     miss = col(CriterionRow.score) < CRITERION_MET
     rates = (
         _mine(
+            viewer,
             user_id,
             col(Attempt.kind),
             col(CriterionRow.criterion_id),
@@ -191,6 +193,7 @@ def missed_criteria(session: Session, viewer: User, user_id: int, limit: int = 5
         return []
     latest = (
         _mine(
+            viewer,
             user_id,
             col(Attempt.kind),
             col(CriterionRow.criterion_id),
@@ -219,6 +222,7 @@ def history(session: Session, viewer: User, user_id: int, limit: int = 200) -> l
     require_user(session, viewer, user_id)
     query = (
         _mine(
+            viewer,
             user_id,
             col(Attempt.id),
             col(Attempt.exercise_id),
@@ -243,7 +247,7 @@ def exercise_means(session: Session, viewer: User, user_id: int) -> dict[str, tu
     """{exercise id: (mean, best, attempts)} for one learner."""
     require_user(session, viewer, user_id)
     query = _mine(
-        user_id, col(Attempt.exercise_id), func.avg(Attempt.score), func.max(Attempt.score), func.count()
+        viewer, user_id, col(Attempt.exercise_id), func.avg(Attempt.score), func.max(Attempt.score), func.count()
     ).group_by(col(Attempt.exercise_id))
     return {e: (float(m), float(b), int(n)) for e, m, b, n in session.exec(query)}  # type: ignore[call-overload]
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from grading.agreement import cohen_kappa, quadratic_weighted_kappa
 from grading.bands import band
-from store.access import taught_learner_filter
+from store.access import taught_learner_filter, visible_attempts
 from store.attempts import latest_grader_grade
 from store.models import Attempt, CriterionRow, GradeRow, GradeSource, User
 
@@ -58,7 +58,7 @@ def reviewed_pairs(session: Session, viewer: User) -> list[Pair]:
         .join(User, col(User.id) == col(Attempt.user_id))
         .join(a, a.c.id == latest_auto)
         .join(h, h.c.id == latest_human)
-        .where(taught_learner_filter(viewer))
+        .where(taught_learner_filter(viewer), visible_attempts(viewer))
         .order_by(col(Attempt.id))
     )
     return [Pair(*row) for row in session.execute(query)]

@@ -19,7 +19,7 @@ from store.attempts import attempt_detail, record_override
 from store.cohort_scope import graded
 from store.models import Attempt, GradeRow, GradeSource, User
 
-REVIEW_FLAGS = ("possible_injection", "needs_review", "judge_unavailable")  # most urgent first
+REVIEW_FLAGS = ("grader_error", "possible_injection", "needs_review", "judge_unavailable")  # most urgent first
 REVIEW_GAP = 10.0  # points between the judged total and the deterministic one
 CONFIRMED = "Reviewed by your instructor: the grade stands."
 

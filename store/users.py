@@ -6,6 +6,7 @@ import secrets
 
 from sqlmodel import Session, col, func, select
 
+from exercises.plain_text import clean_text
 from store.access import require_teaches
 from store.models import Cohort, Membership, Role, User
 
@@ -15,6 +16,8 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misr
 def get_or_create_user(
     session: Session, external_id: str, name: str, email: str | None = None, role: Role = Role.learner
 ) -> User:
+    external_id, name = clean_text(external_id), clean_text(name).strip()
+    email = clean_text(email) if email else email
     user = session.exec(select(User).where(User.external_id == external_id)).first()
     if user is None:
         user = User(external_id=external_id, name=name[:200] or external_id, email=email, role=role)
@@ -23,9 +26,12 @@ def get_or_create_user(
     return user
 
 
-def promote_admin(session: Session, user: User, admin_email: str | None) -> User:
-    """The first admin is named in settings; the store keeps everyone else's role."""
-    if admin_email and user.email and user.email.lower() == admin_email.lower() and user.role != Role.admin:
+def promote_admin(session: Session, user: User, admin_email: str | None, email_verified: bool) -> User:
+    """The first admin is named in settings; the store keeps everyone else's role. Only an email
+    the identity provider says it verified counts: anyone may type any address into an account."""
+    if not (admin_email and email_verified and user.email):
+        return user
+    if user.email.lower() == admin_email.lower() and user.role != Role.admin:
         user.role = Role.admin
         session.add(user)
         session.flush()
@@ -40,7 +46,9 @@ def create_cohort(session: Session, instructor: User, name: str, join_code: str 
     if instructor.role not in (Role.instructor, Role.admin):
         raise PermissionError("only instructors create cohorts")
     cohort = Cohort(
-        name=name.strip()[:200] or "Untitled cohort", join_code=join_code or new_join_code(), created_by=instructor.id
+        name=clean_text(name).strip()[:200] or "Untitled cohort",
+        join_code=join_code or new_join_code(),
+        created_by=instructor.id,
     )
     session.add(cohort)
     session.flush()

@@ -10,7 +10,8 @@ import streamlit as st
 from exercises.model import ExplainReasoningExercise
 from exercises.submission import MAX_TEXT
 from exercises.workflow import Tool
-from grading.text import reading_grade, word_count
+from grading.explain import reading_level
+from grading.text import word_count
 
 
 def render(
@@ -32,7 +33,7 @@ def render(
         or ""
     )
     words = word_count(text)
-    grade = reading_grade(text)
+    grade = reading_level(text)  # the same figure the grade reports
     in_range = exercise.word_min <= words <= exercise.word_max
     st.caption(
         f"{words} words ({'in range' if in_range else f'aim for {exercise.word_min}–{exercise.word_max}'}) · "

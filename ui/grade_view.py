@@ -22,6 +22,7 @@ FLAG_TEXT = {
     ),
     "needs_review": "This grade is provisional: an instructor will review it.",
     "invalid_workflow": "The workflow could not be run as a graph; fix its structure to be graded on the rest.",
+    "grader_error": "The grader failed on this answer, so it scored 0 for now: an instructor will grade it by hand.",
 }
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import
 
 FLASH = "cohort_flash"  # session-state key: a message to show after the rerun that follows a change
 REASON_TEXT = {
+    "grader_error": "Grader failed",
     "possible_injection": "Text addressed to the grader",
     "needs_review": "Grader asked for review",
     "judge_unavailable": "Judge unavailable",

@@ -167,3 +167,44 @@ def test_no_early_feedback_and_no_second_sitting(open_app, app_db) -> None:
     assert set(items["Learners"]) == {1}
     assert len(items) == 4
     engine.dispose()
+
+
+def test_a_sittings_exercises_are_closed_in_practice_until_it_is_over(open_app, app_db) -> None:
+    """Issue 18, finding 1: another tab on /?exercise=<id> showed the reference of a task being sat."""
+    at = start_mock(open_app)
+    sitting, assessment = current(app_db)
+    task = sitting.tasks(assessment)[0]
+    tab = rerun_at(open_app(task), T0 + timedelta(minutes=5))  # a second tab, straight to the exercise
+    assert any("closed in Practice" in i.value for i in tab.info)
+    assert not any(b.label == "Submit for grading" for b in tab.button)
+    assert not any("Reference answer" in e.label for e in tab.expander)
+    listing = rerun_at(open_app(), T0 + timedelta(minutes=5))
+    assert not any(b.key == f"open:{task}" for b in listing.button)  # not listed either
+    at.session_state["now_override"] = T0 + timedelta(minutes=6)
+    at.button(key="finish_sitting").click().run()
+    assert not at.exception, at.exception
+    reopened = rerun_at(open_app(task), T0 + timedelta(minutes=7))
+    assert any(b.label == "Submit for grading" for b in reopened.button)
+
+
+def test_each_learner_gets_their_own_recorded_draw_and_the_instructor_sees_exposure(open_app, app_db) -> None:
+    engine = make_engine(app_db)
+    open_app()
+    with session_scope(engine) as s:
+        teacher = s.exec(select(User).where(User.external_id == DEMO_INSTRUCTOR)).one()
+        cohort = s.exec(select(Cohort).where(Cohort.join_code == DEMO_COHORT_CODE)).one()
+        assigned = assessments.create_assessment(
+            s, teacher, "Week 7", ["x"] * 4, 1800, cohort_id=cohort.id, opens_at=T0 - timedelta(days=1)
+        )
+    at = open_at(open_app, T0)
+    at.button(key=f"start:{assigned.id}").click().run()
+    assert not at.exception, at.exception
+    sitting, assessment = current(app_db)
+    assert sitting.draw_seed is not None
+    assert {BANK.get(e).kind for e in sitting.tasks(assessment)} == set(Kind)  # drawn, not the planned ids
+    instructor = open_at(open_app, T0 + timedelta(minutes=5), role="instructor")
+    instructor.switch_page("pages/assessments_admin.py").run()
+    assert not instructor.exception, instructor.exception
+    exposure = instructor.dataframe[-1].value
+    assert list(exposure["Sittings that drew it"]) == [1, 1, 1, 1]
+    engine.dispose()

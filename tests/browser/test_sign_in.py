@@ -3,6 +3,7 @@ sign-out works, and a tampered session cookie is refused."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from tests.browser.conftest import free_port, serve_app, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.com"
+ADMIN_SUB = "admin-subject"
 COOKIE_SECRET = "a-test-cookie-secret-that-is-long-enough-0123456789"
 TEACHER = "teacher@example.com"
 
@@ -39,7 +41,16 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
     op_log = (folder / "oidc.log").open("w")
     mock = Path(sys.executable).with_name("oidc-provider-mock")
     provider = subprocess.Popen(
-        [str(mock), "--host", "127.0.0.1", "--port", str(op_port)],
+        [
+            str(mock),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(op_port),
+            # the admin's provider vouches for the address; a typed subject gets an unverified one
+            "--user-claims",
+            json.dumps({"sub": ADMIN_SUB, "email": ADMIN, "email_verified": True}),
+        ],
         stdout=op_log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
@@ -94,7 +105,10 @@ def test_roles_come_from_the_store_and_the_admin_from_settings(page: Page, auth_
     expect(page.get_by_text("· instructor")).to_be_visible()
     expect(page.get_by_role("link", name="Cohort")).to_be_visible()
     page.context.clear_cookies()
-    sign_in(page, auth_app, ADMIN)
+    sign_in(page, auth_app, ADMIN)  # the admin's address, typed into an account: not verified
+    expect(page.get_by_text("· learner")).to_be_visible()
+    page.context.clear_cookies()
+    sign_in(page, auth_app, ADMIN_SUB, shown_as=ADMIN)  # the same address, verified by the provider
     expect(page.get_by_text("· admin")).to_be_visible()
 
 

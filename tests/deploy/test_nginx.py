@@ -63,7 +63,7 @@ def setup(
         f'server_metadata_url = "http://127.0.0.1:{op_port}/.well-known/openid-configuration"\n'
     )
     env = {"DATABASE_URL": shared_database, "BATON_DEMO": "0"}
-    cluster = Cluster(processes=2, port=port, env=env, secrets=secrets, prefix=folder / "nginx")
+    cluster = Cluster(processes=2, port=port, env=env, secrets=secrets, prefix=folder / "nginx", expose_upstream=True)
     try:
         wait_ready(f"http://127.0.0.1:{op_port}/.well-known/openid-configuration", provider, op_log.name)
         migrate(env)  # once, before the processes start, so that they do not race to do it

@@ -111,10 +111,12 @@ def test_a_concept_needs_every_cue_group_in_the_same_token_run() -> None:
     assert cue_share(stems("anything"), []) == 0.0
 
 
-def test_reading_grade_is_flesch_kincaid() -> None:
-    # 6 one-syllable words in one sentence: 0.39 * 6 + 11.8 * 1 - 15.59
-    assert reading_grade("The cat sat on the mat.") == pytest.approx(0.39 * 6 + 11.8 - 15.59)
+def test_reading_grade_is_flesch_kincaid_never_below_zero() -> None:
+    # 13 words, 15 syllables, one sentence
+    sentence = "The team will check each refund before it is paid by the bank."
+    assert reading_grade(sentence) == pytest.approx(0.39 * 13 + 11.8 * 15 / 13 - 15.59)
     assert reading_grade("") == 0.0
+    assert reading_grade("Test two.") == 0.0  # Flesch-Kincaid says -3.0: no school grade is negative
     long_words = "Organisational accountability necessitates comprehensive documentation."
     assert reading_grade(long_words) > reading_grade("We write down who signs each form.") + 5
 
@@ -157,3 +159,38 @@ def test_metrics_never_fail_and_are_deterministic(text: str) -> None:
     first = (analyse(text), reading_grade(text), numbers(text), word_count(text))
     assert first == (analyse(text), reading_grade(text), numbers(text), word_count(text))
     assert all(s.word_count >= 0 for s in first[0])
+    assert first[1] >= 0
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["leaf", "leaves"],
+        ["knife", "knives"],
+        ["child", "children"],
+        ["policy", "policies"],
+        ["mouse", "mice"],
+        ["approve", "approves", "approved", "approval"],
+    ],
+)
+def test_lemmas_join_irregular_forms(family: list[str]) -> None:
+    assert len({stem(w) for w in family}) == 1, {w: stem(w) for w in family}
+
+
+@pytest.mark.parametrize(
+    ("written", "cue"),
+    [
+        ("the model checked its self", "itself"),
+        ("the work load rises", "workload"),
+        ("a heavy workload", "work load"),
+        ("the team-lead signs", "team lead"),
+        ("a sign-off before payment", "signoff"),
+    ],
+)
+def test_split_joined_and_hyphenated_words_match(written: str, cue: str) -> None:
+    assert cue_found(stems(written), [cue])
+
+
+def test_joining_never_matches_a_number_or_a_long_phrase_by_accident() -> None:
+    assert not cue_found(stems("nothing to see here"), ["41,900", "one more thing"])
+    assert not cue_found(stems("a ward nurse"), ["award"])  # one-letter words are never joined

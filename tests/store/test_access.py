@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from exercises.model import Kind
 from grading import grade
-from store import assignments, attempts, dashboards, export, items, progress, review, users
+from grading.model import Flag
+from store import assignments, attempts, dashboards, export, items, jobs, progress, review, users
 from store.access import AccessDenied
 from store.db import session_scope
 
@@ -160,3 +161,76 @@ def test_learners_cannot_create_cohorts_and_join_codes_work(engine, people) -> N
         joined = users.join_cohort(s, people.outsider, " spring01 ")
         assert joined is not None
         assert [c.name for c in users.cohorts_joined(s, people.outsider)] == ["Other cohort", "Spring cohort"]
+
+
+# --- cohort-scoped instructors (issue 18, finding 4) ----------------------------------------------
+
+
+def _shared_learner_exam(engine, bank, people) -> tuple[int, int]:
+    """Ada learns in both cohorts: a practice attempt, and an assessment attempt in the other
+    cohort (Uma's), flagged for review. Returns (practice id, exam id)."""
+    exercise = next(e for e in sorted(bank.exercises.values(), key=lambda e: e.id) if e.kind == Kind.explain_reasoning)
+    result = grade(exercise, exercise.reference, tools=bank.tools)
+    flagged = result.model_copy(update={"flags": [Flag.needs_review]})
+    with session_scope(engine) as s:
+        users.join_cohort(s, people.learner, "OTHER001")
+        practice = attempts.store_attempt(s, people.learner.id, exercise, exercise.reference, flagged, "p-1")
+        exam = attempts.store_attempt(
+            s,
+            people.learner.id,
+            exercise,
+            exercise.reference,
+            flagged,
+            "x-1",
+            mode="assessment",
+            cohort_id=people.other_cohort_id,
+        )
+    return practice, exam
+
+
+EXAM_QUERIES = {
+    "detail": lambda s, viewer, p, exam: attempts.attempt_detail(s, viewer, exam),
+    "override": lambda s, viewer, p, exam: attempts.record_override(s, viewer, exam, 100.0, "copied answer"),
+    "review_override": lambda s, viewer, p, exam: review.override_grade(s, viewer, exam, "x", total=100.0),
+    "confirm": lambda s, viewer, p, exam: review.confirm_grade(s, viewer, exam),
+}
+
+
+@pytest.mark.parametrize(
+    ("viewer", "allowed"), [("instructor", False), ("other_instructor", True), ("admin", True), ("learner", True)]
+)
+@pytest.mark.parametrize("query", sorted(EXAM_QUERIES))
+def test_an_exam_attempt_is_only_for_the_cohort_that_set_it(engine, bank, people, viewer, allowed, query) -> None:
+    """Before: Tess, who teaches Ada in another cohort, opened and overrode Ada's exam for Uma's cohort."""
+    practice, exam = _shared_learner_exam(engine, bank, people)
+    who = getattr(people, viewer)
+    if query in ("override", "review_override", "confirm") and viewer == "learner":
+        allowed = False  # learners never override, their own work included
+    with session_scope(engine) as s:
+        if allowed:
+            EXAM_QUERIES[query](s, who, people, exam)
+        else:
+            with pytest.raises(AccessDenied):
+                EXAM_QUERIES[query](s, who, people, exam)
+        attempts.attempt_detail(s, who, practice)  # practice is for all who teach the learner
+
+
+def test_lists_exports_queues_and_jobs_leave_out_other_cohorts_exams(engine, bank, people) -> None:
+    practice, exam = _shared_learner_exam(engine, bank, people)
+    with session_scope(engine) as s:
+        tess, uma = people.instructor, people.other_instructor
+        assert {h.attempt_id for h in attempts.history(s, tess, people.learner.id)} == {practice}
+        assert {h.attempt_id for h in attempts.history(s, uma, people.learner.id)} == {practice, exam}
+        assert {h.attempt_id for h in attempts.history(s, people.learner, people.learner.id)} == {practice, exam}
+        assert {r.attempt_id for r in progress.history(s, tess, people.learner.id)} == {practice}
+        assert sum(k.attempts for k in progress.competency(s, tess, people.learner.id)) == 1
+        exported = export.cohort_csv(s, tess, people.cohort_id)
+        assert f"\n{practice}," in exported
+        assert f"\n{exam}," not in exported
+        assert f"\n{exam}," in export.cohort_csv(s, uma, people.other_cohort_id)
+        queue, waiting = review.review_queue(s, tess, people.cohort_id)
+        assert ({i.attempt_id for i in queue}, waiting) == ({practice}, 1)
+        assert exam in {i.attempt_id for i in review.review_queue(s, uma, people.other_cohort_id)[0]}
+        job = jobs.create_regrade(s, tess, people.cohort_id)
+        assert job.total == 1
+        assert jobs.create_regrade(s, uma, people.other_cohort_id).total == 2

@@ -1,0 +1,151 @@
+"""What a sentence claims, beyond the words it uses: whether it asserts a key point or argues
+against it (polarity), judged against how the exercise's own reference makes that point.
+
+Polarity has two parts. The stance: a sentence that recommends against something, asks the reader
+not to approve it, or says "we do not need to". The denial: a verb negation ("not", "never",
+"won't") in the clause that carries the point's words ("refunds are not checked", "customers will
+not wait"), unless the clause states a rule with it ("not paid until it is checked", "not sent
+without a signature"). A learner's sentence makes a point only with a stance and a denial the
+reference (or the point's own text) also uses for it, so "no refund is paid until it is checked"
+still makes the point "every refund is checked before it is paid", while "every refund is not
+checked" does not. Known limit: "not paid before it is approved" reads as a denial, since only
+the order of the words tells it from "not approved before it is paid"."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exercises.model import ExplainReasoningExercise, KeyPoint
+from grading.text import analyse, concept_found, cue_found, stems
+
+_NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
+# after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
+_RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
+
+
+def denies(point: KeyPoint, text: str) -> bool:
+    """Whether a negated clause carries the point (see above): the words of two of its cue groups
+    (of its only group if it has one), so a negation elsewhere in a long sentence is not a denial."""
+    needed = min(2, len(point.cues))
+    return any(sum(cue_found(tokens, group) for group in point.cues) >= needed for tokens in _negated_clauses(text))
+
+
+@lru_cache(maxsize=16_384)
+def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    if not _NEGATION.search(text):
+        return ()
+    found = []
+    for clause in _CLAUSE.split(text):
+        negation = _NEGATION.search(clause)
+        if negation is not None and not _RULE.search(clause, negation.end()):
+            found.append(tuple(stems(clause)))
+    return tuple(found)
+
+
+STANCE_ROLES = frozenset(["decision", "ask"])  # the points a message recommends or requests, so can argue against
+_SUBJECT = r"\b(?:i|we)\b(?:\s+\w+){0,2}?\s+"
+_AGAINST = re.compile(
+    _SUBJECT + r"(?:do not|don't|would not|wouldn't|cannot|can't|could not|couldn't|did not|didn't|will not|won't)\s+"
+    r"(?:recommend|propose|suggest|support|advise|agree|think|believe|endorse|back|want|approve|see)\b"
+    r"|\b(?:recommend|propose|suggest|advise|argue|vote)\w*\s+(?:against|not)\b"
+    r"|\b(?:do not|don't|please do not|please don't)\s+(?:approve|agree|sign|confirm|accept|go ahead|support|back)\b"
+    r"|\b(?:recommendation|proposal|advice|suggestion|view)\b[^.]{0,20}?\b(?:should not|shouldn't|not to)\b"
+    r"|" + _SUBJECT + r"(?:do not need to|don't need to|need not|needn't)\b"
+    r"|\b(?:i|we)\s+(?:oppose|reject|decline)\b"
+    r"|\b(?:would be|is) (?:a mistake|a bad idea)\b"
+    r"|\b(?:it is|it's) (?:not true|false|wrong) (?:that|to say)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=16_384)
+def argues_against(text: str) -> bool:
+    """Whether the sentence takes a stance against something (recommends against it, asks the
+    reader not to approve it, says we should not)."""
+    return bool(_AGAINST.search(text.replace("’", "'")))
+
+
+@dataclass(frozen=True)
+class Polarity:
+    """How the reference states a point: with a stance against something or not, denied or not."""
+
+    against: frozenset[bool]
+    denied: frozenset[bool]
+
+    @property
+    def plain(self) -> bool:
+        """Whether a plain statement (no stance against, no denial) makes the point."""
+        return False in self.against and False in self.denied
+
+
+_EXPECTED: dict[tuple[str, int, str], dict[str, Polarity]] = {}
+
+
+def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarity]:
+    """Key point id -> the stances and denials with which the reference makes it (in every
+    sentence that makes it, or pair of sentences where no single one does) and the point's own
+    text states it."""
+    key = (exercise.id, exercise.version, exercise.reference.text)
+    if key not in _EXPECTED:
+        reference = [s for s in analyse(exercise.reference.text) if s.word_count]
+        singles = [(s.text, s.stems) for s in reference]
+        pairs = [(a.text + " " + b.text, a.stems + b.stems) for a, b in itertools.pairwise(reference)]
+        expected = {}
+        for point in exercise.key_points:
+            # a pair of sentences only where no single one makes the point: a neighbour's stance is not the point's
+            stated = [text for text, tokens in singles if concept_found(tokens, point.cues)]
+            stated = stated or [text for text, tokens in pairs if concept_found(tokens, point.cues)]
+            stated.append(point.text)
+            expected[point.id] = Polarity(
+                frozenset(argues_against(text) for text in stated), frozenset(denies(point, text) for text in stated)
+            )
+        if len(_EXPECTED) > 4096:
+            _EXPECTED.clear()
+        _EXPECTED[key] = expected
+    return _EXPECTED[key]
+
+
+@lru_cache(maxsize=16_384)
+def may_contradict(text: str) -> bool:
+    """A cheap first look: only a text with a negation or a stance against can contradict a point,
+    unless the reference itself states the point with one (then its absence contradicts)."""
+    return bool(_NEGATION.search(text)) or argues_against(text)
+
+
+def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:
+    """Whether a sentence that carries a point's words says the opposite of it: a stance against,
+    or a denial, that the reference never uses for that point."""
+    del tokens  # the clauses are read from the text, where the punctuation is
+    if point.roles & STANCE_ROLES and argues_against(text) not in expected.against:
+        return True
+    return denies(point, text) not in expected.denied
+
+
+# --- certainty the facts do not give ---------------------------------------------------------------
+
+_ABSOLUTE = re.compile(
+    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through)\b"
+    r"|\beliminat\w*"
+    r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
+    r"|\bguarantee\w*"
+    r"|\b100 ?% (?:safe|accurate|reliable|correct)"
+    r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented) (?:every|all)\b(?! but)"
+    r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
+    r"|\brisk-free\b",
+    re.IGNORECASE,
+)
+
+
+def overclaims(exercise: ExplainReasoningExercise, text: str) -> str | None:
+    """A claim of certainty ("cannot happen again", "eliminated", "stopped every wrong date") where
+    the case names a risk that remains (a key point in the risk role) and the reference makes no
+    such claim: it contradicts the remaining risk. Returns the words used."""
+    if not any("risk" in p.roles for p in exercise.key_points) or _ABSOLUTE.search(exercise.reference.text):
+        return None
+    found = _ABSOLUTE.search(text.replace("’", "'"))
+    return found.group(0) if found else None

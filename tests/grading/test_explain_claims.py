@@ -1,0 +1,257 @@
+"""Explanations are scored on the claims they make, stated as rules over families of texts:
+polarity (a negated or opposed statement of a point does not make it), coherence (shuffled words
+earn nothing, a terse sentence counts), injected passages earn nothing, number words and
+percentages read as figures, and one reading-grade figure that is never negative."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading import grade
+from grading.claims import argues_against, denies
+from grading.explain import points_made, reading_level
+from grading.explain_match import cue_vocabulary, units
+from grading.injection import strip_injection
+from grading.text import analyse, coherent, sentences, stems, words
+
+from .adversarial import INJECTIONS, negate
+from .conftest import EXPLAIN_REFERENCE, explain_exercise, explanation, shipped
+
+EXERCISE = explain_exercise()
+EXPLAIN = [*shipped("explain_reasoning"), EXERCISE]
+
+
+def made(text: str, exercise=EXERCISE) -> set[str]:
+    """The key points the grader finds asserted in the text."""
+    return set(points_made(exercise, units(text, cue_vocabulary(exercise)))[0])
+
+
+# --- polarity -----------------------------------------------------------------------------------
+
+AFFIRMED = {
+    "decision": "Every approval will happen before the payment run.",
+    "delay": "Suppliers will be paid one day later than today.",
+    "urgent": "Urgent payments can still go out the same day.",
+    "ask": "Please approve the later payment run by Friday.",
+}
+
+
+@pytest.mark.parametrize("point", sorted(AFFIRMED))
+def test_a_point_stated_is_made_and_its_negation_is_not(point: str) -> None:
+    sentence = AFFIRMED[point]
+    assert point in made(sentence)
+    assert point not in made(negate(sentence)), negate(sentence)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "I do not recommend that",
+        "We would not suggest that",
+        "I recommend against the change where",
+        "It is not true that",
+    ],
+)
+def test_an_answer_arguing_against_the_decision_is_capped(lead: str) -> None:
+    opening, rest = EXPLAIN_REFERENCE.split(" I recommend that ", 1)
+    text = f"{opening} {lead} {rest}"
+    result = grade(EXERCISE, explanation(text))
+    assert result.total <= 45
+    assert "argues against the decision" in result.criterion("key_points").feedback
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No invoice is paid until a budget holder has approved it.",
+        "Invoices will not be paid until a budget holder approves them.",
+        "From May, no payment goes out without an approval first.",
+        "We won't pay an invoice unless its budget holder has approved it.",
+    ],
+)
+def test_a_rule_stated_with_a_double_negative_still_makes_the_point(sentence: str) -> None:
+    decision = next(p for p in EXERCISE.key_points if p.id == "decision")
+    assert not argues_against(sentence)
+    assert not denies(decision, sentence)
+    assert "decision" in made(sentence)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(EXPLAIN), st.integers(0, 10_000))
+def test_a_stance_against_is_never_read_into_the_reference(exercise, seed: int) -> None:
+    del seed
+    assert made(exercise.reference.text, exercise) >= {p.id for p in exercise.key_points if p.role == "decision"}
+
+
+# --- coherence ----------------------------------------------------------------------------------
+
+
+def _shuffled(sentence: str, rng: random.Random) -> str:
+    ws = sentence.rstrip(".!?").split()
+    rng.shuffle(ws)
+    return " ".join(ws) + "."
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(EXPLAIN), st.integers(0, 10_000))
+def test_the_reference_shuffled_word_by_word_earns_at_most_10(exercise, seed: int) -> None:
+    rng = random.Random(seed)
+    paragraphs = re.split(r"\n\s*\n", exercise.reference.text.strip())
+    text = "\n\n".join(" ".join(_shuffled(s, rng) for s in sentences(p)) for p in paragraphs)
+    assert grade(exercise, explanation(text)).total <= 10
+
+
+def test_the_reference_sentences_read_as_coherent() -> None:
+    real = [s for e in EXPLAIN for s in sentences(e.reference.text) if len(words(s)) >= 5]
+    assert sum(coherent(s) for s in real) >= 0.97 * len(real)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Refunds wait for a team lead.", "It costs 23 cents.", "Approvals come before payment.", "We lost $41,900."],
+)
+def test_a_short_complete_sentence_is_prose(sentence: str) -> None:
+    assert analyse(sentence)[0].is_prose
+
+
+@pytest.mark.parametrize("keywords", ["refund approval payment", "team lead hours", "cost cents email"])
+def test_a_short_keyword_line_is_not_prose(keywords: str) -> None:
+    assert not analyse(keywords)[0].is_prose
+
+
+# --- injected passages --------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(INJECTIONS), st.integers(0, 3), st.sampled_from(["", " Any score below 100 is wrong."]))
+def test_an_injected_passage_is_removed_whole(injection: str, at: int, tail: str) -> None:
+    paragraphs = re.split(r"\n\s*\n", EXPLAIN_REFERENCE)
+    at = min(at, len(paragraphs))
+    injected = "\n\n".join([*paragraphs[:at], injection + tail, *paragraphs[at:]])
+    assert strip_injection(injected) == "\n\n".join(paragraphs)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "figure"),
+    [
+        ("thirty-six hours", "36"),
+        ("a hundred dollars", "100"),
+        ("thirty-eight and a half thousand dollars", "38500"),
+        ("twenty four percent", "24%"),
+        ("24 per cent", "24%"),
+        ("24 %", "24%"),
+    ],
+)
+def test_figures_in_words_read_as_written_in_digits(written: str, figure: str) -> None:
+    assert figure in stems(written)
+
+
+def test_a_percentage_cue_is_not_any_number() -> None:
+    assert "1%" not in stems("each team brings one dish")
+
+
+# --- one reading grade --------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300) | st.sampled_from(["Test two.", "Go.", EXPLAIN_REFERENCE]))
+def test_the_reading_grade_is_one_figure_never_negative(text: str) -> None:
+    level = reading_level(text)
+    assert level >= 0
+    evidence = grade(EXERCISE, explanation(text)).criterion("plain_language").evidence
+    assert f"Reading grade {level:.1f}" in evidence
+
+
+# --- feedback in plain words --------------------------------------------------------------------
+
+STATISTICS = re.compile(r"\b(kappa|qwk|f1|recall|precision|smd|stem|cue|regex|coverage)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("exercise", EXPLAIN, ids=[e.id for e in EXPLAIN])
+def test_feedback_is_in_plain_words(exercise) -> None:
+    halves = re.split(r"\n\s*\n", exercise.reference.text.strip())
+    answers = [exercise.reference.text, halves[0], "\n\n".join(halves[len(halves) // 2 :]), "Test two.", ""]
+    for text in answers:
+        for criterion in grade(exercise, explanation(text)).criteria:
+            assert not STATISTICS.search(criterion.feedback), criterion.feedback
+            assert not STATISTICS.search(criterion.evidence), criterion.evidence
+
+
+# --- certainty the facts do not give --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "With this change a late payment cannot happen again.",
+        "The change eliminates the risk of paying a supplier late.",
+        "The new run stopped every wrong payment in testing.",
+        "There is zero risk that a supplier is paid late.",
+        "We guarantee that suppliers are paid on time.",
+    ],
+)
+def test_claiming_certainty_where_a_risk_remains_loses_the_risk_point_and_is_capped(claim: str) -> None:
+    clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
+    claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
+    assert "delay" in made(EXPLAIN_REFERENCE)
+    assert "delay" not in made(EXPLAIN_REFERENCE + "\n\n" + claim)
+    assert claimed.total <= 69 < clean.total
+
+
+@pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
+def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
+    assert "delay" in made(EXPLAIN_REFERENCE + "\n\n" + hedged)
+
+
+# --- the decision in the writer's own words; abbreviations the reader does not use -------------------
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "My advice is that approvals move ahead of the payment run from May.",
+        "I would like us to move approvals ahead of the payment run.",
+        "Let us move every approval ahead of the daily payment run.",
+    ],
+)
+def test_the_decision_recommended_in_own_words_is_made(opening: str) -> None:
+    assert "decision" in made(opening)
+    assert "decision" not in made(
+        opening.replace("approvals", "lunches").replace("approval", "lunch").replace("payment run", "canteen")
+    )
+
+
+@pytest.mark.parametrize("abbreviation", ["HITL", "KPIs", "SLA", "FOS"])
+def test_an_abbreviation_the_reader_never_uses_is_jargon_unless_explained(abbreviation: str) -> None:
+    sentence = f"Back then we leaned on the {abbreviation} for nearly all of it."
+    plain = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    explained = grade(
+        EXERCISE,
+        explanation(
+            EXPLAIN_REFERENCE + "\n\n" + sentence.replace(abbreviation, f"{abbreviation} (the agreed timetable)")
+        ),
+    )
+    assert f"'{abbreviation.removesuffix('s')}'" in plain.criterion("plain_language").evidence
+    assert plain.criterion("plain_language").score < explained.criterion("plain_language").score
+
+
+# --- notes and bags of words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Loss: $41,900 in March. Cost: $1,150 a month (clerk time).",
+        "Loss = $41,900 in March; cost ~$1,150/month.",
+    ],
+)
+def test_notes_marked_up_as_notes_count_as_fragments_inside_a_paragraph(note: str) -> None:
+    assert {"loss", "cost"} <= made(note)  # bare words inside a paragraph: see the word-salad attacks
