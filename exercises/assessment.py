@@ -41,8 +41,8 @@ def unseen_seed(bank: Bank, exercise_id: str, seen: Collection[int]) -> int | No
 
 def draw(bank: Bank, sector: str | None, level: int, seed: int, avoid: Collection[str] = ()) -> list[AnyExercise]:
     """One exercise per kind: the sector's exercise closest to the level, not yet done if
-    possible (a parameterised exercise always has a fresh variant); other sectors only where
-    the sector has none of that kind."""
+    possible, else one with parameters (a fresh variant of it is asked); other sectors only
+    where the sector has none of that kind."""
     rng = random.Random(seed)
     chosen = []
     for kind in Kind:
@@ -51,7 +51,9 @@ def draw(bank: Bank, sector: str | None, level: int, seed: int, avoid: Collectio
             pool = [e for e in bank.exercises.values() if e.kind == kind]
         if not pool:
             raise ValueError(f"the bank has no {kind} exercise")
-        fresh = [e for e in pool if e.id not in avoid or e.id in bank.templates] or pool
+        # not practised at all first (nothing of it exposed), then a parameterised exercise (its
+        # sitting asks a variant not yet seen), then anything
+        fresh = [e for e in pool if e.id not in avoid] or [e for e in pool if e.id in bank.templates] or pool
         best = min(abs(e.difficulty - level) for e in fresh)
         candidates = sorted((e for e in fresh if abs(e.difficulty - level) == best), key=lambda e: e.id)
         chosen.append(rng.choice(candidates))
