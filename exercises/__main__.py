@@ -20,6 +20,7 @@ def validation_problems(bank: Bank) -> list[Problem]:
     # as an author's tool; the exercise model itself never depends on grading (see pyproject's
     # import-linter `ignore_imports`).
     from grading.selfcheck import self_check
+    from grading.variant_checks import check_exercise
 
     problems = list(bank.problems)
     for exercise_id, exercise in sorted(bank.exercises.items()):
@@ -32,10 +33,24 @@ def validation_problems(bank: Bank) -> list[Problem]:
             Exception
         ) as exc:  # a grader bug must not hide the other files' problems; the fuzz test keeps it unreached
             problems.append(Problem(label, "(file)", f"grading its reference failed ({type(exc).__name__}); skipped"))
+    for exercise_id in sorted(set(bank.templates) - bank.context):  # every variant's reference, graded
+        label = bank.files[exercise_id]
+        try:
+            problems += [Problem(label, "variants", reason) for reason in check_exercise(bank, exercise_id).problems]
+        except Exception as exc:  # as above: one broken template must not hide the others' problems
+            problems.append(
+                Problem(
+                    label,
+                    "variants",
+                    f"checking its variants failed (an internal error: {type(exc).__name__}); skipped",
+                )
+            )
     return problems
 
 
 def _validate(path: Path) -> int:
+    from grading.variant_checks import SEEDS
+
     """Load `path` as the app would (beside the shipped packs) and report every problem."""
     bank = load_beside_shipped(path)
     problems = validation_problems(bank)
@@ -45,7 +60,11 @@ def _validate(path: Path) -> int:
         print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
         return 1
     own = len(bank.exercises) - len(bank.context)
-    print(f"{own} exercise(s) and {len(bank.tools)} tool(s) valid in {path}")
+    varied = len(set(bank.templates) - bank.context)
+    print(
+        f"{own} exercise(s) and {len(bank.tools)} tool(s) valid in {path}"
+        + (f"; {varied} parameterised, each checked over {len(SEEDS)} variants" if varied else "")
+    )
     return 0
 
 

@@ -9,7 +9,7 @@ pack is judged by one set of rules wherever it is opened.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from exercises.model import CUE_FIELDS, CUE_SHAPE, EXERCISE_ADAPTER, AnyExercise
 from exercises.namespaces import SHARED, ToolRegistry, pack_of
 from exercises.pack_files import MAX_FILE_BYTES, PackFileError, pack_files, read_pack_file
 from exercises.sectors import SECTOR_LABELS, SECTOR_PATTERN, SECTOR_RULE, sector_label, sector_order
+from exercises.variant_spec import VariantError
+from exercises.variants import DEFAULT_SEED, is_template, materialise
 from exercises.workflow import ID_PATTERN, ID_RULE, Tool
 
 PACKAGE_DIR = Path(__file__).parent
@@ -62,9 +64,22 @@ class Bank:
     files: dict[str, str] = field(default_factory=dict)  # exercise id -> file it came from
     sectors: dict[str, str] = field(default_factory=dict)  # slug -> display name, of sectors with exercises
     context: set[str] = field(default_factory=set)  # exercise ids loaded as context, not under the main root
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameterised exercises, as written
+    _variants: dict[tuple[str, int], AnyExercise] = field(default_factory=dict, repr=False)
 
     def get(self, exercise_id: str) -> AnyExercise | None:
         return self.exercises.get(exercise_id)
+
+    def variant(self, exercise_id: str, seed: int) -> AnyExercise | None:
+        """Variant `seed` of an exercise (0, or an exercise without parameters: as authored)."""
+        exercise = self.exercises.get(exercise_id)
+        template = self.templates.get(exercise_id)
+        if exercise is None or template is None or seed == DEFAULT_SEED:
+            return exercise
+        key = (exercise_id, seed)
+        if key not in self._variants:
+            self._variants[key] = materialise(template, seed, self.tools)
+        return self._variants[key]
 
     def sector_name(self, slug: str) -> str:
         return self.sectors.get(slug) or sector_label(slug)
@@ -157,7 +172,10 @@ def load_tools(path: Path, label: str) -> tuple[dict[str, Tool], list[Problem]]:
     return registry.tools, problems
 
 
-def parse_exercise(data: Any, label: str) -> tuple[AnyExercise | None, list[Problem]]:
+def parse_exercise(
+    data: Any, label: str, tools: Mapping[str, Tool] | None = None
+) -> tuple[AnyExercise | None, list[Problem]]:
+    """One exercise file's content; a parameterised one as its authored variant (seed 0)."""
     if not isinstance(data, dict):
         return None, [Problem(label, "(file)", "expected a mapping of exercise fields")]
     kind = data.get("kind")
@@ -165,7 +183,11 @@ def parse_exercise(data: Any, label: str) -> tuple[AnyExercise | None, list[Prob
         kinds = ", ".join(Kind)
         return None, [Problem(label, "kind", f"{_shown(kind)} is not one of: {kinds}")]
     try:
+        if is_template(data):
+            return materialise(data, DEFAULT_SEED, tools or {}), []
         return EXERCISE_ADAPTER.validate_python(data), []
+    except VariantError as exc:
+        return None, [Problem(label, "variants", str(exc))]
     except ValidationError as exc:
         return None, _validation_problems(label, exc)
 
@@ -200,7 +222,7 @@ def _load_exercise(state: _Loading, path: Path, label: str, pack: Path | None, a
     data, problems = _read(path, label)
     if problems:
         return problems
-    exercise, problems = parse_exercise(data, label)
+    exercise, problems = parse_exercise(data, label, state.registry.scope(pack).tools)
     if exercise is None:
         return problems
     problems = [Problem(label, f, r) for f, r in cross_check(exercise, state.registry.scope(pack))]
@@ -217,6 +239,8 @@ def _load_exercise(state: _Loading, path: Path, label: str, pack: Path | None, a
         state.named[exercise.sector] = (exercise.sector_name, label)
     bank.exercises[exercise.id] = exercise
     bank.files[exercise.id] = label
+    if is_template(data):
+        bank.templates[exercise.id] = data
     if as_context:
         bank.context.add(exercise.id)
     return []

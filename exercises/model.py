@@ -28,6 +28,7 @@ from exercises.submission import (
     Severity,
     ValidateSubmission,
 )
+from exercises.variant_spec import VariantSpec
 from exercises.workflow import DataClass, Id, Risk, ShortText, Source, Strict, Workflow
 
 Markdown = Annotated[str, StringConstraints(max_length=30_000)]
@@ -121,6 +122,8 @@ class _Exercise(Strict):
     brief: Markdown
     rubric: list[Criterion] = Field(min_length=1)
     reference_notes: Markdown = Field(description="why the reference answer is right; shown after grading")
+    variants: VariantSpec | None = Field(None, description="what varies between variants (AUTHORING.md)")
+    variant_seed: int = Field(0, ge=0, description="set by materialising: 0 is the authored variant")
 
     CRITERIA: ClassVar[tuple[str, ...]] = ()
     """The criteria this kind's scorer computes; a rubric gives them weights and wording."""

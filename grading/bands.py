@@ -9,7 +9,7 @@ BAND_NAMES = ("Not yet", "Emerging", "Developing", "Proficient", "Strong")
 BAND_EDGES = (20.0, 45.0, 70.0, 88.0)  # the lowest total of each band after the first
 PASS_MARK = BAND_EDGES[1]  # Developing: the judge may not lift a grade across it unreviewed
 PROFICIENT = BAND_EDGES[2]  # a mean at or above this clears a difficulty level
-MIN_DOUBT = 8.0  # points the grader must be unsure of before a person is asked, however close the edge
+MIN_DOUBT = 10.0  # points the grader must be unsure of before a person is asked, in any band
 CAP_DOUBT = 10.0  # a critical-flaw cap binding by less than this leaves the grade to the weaker criteria
 CRITERION_MET = 0.6  # a criterion scored at 60 % or more counts as met (dashboards, reports)
 
@@ -25,20 +25,22 @@ def band_name(total: float) -> str:
 
 def in_doubt(total: float, details: Mapping[str, object]) -> bool:
     """Review where the grader may be wrong: the points it is unsure of (text on the case it could
-    not place, partial matches, many unmatched flags; `details["doubt"]`) are enough to move the
-    grade across a band edge. Nearness to an edge alone is no reason. A grade capped by a
-    critical flaw stays capped, and goes to a person only when the cap barely binds (raters hold
-    such weak, flawed designs well below the cap)."""
+    not place, partial matches, many unmatched flags; `details["doubt"]`) reach `MIN_DOUBT`,
+    wherever the total sits: an error that large matters in any band, and nearness to an edge
+    is no sign of one. A grade capped by a critical flaw stays capped, and goes to a person only
+    when the cap is a close call: it barely binds, or the criterion that imposes it is otherwise
+    met (one flaw amid work that criterion credits; raters split on how much it should cost).
+    A cap on weak work that its criterion also fails is confident (raters hold such answers well
+    below the cap)."""
     capped = details.get("capped")
-    if isinstance(capped, Mapping) and capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT:
+    if isinstance(capped, Mapping) and (
+        capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT
+        or capped.get("criterion_score", 0.0) >= CRITERION_MET
+    ):
         return True
     doubt = details.get("doubt")
     points = float(doubt.get("points", 0.0)) if isinstance(doubt, Mapping) else 0.0
-    if points < MIN_DOUBT or "cap" in details:
-        return False
-    up = [edge - total for edge in BAND_EDGES if edge > total][:1]
-    down = [total - edge for edge in BAND_EDGES if edge <= total][-1:]
-    return points >= min(up + down, default=100.0)
+    return points >= MIN_DOUBT and "cap" not in details
 
 
 def band_legend() -> str:

@@ -136,7 +136,9 @@ _ABSOLUTE = re.compile(
     r"|\b100 ?% (?:safe|accurate|reliable|correct)"
     r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented) (?:every|all)\b(?! but)"
     r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
-    r"|\brisk-free\b",
+    r"|\brisk-free\b"
+    r"|\bnothing (?:wrong|incorrect|bad|harmful) (?:goes|gets|will go|will get|can go|can get|is sent|is paid)\b"
+    r"|\b(?:closes?|closing|closed) the gap (?:completely|entirely|fully)\b",
     re.IGNORECASE,
 )
 

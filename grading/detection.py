@@ -54,3 +54,9 @@ class Detection:
         """Found credit plus a clean bonus worth at most `CLEAN_SHARE` of what was found: clean
         flags on one trivial find are not worth a third of the criterion."""
         return self.found * (FOUND_SHARE * self.informative + CLEAN_SHARE * self.clean)
+
+
+def noisy(false_alarms: int, hits: int) -> bool:
+    """Many flags that match nothing (at least two, and one for every two hits or more): raters
+    differ widely on what such noise costs, so the clean share of the score is in doubt."""
+    return false_alarms >= 2 and false_alarms * 2 >= hits

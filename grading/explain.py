@@ -27,13 +27,18 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
+from grading.figures import misattached
 from grading.injection import strip_injection
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
-from grading.text import Sentence, contains_phrase, reading_grade, stems, word_count
+from grading.text import Sentence, contains_phrase, numbers, reading_grade, stems, word_count
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
+# claiming certainty where the case names a remaining risk hides the one fact the reader must weigh
+# (and may repeat in public): worse than a slipped figure, so below the middle of the scale
+OVERCLAIM_CAP = 44.0
+MISSTATED_CONCERN_CREDIT = 0.5  # a concern answered by a text that misstates the case is half answered
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
@@ -60,7 +65,7 @@ def score_explanation(
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(coverage)
-    slips = slips_anywhere(points, found)
+    slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -85,6 +90,11 @@ def score_explanation(
             f"{exercise.stakeholder.name} needs the case for it; a message that argues the other way is "
             f"capped at {ARGUED_AGAINST_CAP:g}."
         )
+    elif certain:
+        kp_feedback = (
+            f"You write “{certain}”, but a risk remains: {exercise.stakeholder.name} may repeat it and needs "
+            f"the risk to weigh it. A message that hides it is capped at {OVERCLAIM_CAP:g}."
+        )
     elif slips:
         kp_feedback = (
             f"Check your figures: you state {slips[0][1]}. A reader acts on the number you give, so a wrong "
@@ -94,15 +104,29 @@ def score_explanation(
         kp_feedback = "Also say: " + " ".join(p.text for p in sorted(missed, key=lambda p: -p.weight)[:2])
     else:
         kp_feedback = "All the key points are there."
-    cap = ARGUED_AGAINST_CAP if against_decision else WRONG_FIGURE_CAP if slips else None
+    caps = [ARGUED_AGAINST_CAP] * bool(against_decision) + [OVERCLAIM_CAP] * bool(certain)
+    caps += [WRONG_FIGURE_CAP] * bool(slips)
+    cap = min(caps, default=None)
     scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
     scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
-    scored.append(_audience(exercise, found, relevance))
+    scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
     # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
     thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
     return Scoring(scored, [Flag.needs_review] if thin else [])
+
+
+def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
+    """Key figures stated about another figure's claim (see grading.figures), as wrong figures of
+    the key point that gives either figure."""
+    result: list[tuple[KeyPoint, str]] = []
+    for u in found:
+        for value, _, owner in misattached(exercise, u.sentence.stems):
+            point = next((p for p in exercise.key_points if {value, owner} & set(numbers(p.text))), None)
+            if point is not None and all(p.id != point.id for p, _ in result):
+                result.append((point, f"{value:g} where the facts give that to {owner:g}"))
+    return result
 
 
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
@@ -267,19 +291,24 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     return Scored("structure", score, evidence, feedback)
 
 
-def _audience(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float) -> Scored:
+def _audience(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float, misstated: bool) -> Scored:
     concerns = exercise.stakeholder.concerns
     credit = {c.id: concern_credit(c, found) for c in concerns}
     addressed = [c for c in concerns if credit[c.id] > 0]
     missing = [c for c in concerns if c not in addressed]
     # the reader's concerns are answered by what the text says about this case, not by its vocabulary
-    score = sum(credit.values()) / len(concerns) * relevance
-    evidence = f"Addresses {len(addressed)} of {len(concerns)} of {exercise.stakeholder.name}'s concerns."
-    feedback = (
-        f"Speaks to what {exercise.stakeholder.name} cares about."
-        if not missing
-        else f"{exercise.stakeholder.name} ({exercise.stakeholder.role}) will ask: {missing[0].text}"
-    )
+    # and a reader told something false about the case (a wrong figure, a certainty the facts do not
+    # give, the decision argued against) has their concerns answered with it: half answered
+    trust = MISSTATED_CONCERN_CREDIT if misstated else 1.0
+    score = sum(credit.values()) / len(concerns) * relevance * trust
+    evidence = f"Addresses {len(addressed)} of {len(concerns)} of {exercise.stakeholder.name}'s concerns"
+    evidence += ", but with a misstatement of the case, so half answered." if misstated else "."
+    if missing:
+        feedback = f"{exercise.stakeholder.name} ({exercise.stakeholder.role}) will ask: {missing[0].text}"
+    elif misstated:
+        feedback = f"{exercise.stakeholder.name} will act on what you say: correct the misstatement above first."
+    else:
+        feedback = f"Speaks to what {exercise.stakeholder.name} cares about."
     return Scored("audience", score, evidence, feedback)
 
 
@@ -287,7 +316,7 @@ def _length(exercise: ExplainReasoningExercise, text: str, relevance: float) -> 
     n = word_count(text)
     lo, hi = exercise.word_min, exercise.word_max
     if n < lo:
-        raw = n / lo
+        raw = max(0.0, 2 * n / lo - 1)  # half the minimum loses it all, as 30 % over the limit does
         feedback = f"Too short to carry the points: aim for {lo}–{hi} words."
     elif n > hi:
         raw = max(0.0, 1 - (n - hi) / (0.3 * hi))  # 30 % over the limit loses it all

@@ -16,7 +16,7 @@ from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
 from exercises.workflow import Tool
-from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -332,15 +332,16 @@ def score_failures(
         feedback = "Every seeded fault found, with no false alarms."
     # where a person may judge otherwise: many flags that match nothing (raters differ on what
     # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
-    noisy = len(false_alarms) >= 2 and len(false_alarms) * 2 >= len(matches)
+    noise = noisy(len(false_alarms), len(matches))
     partial = sum(_weight(m.fault) * (1 - m.found) for m in matches if m.category > WRONG_CATEGORY_CREDIT) / total_w
     detection_scored = Scored(
         "detection",
         result.detection.score,
         evidence,
         feedback,
-        doubt=(CLEAN_SHARE if noisy else 0.0) + 0.5 * partial,
-        doubt_why=f"{len(false_alarms)} flags that match no fault" if noisy else "partly matched flags",
+        # the clean share is a share of what was found: noise costs nothing when nothing was found
+        doubt=(CLEAN_SHARE * result.detection.found if noise else 0.0) + 0.5 * partial,
+        doubt_why=f"{len(false_alarms)} flags that match no fault" if noise else "partly matched flags",
     )
 
     classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.diagnosis for m in matches)

@@ -76,7 +76,9 @@ def assemble(
         cap, reason = min(caps)
         info["cap"] = {"at": cap, "by": reason}  # kept so a judge can never lift the total past it
         if total > cap:
-            info["capped"] = {"at": cap, "by": reason, "uncapped_total": round(total, 1)}
+            # the capping criterion's own score: a flaw found amid work it otherwise credits is a close call
+            score = round(clamp(by_id[reason].score), 4)
+            info["capped"] = {"at": cap, "by": reason, "uncapped_total": round(total, 1), "criterion_score": score}
             total = cap
     return Grade(
         total=round(max(0.0, min(100.0, total)), 1),

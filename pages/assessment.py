@@ -18,6 +18,7 @@ from store.assessments import AssessmentClosed
 from store.db import session_scope
 from store.models import row_id
 from ui import state
+from ui.form_scope import SITTING_SCOPE
 from ui.forms import submission_form
 from ui.report_view import report_html, show_report
 from ui.text import escape_markdown
@@ -87,7 +88,7 @@ if active is not None:
     )
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
-    tasks = [exercises.get(eid) for eid in sitting.tasks(assessment)]
+    tasks = list(assessments.sitting_exercises(exercises, sitting, assessment).values())
     unanswered: list[str] = []
     tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
@@ -100,11 +101,13 @@ if active is not None:
                 base[key] = saved_drafts.get(exercise.id, {})
                 last[key] = base[key]
             st.markdown(f"#### {exercise.title}")
+            if exercise.variant_seed:  # a variant the learner has not seen (drawn when the sitting started)
+                st.caption(f"Variant {exercise.variant_seed}")
             st.markdown(exercise.brief)
             with st.expander("How this is marked"):
                 for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
-            result = submission_form(exercise, exercises.tools, base[key], scope=f"sit{sitting.id}:")
+            result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
             if is_blank(task_kind(exercise.kind).submission.salvage(result.payload)):
                 unanswered.append(f"{tasks.index(exercise) + 1}. {kind_label(exercise.kind)}")
             if result.payload != last.get(key) and draft_too_large(result.payload) is None:
@@ -154,9 +157,10 @@ if report_id:
     except (AccessDenied, ValueError):
         st.error("That report is not available to you.")
         st.stop()
+    asked = assessments.sitting_exercises(exercises, sitting, assessment)
     rows: list[tuple[AnyExercise, float | None, list[CriterionResult]]] = []
     for eid in sitting.tasks(assessment):
-        exercise, detail = exercises.get(eid), details.get(eid)
+        exercise, detail = asked[eid], details.get(eid)
         if exercise is None:
             continue
         view = detail.effective if detail else None
@@ -180,7 +184,7 @@ if report_id:
     )
     with st.expander("Each task's grade and feedback"):
         for eid in sitting.tasks(assessment):
-            exercise, detail = exercises.get(eid), details.get(eid)
+            exercise, detail = asked[eid], details.get(eid)
             if exercise is None:
                 continue
             if not (detail and detail.effective):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from exercises.kinds import kind_label
 from pages.common import CACHE_TTL, bank, database_guard, engine, learner_dashboard, signed_in
-from store import assignments, dashboards, export, review, users
+from store import assignments, dashboards, export, mastery, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
 from store.db import session_scope
@@ -18,6 +18,7 @@ from store.models import Role, User, row_id
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.kinds import show_reference
+from ui.mastery_view import show_cohort_levels, show_mastery, show_variant_stats
 from ui.progress_view import (
     attempt_label,
     show_grade_history,
@@ -88,7 +89,7 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
     except AccessDenied:
         st.error("You can only see the work of learners in cohorts you teach.")
         return
-    exercise = exercises.get(detail.attempt.exercise_id)
+    exercise = exercises.variant(detail.attempt.exercise_id, detail.attempt.variant_seed)
     view = detail.effective
     # As in Gradescope: the work and what it answers on the left, the rubric and the grade on the right.
     left, right = st.columns([1, 1], gap="medium")
@@ -174,6 +175,9 @@ tabs = st.tabs(VIEWS, key="cohort_view", on_change="rerun")
 if tabs[0].open:
     with tabs[0]:
         show_overview(dash, dashboards.ACTIVE_DAYS)
+        with session_scope(engine()) as session:
+            levels = mastery.cohort_levels(session, user, cohort_id, exercises)
+        show_cohort_levels(levels, key="cohort")
 
 # --- one learner --------------------------------------------------------------------------
 if tabs[1].open:
@@ -193,6 +197,8 @@ if tabs[1].open:
                 st.caption(f"{escape_markdown(people[learner_id].name)} has no graded attempts yet.")
             else:
                 show_kpis(ldash, key="cohort_learner")
+                if ldash.mastery is not None:
+                    show_mastery(ldash.mastery, key="cohort_learner")
                 show_profile(ldash, key="cohort_learner", whose="their", sector_name=exercises.sector_name)
                 show_trend_and_misses(ldash, key="cohort_learner")
                 st.markdown("**Attempts**")
@@ -215,6 +221,7 @@ if tabs[2].open:
         show_exercises(
             report, exercises.exercises, criteria_by_kind(report.criteria), WEAK_DISCRIMINATION, MIN_ITEM_LEARNERS
         )
+        show_variant_stats(report.variants, titles, key="cohort")
 
 # --- review queue -------------------------------------------------------------------------
 if tabs[3].open:

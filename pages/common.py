@@ -69,7 +69,7 @@ def learner_dashboard(
     with session_scope(engine()) as session:
         viewer = session.get(User, viewer_id)
         assert viewer is not None
-        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id)
+        return progress.learner_dashboard(session, viewer, user_id, bank().exercises.values(), cohort_id, bank())
 
 
 def make_ready_engine(url: str) -> Engine:

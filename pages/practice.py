@@ -20,11 +20,18 @@ from ui.practice_cards import STATUSES, badges, clear_filters, keep, matches, sh
 from ui.text import label
 
 LIST_PAGE = 12
+FRESH_HELP = "The same task with other figures, faults or claims: its correct answer differs from the ones you saw."
 user = signed_in()
 user_id = row_id(user)
 exercises = bank()
 exercise_id = st.query_params.get("exercise")
 exercise = exercises.get(exercise_id) if exercise_id else None
+variant_asked = st.query_params.get("variant", "0")
+if exercise is not None and variant_asked != "0":
+    try:
+        exercise = exercises.variant(exercise.id, int(variant_asked)) or exercise
+    except ValueError:  # not a seed, or a seed the template cannot build: the authored variant
+        st.warning("That variant is not available; here is the exercise as written.")
 
 if exercise is None:
     st.title("Practice")
@@ -115,6 +122,7 @@ if exercise is None:
 # is open: the list, the first page a visitor sees, does without them.
 from grading import grade  # noqa: E402
 from ui.attempt_view import show_attempt  # noqa: E402
+from ui.form_scope import variant_scope  # noqa: E402
 from ui.forms import submission_form  # noqa: E402
 from ui.grade_view import GradedAnswer  # noqa: E402
 from ui.kinds import show_outcome, show_reference  # noqa: E402
@@ -130,11 +138,13 @@ if in_sitting:
     st.stop()
 if st.button("All exercises", icon=":material/arrow_back:", key="back"):
     del st.query_params["exercise"]
+    st.query_params.pop("variant", None)
     st.rerun()
 st.title(exercise.title)
 st.caption(
     f"{exercises.sector_name(exercise.sector)} · {kind_label(exercise.kind)} · "
     f"difficulty {exercise.difficulty} · about {exercise.minutes} min"
+    + (f" · variant {exercise.variant_seed}" if exercise.variant_seed else "")
 )
 st.markdown(exercise.brief)
 with st.expander("How this is marked"):
@@ -150,13 +160,14 @@ def answer(exercise: AnyExercise) -> None:
     sign-in check."""
     drafts = state.per_exercise(state.DRAFT_BASE)
     saved = state.per_exercise(state.LAST_SAVED)
-    if exercise.id not in drafts:
-        drafts[exercise.id] = {}
+    key = state.variant_key(exercise.id, exercise.variant_seed)
+    if key not in drafts:
+        drafts[key] = {}
         with database_guard(), session_scope(engine()) as session:
-            drafts[exercise.id] = attempts.load_draft(session, user_id, exercise.id) or {}
-        saved[exercise.id] = drafts[exercise.id]
+            drafts[key] = attempts.load_draft(session, user_id, exercise.id, variant_seed=exercise.variant_seed) or {}
+        saved[key] = drafts[key]
 
-    result = submission_form(exercise, exercises.tools, drafts[exercise.id])
+    result = submission_form(exercise, exercises.tools, drafts[key], scope=variant_scope(exercise.variant_seed))
 
     draft_size = draft_too_large(result.payload)
     if draft_size is not None:
@@ -164,15 +175,15 @@ def answer(exercise: AnyExercise) -> None:
             f"This answer is {draft_size:,} bytes, over the {MAX_DRAFT_BYTES:,} a draft may hold, "
             "so it is not autosaved. Shorten it; what you typed is still on this page."
         )
-    elif result.payload != saved.get(exercise.id):
+    elif result.payload != saved.get(key):
         with database_guard():
             with session_scope(engine()) as session:
                 attempts.save_draft(session, user_id, exercise, result.payload)
-            saved[exercise.id] = result.payload
+            saved[key] = result.payload
             st.caption(":material/cloud_done: Draft saved")
 
     nonces = state.per_exercise(state.NONCES)
-    nonce = nonces.setdefault(exercise.id, uuid.uuid4().hex)
+    nonce = nonces.setdefault(key, uuid.uuid4().hex)
     now = clock()
     with session_scope(engine()) as session:
         rules = integrity.practice_rules(session, user_id, exercise.id, now)
@@ -189,18 +200,18 @@ def answer(exercise: AnyExercise) -> None:
             with st.spinner("Grading…"):
                 graded = grade(exercise, result.submission, judge=judge(), tools=exercises.tools)
             body = json.dumps(result.payload, sort_keys=True)
-            key = hashlib.sha256(f"{user_id}|{exercise.id}|{nonce}|{body}".encode()).hexdigest()
+            once = hashlib.sha256(f"{user_id}|{key}|{nonce}|{body}".encode()).hexdigest()
             with database_guard():
                 try:
-                    attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, key)
+                    attempt_id = attempts.submit(engine(), user_id, exercise, result.submission, graded, once)
                 except PracticeClosed as exc:
                     st.error(f"Not stored: {exc}. Your draft is kept.")
                 else:
-                    state.per_exercise(state.RESULTS)[exercise.id] = attempt_id
-                    nonces[exercise.id] = uuid.uuid4().hex
-                    saved[exercise.id] = result.payload
+                    state.per_exercise(state.RESULTS)[key] = attempt_id
+                    nonces[key] = uuid.uuid4().hex
+                    saved[key] = result.payload
 
-    shown: int | None = state.per_exercise(state.RESULTS).get(exercise.id)
+    shown: int | None = state.per_exercise(state.RESULTS).get(key)
     if shown is not None:
         with session_scope(engine()) as session:
             detail = attempts.attempt_detail(session, user, shown)
@@ -216,6 +227,16 @@ def answer(exercise: AnyExercise) -> None:
         elif (until := rules.reference_hidden_until) is not None:
             st.caption(f"Your instructor shows the reference answer after the due date, {until:%d %b %Y %H:%M} UTC.")
         st.caption(f"Marked {label(exercise.kind)} · exercise version {exercise.version}")
+        if exercise.id in exercises.templates and st.button(
+            "Try a fresh variant", icon=":material/shuffle:", key="fresh_variant", help=FRESH_HELP
+        ):
+            with session_scope(engine()) as session:
+                seed = attempts.fresh_variant(session, user_id, exercises, exercise.id)
+            if seed is None:
+                st.info("You have seen every variant of this exercise.")
+            else:
+                st.query_params["variant"] = str(seed)
+                st.rerun(scope="app")
 
 
 answer(exercise)

@@ -9,6 +9,7 @@ from store.attempts import attempt_detail
 from store.db import session_scope
 from store.models import row_id
 from ui.attempt_view import show_answer, show_attempt
+from ui.mastery_view import show_mastery
 from ui.progress_view import (
     assignment_rows,
     attempt_label,
@@ -64,7 +65,8 @@ dash = learner_dashboard(row_id(user), row_id(user), cohort_id, version)
 rec = dash.recommendation
 if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key="progress"):
     assert rec is not None
-    st.switch_page("pages/practice.py", query_params={"exercise": rec.exercise_id})
+    target = {"exercise": rec.exercise_id} | ({"variant": str(rec.variant_seed)} if rec.variant_seed else {})
+    st.switch_page("pages/practice.py", query_params=target)
 
 if dash.assignments:
     todo = sum(a.best is None for a in dash.assignments)
@@ -90,6 +92,8 @@ if not dash.history:
     st.stop()
 
 show_kpis(dash, key="progress")
+if dash.mastery is not None:
+    show_mastery(dash.mastery, key="progress")
 # Only the open tab runs (Streamlit's lazy tabs): a visit draws one section, not every chart.
 competency_tab, trend_tab, attempts_tab = st.tabs(
     ["Competency", "Trend and misses", "Attempts"], key="progress_tab", on_change="rerun"
@@ -115,7 +119,9 @@ if attempts_tab.open:
         if choice is not None:
             with session_scope(engine()) as session:
                 detail = attempt_detail(session, user, choice)
-            show_attempt(detail, exercises.get(detail.attempt.exercise_id), exercises.tools)
+            show_attempt(
+                detail, exercises.variant(detail.attempt.exercise_id, detail.attempt.variant_seed), exercises.tools
+            )
             if len(detail.grades) > 1:
                 st.markdown("**Grade history**")
                 show_grade_history(detail)

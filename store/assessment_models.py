@@ -55,6 +55,9 @@ class Sitting(SQLModel, table=True):
         """The exercises this sitting is made of."""
         return list(self.exercise_ids if self.exercise_ids is not None else assessment.exercise_ids)
 
+    # exercise id -> the variant this sitting asks (drawn unseen at the start); None: all authored
+    variant_seeds: dict | None = Field(default=None, sa_column=Column(JSON))
+
 
 class SittingAnswer(SQLModel, table=True):
     __tablename__ = "assessment_answers"

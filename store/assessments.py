@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from exercises.assessment import draw
+from exercises.assessment import draw, unseen_seed
 from exercises.kinds import KINDS, task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
@@ -160,7 +160,9 @@ def start(session: Session, user: User, assessment_id: int, now: datetime, bank:
     """Open a sitting. For a cohort's assessment (with the bank given) the sitting draws its own
     exercises, one per kind at the assessment's sector and level, from what this learner has not
     practised where the bank allows, with a fresh random seed kept on the sitting: cohort-mates
-    cannot share a predictable paper."""
+    cannot share a predictable paper.
+    Each parameterised task is a variant this learner has not seen (in practice or in an
+    earlier sitting)."""
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not _may_sit(session, user, assessment):
         raise AccessDenied(f"no assessment {assessment_id} for this user")
@@ -184,6 +186,10 @@ def start(session: Session, user: User, assessment_id: int, now: datetime, bank:
         avoid = integrity.practised(session, user.id)
         picked = draw(bank, assessment.sector, assessment.level, seed=sitting.draw_seed, avoid=avoid)
         sitting.exercise_ids = [e.id for e in picked]
+    if bank is not None:
+        tasks = sitting.tasks(assessment)
+        seen = attempts.seen_variants(session, user.id, tasks)
+        sitting.variant_seeds = {eid: unseen_seed(bank, eid, seen[eid]) or 0 for eid in tasks}
     session.add(sitting)
     session.flush()
     return sitting
@@ -205,6 +211,12 @@ def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sittin
 def closes(assessment: Assessment) -> datetime | None:
     """When the assessment's window closes (UTC), if it has one."""
     return _aware(assessment.closes_at)
+
+
+def sitting_exercises(bank: Bank, sitting: Sitting, assessment: Assessment) -> dict[str, AnyExercise | None]:
+    """The tasks as this sitting asks them (its own draw, its variants), in order."""
+    seeds = sitting.variant_seeds or {}
+    return {eid: bank.variant(eid, int(seeds.get(eid, 0))) for eid in sitting.tasks(assessment)}
 
 
 def deadline(sitting: Sitting) -> datetime:
@@ -285,8 +297,7 @@ def _grade_sitting(engine: Engine, sitting_id: int, bank: Bank, score: Scorer) -
             for r in session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id))
         }
     graded: list[tuple[AnyExercise, AnySubmission, Grade]] = []
-    for exercise_id in sitting.tasks(assessment):
-        exercise = bank.get(exercise_id)
+    for exercise_id, exercise in sitting_exercises(bank, sitting, assessment).items():
         if exercise is None:
             continue
         submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))

@@ -7,6 +7,7 @@ pointer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from exercises.assessment import unseen_seed
+from exercises.loader import Bank
 from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
 from exercises.submission import AnySubmission
@@ -69,12 +72,15 @@ class AttemptDetail:
         return next((g for g in self.grades if g.grade.id == self.attempt.grade_id), None)
 
 
-def open_draft(session: Session, user_id: int, exercise_id: str, mode: str = "practice") -> Attempt | None:
+def open_draft(
+    session: Session, user_id: int, exercise_id: str, mode: str = "practice", variant_seed: int = 0
+) -> Attempt | None:
     return session.exec(
         select(Attempt)
         .where(
             Attempt.user_id == user_id,
             Attempt.exercise_id == exercise_id,
+            Attempt.variant_seed == variant_seed,
             Attempt.mode == mode,
             Attempt.status == AttemptStatus.draft,
         )
@@ -88,6 +94,7 @@ def _new_attempt(user_id: int, exercise: AnyExercise, mode: str) -> Attempt:
         exercise_id=exercise.id,
         exercise_version=exercise.version,
         content_hash=exercise.content_hash(),
+        variant_seed=exercise.variant_seed,
         kind=exercise.kind,
         sector=exercise.sector,
         mode=mode,
@@ -97,7 +104,9 @@ def _new_attempt(user_id: int, exercise: AnyExercise, mode: str) -> Attempt:
 def save_draft(
     session: Session, user_id: int, exercise: AnyExercise, payload: dict[str, Any], mode: str = "practice"
 ) -> Attempt:
-    attempt = open_draft(session, user_id, exercise.id, mode) or _new_attempt(user_id, exercise, mode)
+    attempt = open_draft(session, user_id, exercise.id, mode, exercise.variant_seed) or _new_attempt(
+        user_id, exercise, mode
+    )
     attempt.draft = clean_payload(payload)
     attempt.updated_at = now()
     session.add(attempt)
@@ -105,8 +114,10 @@ def save_draft(
     return attempt
 
 
-def load_draft(session: Session, user_id: int, exercise_id: str, mode: str = "practice") -> dict[str, Any] | None:
-    attempt = open_draft(session, user_id, exercise_id, mode)
+def load_draft(
+    session: Session, user_id: int, exercise_id: str, mode: str = "practice", variant_seed: int = 0
+) -> dict[str, Any] | None:
+    attempt = open_draft(session, user_id, exercise_id, mode, variant_seed)
     return attempt.draft if attempt else None
 
 
@@ -168,7 +179,9 @@ def store_attempt(
     existing = session.exec(select(Attempt.id).where(Attempt.idempotency_key == idempotency_key)).first()
     if existing is not None:
         return existing
-    attempt = open_draft(session, user_id, exercise.id, mode) or _new_attempt(user_id, exercise, mode)
+    attempt = open_draft(session, user_id, exercise.id, mode, exercise.variant_seed) or _new_attempt(
+        user_id, exercise, mode
+    )
     attempt.exercise_version = exercise.version
     attempt.content_hash = exercise.content_hash()
     attempt.status = AttemptStatus.graded
@@ -316,6 +329,25 @@ def kind_averages(
     if mode is not None:
         query = query.where(Attempt.mode == mode)
     return {kind: (float(avg), int(n)) for kind, avg, n in session.exec(query)}
+
+
+def seen_variants(session: Session, user_id: int, exercise_ids: Iterable[str]) -> dict[str, set[int]]:
+    """The variant seeds of each exercise this learner has opened (drafts too: they read it)."""
+    ids = list(exercise_ids)
+    seen: dict[str, set[int]] = {e: set() for e in ids}
+    query = (
+        select(Attempt.exercise_id, Attempt.variant_seed)
+        .where(Attempt.user_id == user_id, col(Attempt.exercise_id).in_(ids))
+        .distinct()
+    )
+    for exercise_id, seed in session.exec(query):
+        seen[exercise_id].add(seed)
+    return seen
+
+
+def fresh_variant(session: Session, user_id: int, bank: Bank, exercise_id: str) -> int | None:
+    """A variant of the exercise this learner has not opened yet (see `unseen_seed`)."""
+    return unseen_seed(bank, exercise_id, seen_variants(session, user_id, [exercise_id])[exercise_id])
 
 
 def effective_total(session: Session, attempt_id: int) -> float | None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from store.access import require_teaches
 from store.assignments import AssignmentProgress, assignment_progress
 from store.cohort_scope import graded
-from store.items import CriterionRate, ItemStats, criterion_rates, item_analysis
+from store.items import CriterionRate, ItemStats, VariantStats, criterion_rates, item_analysis, variant_stats
 from store.models import Assignment, Attempt, AttemptMode, GradeRow, Membership, Role, User, now
 from store.quantiles import medians_by, quantiles_by
 from store.review import ReviewItem, review_queue
@@ -85,6 +85,7 @@ class ExerciseReport:
     items: list[ItemStats]
     spreads: list[ExerciseSpread]
     criteria: list[CriterionRate]
+    variants: list[VariantStats] = field(default_factory=list)
 
 
 def cohort_overview(session: Session, viewer: User, cohort_id: int) -> list[LearnerSummary]:
@@ -190,6 +191,7 @@ def exercise_report(session: Session, viewer: User, cohort_id: int) -> ExerciseR
         items=item_analysis(session, viewer, cohort_id, mode=AttemptMode.practice),
         spreads=score_spreads(session, viewer, cohort_id),
         criteria=criterion_rates(session, viewer, cohort_id, mode=AttemptMode.practice),
+        variants=variant_stats(session, viewer, cohort_id),
     )
 
 

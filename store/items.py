@@ -52,6 +52,33 @@ class CriterionRate:
         return self.met / self.graded if self.graded else 0.0
 
 
+@dataclass(frozen=True)
+class VariantStats:
+    """One variant of an exercise in a cohort: is it harder or easier than its siblings?"""
+
+    exercise_id: str
+    variant_seed: int
+    learners: int
+    attempts: int
+    mean: float  # 0-100
+
+
+def variant_stats(session: Session, viewer: User, cohort_id: int, mode: str | None = None) -> list[VariantStats]:
+    """Attempts and mean score per exercise and variant (the authored one is variant 0)."""
+    require_teaches(session, viewer, cohort_id)
+    query = graded(
+        cohort_id,
+        col(Attempt.exercise_id),
+        col(Attempt.variant_seed),
+        func.count(func.distinct(Attempt.user_id)),
+        func.count(),
+        func.avg(Attempt.score),
+        mode=mode,
+    ).group_by(col(Attempt.exercise_id), col(Attempt.variant_seed))
+    rows = session.exec(query.order_by(col(Attempt.exercise_id), col(Attempt.variant_seed)))  # type: ignore[call-overload]
+    return [VariantStats(e, int(v), int(k), int(n), float(m)) for e, v, k, n, m in rows]
+
+
 def pearson(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
     """Pearson's r from sums; None without spread on either side."""
     vx, vy = n * sxx - sx * sx, n * syy - sy * sy

@@ -88,10 +88,10 @@ def _claim(engine: Engine, job_id: int) -> bool:
 
 
 def _grade_item(
-    attempt_id: int, payloads: Mapping[int | None, tuple[str, Mapping[str, Any]]], bank: Bank, score: Scorer
+    attempt_id: int, payloads: Mapping[int | None, tuple[str, int, Mapping[str, Any]]], bank: Bank, score: Scorer
 ) -> tuple[int, Grade | None, str | None]:
-    exercise_id, payload = payloads.get(attempt_id, (None, None))
-    exercise = bank.get(exercise_id) if exercise_id else None
+    exercise_id, seed, payload = payloads.get(attempt_id, (None, 0, None))
+    exercise = bank.variant(exercise_id, seed) if exercise_id else None  # the variant it answered
     if exercise is None or payload is None:
         return attempt_id, None, "exercise or submission no longer available"
     try:
@@ -115,13 +115,13 @@ def run_regrade(engine: Engine, job_id: int, bank: Bank, score: Scorer, workers:
                     session.exec(_scope(job).where(col(Attempt.id).not_in(done)).order_by(col(Attempt.id)).limit(BATCH))
                 )
                 rows = session.exec(
-                    select(Attempt.id, Attempt.exercise_id, SubmissionRow.payload)
+                    select(Attempt.id, Attempt.exercise_id, Attempt.variant_seed, SubmissionRow.payload)
                     .join(SubmissionRow, col(SubmissionRow.attempt_id) == col(Attempt.id))
                     .where(col(Attempt.id).in_(pending))
                 ).all()
             if not pending:
                 break
-            payloads = {attempt_id: (exercise_id, payload) for attempt_id, exercise_id, payload in rows}
+            payloads = {attempt_id: (exercise_id, seed, payload) for attempt_id, exercise_id, seed, payload in rows}
 
             grade_one = partial(_grade_item, payloads=payloads, bank=bank, score=score)
             for attempt_id, result, error in map_bounded(grade_one, pending, workers):

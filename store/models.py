@@ -99,12 +99,14 @@ class Attempt(SQLModel, table=True):
             "grade_id",
             "cohort_id",  # every cohort query filters on it (store/cohort_scope.py)
         ),
+        Index("ix_attempts_exercise_variant", "exercise_id", "variant_seed"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
     exercise_id: str = Field(max_length=64)
     exercise_version: int
     content_hash: str = Field(max_length=64)
+    variant_seed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # 0: the authored variant
     kind: str = Field(max_length=32)
     sector: str = Field(max_length=32)
     mode: str = Field(default="practice", max_length=20)

@@ -12,12 +12,16 @@ from typing import Literal
 from sqlalchemy import Select, case, func, select
 from sqlmodel import Session, col
 
+from exercises.assessment import unseen_seed
 from exercises.kinds import KINDS
+from exercises.loader import Bank
 from exercises.model import AnyExercise, Kind
 from grading.bands import CRITERION_MET, PROFICIENT
+from store import attempts
 from store.access import AccessDenied, require_member, require_user, visible_attempts
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
+from store.mastery import Mastery, learner_mastery
 from store.models import Attempt, AttemptMode, Cohort, CriterionRow, User
 from store.quantiles import medians_by
 
@@ -79,9 +83,12 @@ class Recommendation:
     exercise_id: str
     kind: str
     difficulty: int
-    why: Literal["untried", "weakest", "retry"]
+    why: Literal["untried", "weakest", "retry", "review"]
     kind_mean: float | None
     kind_attempts: int
+    expected: float | None = None  # the mastery model's expected score, 0-100
+    variant_seed: int = 0  # a variant the learner has not seen
+    level: str | None = None  # the competency's mastery level
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class LearnerDashboard:
     recommendation: Recommendation | None
     assignments: list[AssignedExercise] = field(default_factory=list)
     comparison: Comparison | None = None
+    mastery: Mastery | None = None
 
     @property
     def attempts(self) -> int:
@@ -301,16 +309,51 @@ def cohort_comparison(session: Session, viewer: User, cohort_id: int) -> Compari
     return Comparison(cohort_id, cohort.name, medians, counts)
 
 
+def mastery_recommendation(
+    session: Session, user_id: int, bank: Bank, mastery: Mastery, kinds: Iterable[KindStat]
+) -> Recommendation | None:
+    """The mastery model's pick, as a recommendation: the exercise and a variant not yet seen."""
+    pick = mastery.pick
+    if pick is None:
+        return None
+    exercise = bank.exercises[pick.item.exercise_id]
+    stat = next((k for k in kinds if k.kind == pick.competency), None)
+    seen = attempts.seen_variants(session, user_id, [exercise.id])[exercise.id]
+    seed = unseen_seed(bank, exercise.id, seen)
+    why: Literal["untried", "weakest", "review"] = (
+        "review" if pick.why == "review" else "weakest" if stat else "untried"
+    )
+    return Recommendation(
+        exercise.id,
+        exercise.kind,
+        exercise.difficulty,
+        why,
+        stat.mean if stat else None,
+        stat.attempts if stat else 0,
+        expected=round(pick.expected * 100, 1),
+        variant_seed=seed or 0,
+        level=mastery.kinds[pick.competency].level.value,
+    )
+
+
 def learner_dashboard(
     session: Session,
     viewer: User,
     user_id: int,
     exercises: Iterable[AnyExercise],
     cohort_id: int | None = None,
+    bank: Bank | None = None,
 ) -> LearnerDashboard:
-    """Everything the My progress page shows, in one call (the benchmark times this)."""
+    """Everything the My progress page shows, in one call (the benchmark times this). With the
+    bank, mastery levels per competency and a recommendation that follows them."""
     kinds = competency(session, viewer, user_id)
     done = exercise_means(session, viewer, user_id)
+    mastery = learner_mastery(session, viewer, user_id, bank) if bank is not None else None
+    recommendation = (
+        mastery_recommendation(session, user_id, bank, mastery, kinds)
+        if bank is not None and mastery is not None
+        else choose_next(kinds, done, exercises)
+    )
     return LearnerDashboard(
         user_id=user_id,
         kinds=kinds,
@@ -318,7 +361,8 @@ def learner_dashboard(
         trend=trend(session, viewer, user_id),
         missed=missed_criteria(session, viewer, user_id),
         history=history(session, viewer, user_id),
-        recommendation=choose_next(kinds, done, exercises),
+        recommendation=recommendation,
         assignments=learner_assignments(session, viewer, user_id),
         comparison=cohort_comparison(session, viewer, cohort_id) if cohort_id is not None else None,
+        mastery=mastery,
     )

@@ -15,6 +15,7 @@ from exercises.submission import MAX_TEXT
 from exercises.workflow import Tool, Workflow
 from grading.design import irreversible_in, project
 from ui.charts import workflow_dot
+from ui.form_scope import practice_aids
 from ui.tables import frame, records
 from ui.tool_catalogue import show_catalogue
 
@@ -173,7 +174,7 @@ def render(
     steps = steps_from_rows(records(edited))
     if steps:
         st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Your workflow as a graph")
-        if not scope and st.button(
+        if practice_aids(scope) and st.button(
             "Simulate this design", icon=":material/science:", key=f"{scope}design:{exercise.id}:simulate"
         ):
             show_trial(exercise, tools, steps)

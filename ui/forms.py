@@ -62,8 +62,8 @@ def validate_payload(payload: dict[str, Any]) -> FormResult:
 def submission_form(
     exercise: AnyExercise, tools: Mapping[str, Tool], base: dict[str, Any] | None, scope: str = ""
 ) -> FormResult:
-    """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting keeps
-    its own widgets apart from practice) and turns practice aids such as the simulator off."""
+    """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting or a
+    variant keeps its own widgets apart); a sitting's scope also turns practice aids off."""
     # the same dict as the page holds: a form may rebase it (the design table does)
     payload = kind_view(exercise.kind).form(exercise, tools, base if base is not None else {}, scope)
     problems = payload.pop(PROBLEMS, [])  # what a form noticed that the model cannot (never stored)

@@ -232,8 +232,14 @@ def show_recommendation(rec: Recommendation | None, exercise: AnyExercise | None
     if rec is None or exercise is None:
         return False
     kind = kind_label(rec.kind)
+    expected = getattr(rec, "expected", None)
+    at_level = f" You can expect about {expected:.0f} on it: hard enough to learn from." if expected is not None else ""
     if rec.why == "untried":
-        why = f"You have not tried **{kind}** yet: this is a good first one."
+        why = f"You have not tried **{kind}** yet: this is a good first one.{at_level}"
+    elif rec.why == "review":
+        why = f"You have not practised **{kind}** for a while: time to review it.{at_level}"
+    elif rec.why == "weakest" and getattr(rec, "level", None):
+        why = f"**{kind}** is your weakest task (level: {rec.level}).{at_level}"
     elif rec.why == "weakest":
         why = (
             f"**{kind}** is your weakest task (mean {rec.kind_mean:.0f} over {rec.kind_attempts} attempts). "

@@ -43,6 +43,11 @@ def init_state() -> None:
             st.session_state[key] = copy.deepcopy(value)
 
 
+def variant_key(exercise_id: str, seed: int) -> str:
+    """The key of one variant in the per-exercise dicts: each variant has its own draft and grade."""
+    return exercise_id if seed == 0 else f"{exercise_id}@{seed}"
+
+
 def per_exercise(key: str) -> dict[str, Any]:
     """One of the dicts above, keyed by exercise id."""
     value: dict[str, Any] = st.session_state[key]

@@ -1,0 +1,93 @@
+"""Fluent answers that misstate the case, stated as rules over families of texts: a true figure
+attached to another figure's claim is a wrong figure; a claim of certainty where the case names a
+remaining risk caps the answer below the middle of the scale; a reader's concerns answered by a
+text that misstates the case count for half; a text at half its minimum length earns no length
+credit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exercises.model import KeyPoint
+from grading import grade
+from grading.explain import MISSTATED_CONCERN_CREDIT, OVERCLAIM_CAP, WRONG_FIGURE_CAP
+from grading.figures import misattached
+from grading.text import stems, word_count
+
+from .conftest import EXPLAIN_REFERENCE, explain_exercise, explanation
+
+EXERCISE = explain_exercise()
+
+# (what the first figure counts, what the second counts): two claims in one sentence of the case
+CLAIMS = [
+    ("were checked", "turned out wrong"),
+    ("were received", "arrived late"),
+    ("were sampled", "failed the test"),
+    ("were reviewed", "needed changes"),
+]
+FIGURES = st.integers(2, 999).filter(lambda n: n != 30)  # 30 is a figure of the base exercise
+
+
+def _case(first: int, second: int, claims: tuple[str, str]):
+    sentence = f"Last month {first} invoices {claims[0]} and {second} {claims[1]}."
+    point = KeyPoint(id="checked", text=sentence, cues=[[str(second)]], role="reason")
+    return EXERCISE.model_copy(
+        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(FIGURES, FIGURES, st.sampled_from(CLAIMS))
+def test_a_figure_stated_about_another_figures_claim_is_misattached(first: int, second: int, claims) -> None:
+    if first == second:
+        return
+    exercise = _case(first, second, claims)
+    swapped = f"All {first} {claims[1]}."  # "all 37 turned out wrong" where 37 were checked
+    assert [m[0] for m in misattached(exercise, stems(swapped))] == [first]
+    # its own claim, in the case's words or others, or beside the figure that owns the claim, is no slip
+    for fine in (
+        f"We found that {first} {claims[0]}.",
+        f"Some {first} invoices went through review.",
+        f"Of the {first} invoices, {second} {claims[1]}.",
+        f"{second} {claims[1]}, about {second} in {first}.",
+    ):
+        assert not misattached(exercise, stems(fine)), fine
+
+
+@pytest.mark.parametrize("claims", CLAIMS)
+@pytest.mark.parametrize(("first", "second"), [(37, 5), (420, 18)])
+def test_a_misattached_key_figure_caps_the_answer_and_half_answers_the_reader(first, second, claims) -> None:
+    exercise = _case(first, second, claims)
+    right = grade(exercise, explanation(EXPLAIN_REFERENCE + f"\n\nOf {first} checked, {second} {claims[1]}."))
+    wrong = grade(exercise, explanation(EXPLAIN_REFERENCE + f"\n\nAll {first} {claims[1]}."))
+    assert wrong.total <= WRONG_FIGURE_CAP < right.total
+    assert wrong.criterion("audience").score <= MISSTATED_CONCERN_CREDIT * right.criterion("audience").score + 1e-9
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "With this change a late payment cannot happen again.",
+        "The change eliminates the risk of paying a supplier late.",
+        "There is zero risk that a supplier is paid late.",
+        "With approvals first, nothing wrong goes out to a supplier.",
+        "Moving approvals first closes the gap completely.",
+    ],
+)
+def test_certainty_where_a_risk_remains_caps_below_the_middle_and_half_answers_the_reader(claim: str) -> None:
+    clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
+    claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
+    assert claimed.total <= OVERCLAIM_CAP < clean.total
+    assert claimed.criterion("audience").score <= MISSTATED_CONCERN_CREDIT * clean.criterion("audience").score + 1e-9
+
+
+@pytest.mark.parametrize("share", [0.3, 0.5, 0.6, 0.75, 0.9, 1.0])
+def test_length_credit_falls_to_nothing_at_half_the_minimum(share: float) -> None:
+    n = word_count(EXPLAIN_REFERENCE)
+    exercise = EXERCISE.model_copy(update={"word_min": max(20, round(n / share)), "word_max": 1500})
+    scored = grade(exercise, explanation(EXPLAIN_REFERENCE)).criterion("length").score
+    expected = max(0.0, 2 * n / exercise.word_min - 1)
+    assert scored == pytest.approx(expected, abs=1e-3)  # criteria are rounded
+    assert (scored == 0) == (n <= exercise.word_min / 2)
