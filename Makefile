@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
 PORT ?= 8501
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: setup run test lint benchmarks clean
+.PHONY: setup run dev test lint benchmarks clean
 
 $(BOOTSTRAP)/bin/uv:
 	@echo "uv not found: installing it into $(BOOTSTRAP) with pip"
@@ -19,10 +19,16 @@ $(BOOTSTRAP)/bin/uv:
 
 setup: .venv/.synced
 
+# The app creates or migrates the database itself as it starts (one process, so no race).
 run: setup
-	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync python -m store migrate
 	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run app.py \
 		--server.address=127.0.0.1 --server.port=$(PORT) --server.headless=true
+
+# As `make run`, but reloads the app when a source file changes (the watcher costs CPU per rerun).
+dev: setup
+	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run app.py \
+		--server.address=127.0.0.1 --server.port=$(PORT) --server.headless=true \
+		--server.fileWatcherType=auto --server.runOnSave=true
 
 lint: setup
 	$(UV) run --no-sync ruff check .

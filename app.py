@@ -1,6 +1,8 @@
 """Baton: the entry point. Registers the pages, resolves who is using the app, and builds the
 menu for their role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from pages.common import (
@@ -13,9 +15,12 @@ from pages.common import (
 )
 from store.models import Role, User
 from ui import state
+from ui.draft_commit import commit_drafts_while_typing
 from ui.text import escape_markdown
 
-st.set_page_config(page_title="Baton", page_icon=":material/account_tree:", layout="wide")
+# A local file, served by the app itself: a Material icon as the page icon is fetched from a font host.
+ICON = Path(__file__).parent / "ui" / "assets" / "baton-icon.png"
+st.set_page_config(page_title="Baton", page_icon=str(ICON), layout="wide")
 state.init_state()
 require_safe_binding()
 demo_switch()
@@ -75,6 +80,9 @@ with st.sidebar:
     st.caption(f"Signed in as **{escape_markdown(user.name)}** · {user.role}")
     if auth_configured() and st.user.get("is_logged_in"):  # st.user reads the secrets file each time
         st.button("Sign out", on_click=st.logout, key="sign_out")
+    commit_drafts_while_typing()
 
+if not st.get_option("client.showSidebarNavigation"):  # off in config.toml only to hide the raw file list
+    st.set_option("client.showSidebarNavigation", True)
 with database_guard():  # one way to meet a database error on every page
     st.navigation(pages, position="sidebar").run()

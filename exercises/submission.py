@@ -209,6 +209,17 @@ class ExplainSubmission(_Submission):
         return {"text": str(data.get("text") or "")[:MAX_TEXT]}
 
 
+def is_blank(submission: BaseModel) -> bool:
+    """Nothing handed in: no row, no flag, no mark and no text but white space. A blank task
+    is reported as not attempted, not graded as an answer."""
+    for name, value in submission:
+        if name == "kind":
+            continue
+        if value.strip() if isinstance(value, str) else value:
+            return False
+    return True
+
+
 AnySubmission = DesignSubmission | FindFailuresSubmission | ValidateSubmission | ExplainSubmission
 Submission = Annotated[AnySubmission, Field(discriminator="kind")]
 SUBMISSION_ADAPTER: TypeAdapter[AnySubmission] = TypeAdapter(Submission)

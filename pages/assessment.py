@@ -1,13 +1,15 @@
-"""Mock assessment: four tasks against the clock, feedback only when all four are submitted."""
+"""Mock assessment: the rules first, then four tasks against the clock, a confirmation that names
+what is unanswered, and feedback only when all four are submitted."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
 from exercises.assessment import draw, time_limit_s
-from exercises.kinds import kind_label
-from exercises.submission import draft_too_large
+from exercises.kinds import kind_label, task_kind
+from exercises.model import AnyExercise
+from exercises.submission import draft_too_large, is_blank
 from grading.report import CriterionResult, build_report
 from pages.common import bank, clock, database_guard, engine, grade_now, signed_in
 from store import assessments, attempts
@@ -28,6 +30,27 @@ st.title("Mock assessment")
 
 
 score = grade_now
+
+
+def when(value: datetime) -> str:
+    return f"{value:%d %b %Y, %H:%M} UTC"
+
+
+def show_rules(tasks: list[AnyExercise], limit_s: int, closes: datetime | None) -> None:
+    """What a proctored test states before its clock starts."""
+    st.markdown(f"**{len(tasks)} tasks, {limit_s // 60} minutes.** The clock starts when you press the button below.")
+    # the kinds only: an assigned assessment draws each sitting's own exercises as its clock starts
+    st.markdown("\n".join(f"{i}. {kind_label(t.kind)}" for i, t in enumerate(tasks, start=1)))
+    closing = f" The assessment closes at {when(closes)}; your time ends then at the latest." if closes else ""
+    st.markdown(
+        "- **No feedback until the end**: grades and the report come when you submit all the tasks.\n"
+        "- **Your answers save as you work.** The clock runs on the server: closing or reloading the page "
+        "does not stop it.\n"
+        "- **When the time is up**, what you have written is submitted.\n"
+        "- A task left blank is reported as **not attempted** and counts as 0." + closing
+    )
+
+
 with session_scope(engine()) as session:
     active = assessments.active_sitting(session, user)
 
@@ -42,6 +65,8 @@ if active is not None:
         st.rerun()
 
     st.subheader(escape_markdown(assessment.title))
+    if (closing := assessments.closes(assessment)) is not None:
+        st.caption(f"Closes {when(closing)}.")
 
     @st.fragment(run_every=timedelta(seconds=1))
     @database_guard()
@@ -64,6 +89,7 @@ if active is not None:
     base = state.per_exercise(state.SITTING_BASE)
     last = state.per_exercise(state.SITTING_SAVED)
     tasks = list(assessments.sitting_exercises(exercises, sitting, assessment).values())
+    unanswered: list[str] = []
     tabs = st.tabs([f"{i}. {kind_label(t.kind)}" if t else f"{i}." for i, t in enumerate(tasks, start=1)])
     for tab, exercise in zip(tabs, tasks, strict=True):
         if exercise is None:
@@ -82,16 +108,36 @@ if active is not None:
                 for c in exercise.scored_rubric:
                     st.markdown(f"- **{c.title}** ({c.weight:g} %): {c.description}")
             result = submission_form(exercise, exercises.tools, base[key], scope=f"{SITTING_SCOPE}{sitting.id}:")
+            if is_blank(task_kind(exercise.kind).submission.salvage(result.payload)):
+                unanswered.append(f"{tasks.index(exercise) + 1}. {kind_label(exercise.kind)}")
             if result.payload != last.get(key) and draft_too_large(result.payload) is None:
                 with database_guard():
                     with session_scope(engine()) as session:
                         kept = assessments.save_draft(session, user, row_id(sitting), exercise.id, result.payload, now)
                     if kept:
                         last[key] = result.payload
-    if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
-        finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, clock())
-        st.query_params["report"] = str(finished.id)
-        st.rerun()
+    if st.session_state[state.CONFIRM_FINISH] != row_id(sitting):
+        if st.button("Submit all four tasks", type="primary", key="finish_sitting", icon=":material/task_alt:"):
+            st.session_state[state.CONFIRM_FINISH] = row_id(sitting)
+            st.rerun()
+        st.stop()
+    with st.container(border=True, key="confirm_box"):
+        if unanswered:
+            st.warning(
+                "Not answered yet: " + "; ".join(unanswered) + ". They will be reported as not attempted.",
+                title="Submit with tasks unanswered?",
+            )
+        else:
+            st.info("You cannot change your answers after this.", title="Submit all four tasks?")
+        row = st.container(horizontal=True)
+        if row.button("Submit now", type="primary", key="confirm_finish", icon=":material/task_alt:"):
+            st.session_state[state.CONFIRM_FINISH] = None
+            finished = assessments.finish(engine(), user, row_id(sitting), exercises, score, clock())
+            st.query_params["report"] = str(finished.id)
+            st.rerun()
+        if row.button("Keep working", key="cancel_finish"):
+            st.session_state[state.CONFIRM_FINISH] = None
+            st.rerun()
     st.stop()
 
 # Complete any finish of this learner's that was interrupted (the open sitting is handled above).
@@ -102,6 +148,7 @@ if report_id:
         with session_scope(engine()) as session:
             sitting, assessment = assessments.sitting_for(session, user, int(report_id))
             answered = assessments.results(session, user, row_id(sitting))
+            seconds = assessments.task_times(session, user, row_id(sitting))
             details = {eid: attempts.attempt_detail(session, user, aid) for eid, aid in answered.items()}
             practice = {
                 k: v[0] for k, v in attempts.kind_averages(session, user, sitting.user_id, mode="practice").items()
@@ -111,15 +158,18 @@ if report_id:
         st.error("That report is not available to you.")
         st.stop()
     asked = assessments.sitting_exercises(exercises, sitting, assessment)
-    rows = []
+    rows: list[tuple[AnyExercise, float | None, list[CriterionResult]]] = []
     for eid in sitting.tasks(assessment):
         exercise, detail = asked[eid], details.get(eid)
+        if exercise is None:
+            continue
         view = detail.effective if detail else None
-        if exercise is None or view is None:
+        if view is None:  # nothing written: not attempted
+            rows.append((exercise, None, []))
             continue
         criteria = [CriterionResult(c.title, c.weight, c.score, c.feedback) for c in view.criteria]
         rows.append((exercise, view.grade.total, criteria))
-    report = build_report(rows, practice, exercises, done)
+    report = build_report(rows, practice, exercises, done, seconds)
     status = "ran out of time; what was written was graded" if sitting.status == "timed_out" else "submitted"
     st.subheader(escape_markdown(assessment.title))
     st.caption(f"Sitting {sitting.number} · {status}")
@@ -135,13 +185,45 @@ if report_id:
     with st.expander("Each task's grade and feedback"):
         for eid in sitting.tasks(assessment):
             exercise, detail = asked[eid], details.get(eid)
-            if exercise and detail and detail.effective:
-                st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
-                for line in detail.effective.criteria:
-                    st.caption(f"{line.title}: {line.score:.0%}. {line.feedback}")
+            if exercise is None:
+                continue
+            if not (detail and detail.effective):
+                st.markdown(f"**{exercise.title}** · not attempted")
+                st.caption("Nothing was written for this task, so there is no feedback on it.")
+                continue
+            st.markdown(f"**{exercise.title}** · {detail.effective.grade.total:.0f}")
+            for line in detail.effective.criteria:
+                st.caption(f"{line.title}: {line.score:.0%}. {line.feedback}")
     if st.button("Back to assessments", key="back_to_assessments"):
         del st.query_params["report"]
         st.rerun()
+    st.stop()
+
+pending = st.session_state[state.PENDING_SITTING]
+if pending is not None:
+    with session_scope(engine()) as session:
+        offer = next((o for o in assessments.offers(session, user, now) if o.assessment.id == pending), None)
+    if offer is None:
+        st.session_state[state.PENDING_SITTING] = None
+        st.rerun()
+    st.subheader(f"Before you start: {offer.assessment.title}")
+    chosen = [t for t in (exercises.get(e) for e in offer.assessment.exercise_ids) if t is not None]
+    with st.container(border=True, key="rules"):
+        show_rules(chosen, offer.assessment.time_limit_s, assessments.closes(offer.assessment))
+        row = st.container(horizontal=True)
+        begin = row.button("Start the clock", type="primary", key="begin_sitting", icon=":material/timer:")
+        if row.button("Not now", key="cancel_start"):
+            st.session_state[state.PENDING_SITTING] = None
+            st.rerun()
+    if begin:
+        try:
+            with session_scope(engine()) as session:
+                assessments.start(session, user, pending, clock(), exercises)
+        except AssessmentClosed as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[state.PENDING_SITTING] = None
+            st.rerun()
     st.stop()
 
 with session_scope(engine()) as session:
@@ -157,18 +239,18 @@ if assigned:
             cols = st.columns([4, 1], vertical_alignment="center")
             cols[0].markdown(f"**{escape_markdown(a.title)}** · {a.time_limit_s // 60} min · four tasks")
             note = "open" if offer.is_open else "not open now"
-            cols[0].caption(f"{note} · sittings used {offer.used} of {offer.allowed}")
+            closing = assessments.closes(a)
+            until = f" · closes {when(closing)}" if closing else ""
+            cols[0].caption(f"{note}{until} · sittings used {offer.used} of {offer.allowed}")
             if cols[1].button("Start", key=f"start:{a.id}", disabled=not offer.can_start, width="stretch"):
-                try:
-                    with session_scope(engine()) as session:
-                        assessments.start(session, user, row_id(a), clock(), exercises)
-                except AssessmentClosed as exc:
-                    st.error(str(exc))
-                else:
-                    st.rerun()
+                st.session_state[state.PENDING_SITTING] = row_id(a)  # the rules first; the clock starts there
+                st.rerun()
 
 st.subheader("Take a mock assessment")
-st.caption("One task of each kind, timed like a hiring assessment. Feedback and a report come at the end.")
+st.caption(
+    "One task of each kind, timed like a hiring assessment. The rules come first; the clock starts when you "
+    "say so. Feedback and a report come at the end."
+)
 with st.form("self_assessment"):
     sector = st.selectbox(
         "Sector",
@@ -178,7 +260,7 @@ with st.form("self_assessment"):
     level = st.segmented_control(
         "Level", [1, 2, 3], default=2, required=True, format_func=lambda d: "●" * d + "○" * (3 - d)
     )
-    start_now = st.form_submit_button("Start now: the clock starts at once", type="primary")
+    start_now = st.form_submit_button("Continue to the rules", type="primary")
 if start_now:
     with session_scope(engine()) as session:
         done = {r.exercise_id for r in attempts.history(session, user, row_id(user))}
@@ -188,7 +270,7 @@ if start_now:
         created = assessments.create_assessment(
             session, user, title, [e.id for e in picked], time_limit_s(picked), sector=sector, level=int(level or 2)
         )
-        assessments.start(session, user, row_id(created), clock(), exercises)
+    st.session_state[state.PENDING_SITTING] = row_id(created)  # the clock starts on the rules screen
     st.rerun()
 
 if past:

@@ -28,21 +28,30 @@ if not taught:
     st.stop()
 cohort = st.selectbox("Cohort", taught, format_func=lambda c: c.name, key="assess_cohort")
 
-with st.expander("Assign a new assessment", icon=":material/add:"), st.form("assign_assessment", clear_on_submit=False):
-    title = st.text_input("Title", value="Mock assessment", max_chars=200)
+with st.expander("Assign a new assessment", icon=":material/add:"):
+    # Sector and level sit outside the form so the preview and the suggested time follow them; the time limit
+    # has a key, so a minute count typed in is never replaced by the suggestion for new tasks.
     sector = st.selectbox(
-        "Sector", [None, *exercises.sectors], format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s)
+        "Sector",
+        [None, *exercises.sectors],
+        format_func=lambda s: "Mixed" if s is None else exercises.sector_name(s),
+        key="assess_sector",
     )
-    level = st.segmented_control("Level", [1, 2, 3], default=2, required=True)
+    level = st.segmented_control("Level", [1, 2, 3], default=2, required=True, key="assess_level")
     # A preview only: each sitting draws its own paper when it starts (store/assessments.start).
     seed = st.session_state.setdefault("assess_preview_seed", secrets.randbits(32))
     picked = draw(exercises, sector, int(level or 2), seed=seed)
+    suggested = time_limit_s(picked) // 60
     st.caption(
         "For example: "
         + "; ".join(f"{kind_label(e.kind)}: {e.title}" for e in picked)
-        + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised."
+        + ". Each learner's sitting draws its own four tasks at this level, from those they have not practised. "
+        + f"Suggested time: {suggested} min."
     )
-    minutes = st.number_input("Time limit (minutes)", 10, 240, value=time_limit_s(picked) // 60, step=5)
+    form = st.form("assign_assessment", clear_on_submit=False)
+with form:
+    title = st.text_input("Title", value="Mock assessment", max_chars=200)
+    minutes = st.number_input("Time limit (minutes)", 10, 240, value=suggested, step=5, key="assess_minutes")
     today = clock().date()
     window = st.date_input("Window (opens, closes)", value=(today, today + timedelta(days=7)))
     if st.form_submit_button("Assign to the cohort", type="primary"):
@@ -96,8 +105,9 @@ st.dataframe(
     alt="Each learner's sitting of this assessment",
 )
 with session_scope(engine()) as session:
-    items = [i for i in item_analysis(session, user, row_id(cohort), mode="assessment") if i.exercise_id in drawn]
-    rates = [r for r in criterion_rates(session, user, row_id(cohort), mode="assessment") if r.exercise_id in drawn]
+    own = assessments.assessment_attempts(row_id(chosen))  # this assessment's sittings, not every mock
+    items = item_analysis(session, user, row_id(cohort), only=own)
+    rates = criterion_rates(session, user, row_id(cohort), only=own)
 if items:
     st.markdown("**Item analysis (assessment attempts)**")
     st.dataframe(

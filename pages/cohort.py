@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 import streamlit as st
 
 from exercises.kinds import kind_label
-from pages.common import bank, database_guard, engine, learner_dashboard, signed_in
+from pages.common import CACHE_TTL, bank, database_guard, engine, learner_dashboard, signed_in
 from store import assignments, dashboards, export, mastery, review, users
 from store.access import AccessDenied
 from store.attempts import attempt_detail
@@ -17,6 +17,7 @@ from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
 from store.models import Role, User, row_id
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
+from ui.kinds import show_reference
 from ui.mastery_view import show_cohort_levels, show_mastery, show_variant_stats
 from ui.progress_view import (
     attempt_label,
@@ -26,7 +27,7 @@ from ui.progress_view import (
     show_profile,
     show_trend_and_misses,
 )
-from ui.review_view import FLASH, override_form, show_queue
+from ui.review_view import FLASH, override_form, show_queue, step_pick
 from ui.text import escape_markdown
 
 user = signed_in(Role.instructor, Role.admin)
@@ -41,7 +42,7 @@ VIEWS = [
 ]
 
 
-@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner=False)
 def load(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.CohortDashboard:
     """Cached per data version: a new grade or override anywhere changes the key at once."""
     with session_scope(engine()) as session:
@@ -50,7 +51,7 @@ def load(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards
         return dashboards.cohort_dashboard(session, viewer, cohort_id)
 
 
-@st.cache_data(ttl="10m", max_entries=128, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner=False)
 def load_exercises(viewer_id: int, cohort_id: int, version: tuple[int, ...]) -> dashboards.ExerciseReport:
     with session_scope(engine()) as session:
         viewer = session.get(User, viewer_id)
@@ -89,12 +90,23 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
         st.error("You can only see the work of learners in cohorts you teach.")
         return
     exercise = exercises.variant(detail.attempt.exercise_id, detail.attempt.variant_seed)
-    left, right = st.columns([2, 3], gap="medium")
+    view = detail.effective
+    # As in Gradescope: the work and what it answers on the left, the rubric and the grade on the right.
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         with st.container(border=True):
             st.markdown("**Submission**")
-            show_answer(detail.payload)
-        view = detail.effective
+            show_answer(detail.payload, exercise, exercises.tools)
+        if exercise is not None:
+            with st.expander("The exercise: " + exercise.title):
+                st.markdown(exercise.brief)
+            with st.expander("Reference answer"):
+                show_reference(exercise, exercises.tools)
+    with right:
+        show_attempt(detail, exercise, exercises.tools)
+        if len(detail.grades) > 1:
+            st.markdown("**Grade history**")
+            show_grade_history(detail)
         if view is not None:
             if confirm and st.button("Confirm the grade as it is", key=f"{key}_confirm", icon=":material/check:"):
                 with session_scope(engine()) as session:
@@ -103,7 +115,9 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
                     "Grade confirmed: it leaves the review queue, and the learner sees it was reviewed."
                 )
                 st.rerun()
-            request = override_form(key, view.grade.total, view.criteria)
+            rubric = {c.id: c.description for c in exercise.rubric} if exercise else {}
+            # keyed by the grade: moving to another attempt (or after a save) starts from its own values
+            request = override_form(f"{key}-{attempt_id}-{view.grade.id}", view.grade.total, view.criteria, rubric)
             if request is not None:
                 try:
                     with session_scope(engine()) as session:
@@ -117,11 +131,6 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
                         f"Override saved: the grade is now {saved.total:.1f}. The earlier grade stays in the history."
                     )
                     st.rerun()
-    with right:
-        show_attempt(detail, exercise, exercises.tools)
-        if len(detail.grades) > 1:
-            st.markdown("**Grade history**")
-            show_grade_history(detail)
 
 
 st.title("Cohort")
@@ -228,14 +237,35 @@ if tabs[3].open:
             )
             show_queue(dash.review, titles, key="review_table")
             queue = {i.attempt_id: i for i in dash.review}
-            pick = st.selectbox(
+            if st.session_state.get("review_pick") not in queue:
+                st.session_state["review_pick"] = next(iter(queue))
+            row = st.container(horizontal=True, vertical_alignment="bottom", key="review_nav")
+            order = list(queue)
+            row.button(
+                "Previous",
+                key="review_prev",
+                icon=":material/arrow_back:",
+                on_click=step_pick,
+                args=("review_pick", order, -1),
+                disabled=st.session_state["review_pick"] == order[0],
+            )
+            pick = row.selectbox(
                 "Review",
-                list(queue),
+                order,
                 key="review_pick",
                 format_func=lambda a: (
-                    f"{queue[a].learner} · {titles.get(queue[a].exercise_id, queue[a].exercise_id)} · "
-                    f"{queue[a].score:.0f}"
+                    f"{order.index(a) + 1} of {len(order)}: {queue[a].learner} · "
+                    f"{titles.get(queue[a].exercise_id, queue[a].exercise_id)} · {queue[a].score:.0f}"
                 ),
+                width=520,
+            )
+            row.button(
+                "Next",
+                key="review_next",
+                icon=":material/arrow_forward:",
+                on_click=step_pick,
+                args=("review_pick", order, 1),
+                disabled=st.session_state["review_pick"] == order[-1],
             )
             if pick is not None:
                 review_attempt(pick, key="review_override", confirm=True)

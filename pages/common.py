@@ -8,20 +8,19 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import streamlit as st
-from openai import OpenAI
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from streamlit.runtime.pages_manager import PagesManager
 
 from baton_config import settings
 from exercises.loader import Bank, load_bank, load_beside_shipped
 from exercises.model import AnyExercise
 from exercises.submission import AnySubmission
 from grading import Judge, grade
-from grading.llm_judge import OpenAIJudge
 from grading.model import Grade
 from store import progress
 from store.db import session_scope
@@ -57,7 +56,11 @@ def engine() -> Engine:
     return eng
 
 
-@st.cache_data(ttl="10m", max_entries=512, show_spinner=False)
+# A timedelta, not "10m": Streamlit parses a duration string with pandas, a 2 s import on the first page.
+CACHE_TTL = timedelta(minutes=10)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
 def learner_dashboard(
     viewer_id: int, user_id: int, cohort_id: int | None, version: tuple[int, ...]
 ) -> progress.LearnerDashboard:
@@ -153,14 +156,15 @@ def current_user() -> User | None:
 
 
 def signed_in(*roles: Role) -> User:
-    """The user app.py signed in on this run, at the top of every page. Streamlit runs a file in
-    pages/ directly (without app.py) when a process's first request names it, before any
-    st.navigation call: such a visit goes through app.py first, which signs the user in and
-    registers only their pages. `roles` limits the page to those roles."""
+    """The user app.py signed in on this run, at the top of every page. A page reached without
+    one is the first run of a new server process, which treats pages/ as a legacy pages folder
+    and runs the page on its own (with its raw file names as the menu): from here on app.py's
+    st.navigation decides, so the page runs again through app.py, on the same URL. `roles`
+    limits the page to those roles."""
     user: User | None = st.session_state.get(state.USER)
     if user is None:
-        st.switch_page("app.py")
-        st.stop()
+        PagesManager.uses_pages_directory = False  # what st.navigation sets; Streamlit has no public switch
+        st.rerun()
     assert user is not None
     if roles and user.role not in roles:
         st.error("This page is for instructors.")
@@ -187,6 +191,10 @@ def _secret(name: str) -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _openai_judge(api_key: str, base_url: str | None, model: str, timeout_s: float) -> Judge:
+    from openai import OpenAI  # only with a key: the client library is a second's import on the first page
+
+    from grading.llm_judge import OpenAIJudge
+
     client = OpenAI(api_key=api_key, base_url=base_url)
     return OpenAIJudge(client, model, cache=DbJudgeCache(engine()), timeout_s=timeout_s)
 

@@ -9,18 +9,14 @@ import streamlit as st
 from exercises.kinds import KINDS, kind_label
 from exercises.model import AnyExercise
 from exercises.submission import MAX_DRAFT_BYTES, draft_too_large
-from grading import grade
 from pages.common import bank, clock, database_guard, engine, judge, judge_status, signed_in
-from store import attempts, integrity
+from store import attempts, integrity, progress
+from store.assignments import learner_assignments
 from store.db import session_scope
 from store.integrity import PracticeClosed
 from store.models import row_id
 from ui import state
-from ui.attempt_view import show_attempt
-from ui.form_scope import variant_scope
-from ui.forms import submission_form
-from ui.grade_view import GradedAnswer
-from ui.kinds import show_outcome, show_reference
+from ui.practice_cards import STATUSES, badges, clear_filters, keep, matches, show_card
 from ui.text import label
 
 LIST_PAGE = 12
@@ -45,41 +41,91 @@ if exercise is None:
     )
     if exercise_id:
         st.warning(f"No exercise '{exercise_id}' in the bank; pick one below.")
+    with session_scope(engine()) as session:
+        done = progress.exercise_means(session, user, user_id)
+        assigned = {a.exercise_id: a for a in learner_assignments(session, user, user_id)}
+    # The filters persist for the session (a visit to another page keeps them).
     with st.container(border=True, key="filters"):
+        search = st.text_input(
+            "Search",
+            placeholder="Words from the title, summary, sector or task",
+            type="search",
+            icon=":material/search:",
+            key="f_search",
+            persist_state="session",
+        )
         sectors = st.pills(
-            "Sector", list(exercises.sectors), selection_mode="multi", format_func=exercises.sector_name, key="f_sector"
-        )
-        kinds = st.pills("Task", list(KINDS), selection_mode="multi", format_func=kind_label, key="f_kind")
-        levels = st.pills(
-            "Difficulty",
-            [1, 2, 3],
+            "Sector",
+            list(exercises.sectors),
             selection_mode="multi",
-            format_func=lambda d: "●" * d + "○" * (3 - d),
-            key="f_level",
+            format_func=exercises.sector_name,
+            key="f_sector",
+            persist_state="session",
         )
+        kinds = st.pills(
+            "Task",
+            list(KINDS),
+            selection_mode="multi",
+            format_func=kind_label,
+            key="f_kind",
+            persist_state="session",
+        )
+        row = st.container(horizontal=True, wrap=True, gap="medium")
+        with row:
+            levels = st.pills(
+                "Difficulty",
+                [1, 2, 3],
+                selection_mode="multi",
+                format_func=lambda d: "●" * d + "○" * (3 - d),
+                key="f_level",
+                persist_state="session",
+                width="content",
+            )
+            statuses = st.pills(
+                "Status",
+                list(STATUSES),
+                selection_mode="multi",
+                format_func=STATUSES.__getitem__,
+                key="f_status",
+                persist_state="session",
+                width="content",
+            )
     with session_scope(engine()) as session:  # closed while the learner sits an assessment with them
         closed = integrity.sitting_exercises(session, user_id, clock())
-    chosen = [e for e in exercises.filter(sectors or (), kinds or (), levels or ()) if e.id not in closed]
+    chosen = [
+        ex
+        for ex in exercises.filter(sectors or (), kinds or (), levels or ())
+        if ex.id not in closed
+        and matches(ex, search or "", exercises.sector_name(ex.sector))
+        and keep(ex, statuses or [], done, assigned)
+    ]
     # A page of cards at a time: each card costs three elements on every rerun, and the filters
     # above find an exercise faster than scrolling forty cards.
     shown = st.session_state.setdefault("list_shown", LIST_PAGE)
-    st.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
+    head = st.container(horizontal=True, vertical_alignment="center")
+    head.caption(f"{len(chosen)} exercise(s)" + (f", showing the first {shown}" if len(chosen) > shown else ""))
+    filtered = bool(search or sectors or kinds or levels or statuses)
+    head.button("Clear filters", key="clear_filters", on_click=clear_filters, disabled=not filtered, type="tertiary")
+    now = clock()
     for ex in chosen[:shown]:
-        with st.container(border=True, horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
-            st.markdown(
-                f"**{ex.title}**  \n:gray[:small[{exercises.sector_name(ex.sector)} · {kind_label(ex.kind)} · "
-                f"difficulty {ex.difficulty} · about {ex.minutes} min]]  \n{ex.summary}",
-                width="stretch",
-            )
-            if st.button("Open", key=f"open:{ex.id}", width=96):
-                st.query_params["exercise"] = ex.id
-                st.rerun()
+        if show_card(ex, exercises.sector_name(ex.sector), badges(done.get(ex.id), assigned.get(ex.id), now)):
+            st.query_params["exercise"] = ex.id
+            st.rerun()
     if len(chosen) > shown:
         more = min(LIST_PAGE, len(chosen) - shown)
         if st.button(f"Show {more} more", icon=":material/expand_more:", key="list_more"):
             st.session_state["list_shown"] = shown + LIST_PAGE
             st.rerun()
     st.stop()
+
+# The exercise view's modules (grading, forms, grade views, pandas, plotly) load once an exercise
+# is open: the list, the first page a visitor sees, does without them.
+from grading import grade  # noqa: E402
+from ui.attempt_view import show_attempt  # noqa: E402
+from ui.form_scope import variant_scope  # noqa: E402
+from ui.forms import submission_form  # noqa: E402
+from ui.grade_view import GradedAnswer  # noqa: E402
+from ui.kinds import show_outcome, show_reference  # noqa: E402
 
 with session_scope(engine()) as session:
     in_sitting = integrity.practice_rules(session, user_id, exercise.id, clock()).in_sitting

@@ -1,19 +1,19 @@
 """My progress: competency by task and sector against the cohort's median learner, the trend,
 the criteria missed most, what to practise next, and every graded attempt with its feedback."""
 
-import pandas as pd
 import streamlit as st
 
-from pages.common import bank, engine, learner_dashboard, signed_in
+from pages.common import bank, clock, engine, learner_dashboard, signed_in
 from store import dashboards, users
 from store.attempts import attempt_detail
 from store.db import session_scope
 from store.models import row_id
 from ui.attempt_view import show_answer, show_attempt
-from ui.dashboard_charts import day
 from ui.mastery_view import show_mastery
 from ui.progress_view import (
+    assignment_rows,
     attempt_label,
+    instructor_changes,
     show_grade_history,
     show_history,
     show_kpis,
@@ -70,22 +70,18 @@ if show_recommendation(rec, exercises.get(rec.exercise_id) if rec else None, key
 
 if dash.assignments:
     todo = sum(a.best is None for a in dash.assignments)
+    late = sum(a.overdue(clock()) for a in dash.assignments)
     heading = f"Assigned to you: {todo} to do" if todo else "Assigned to you: all done"
+    heading += f", {late} overdue" if late else ""
     with st.expander(heading, icon=":material/assignment:", expanded=bool(todo)):
         st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "Exercise": escape_markdown(titles.get(a.exercise_id, a.exercise_id)),
-                        "Cohort": escape_markdown(a.cohort_name),  # st.table renders Markdown
-                        "Due": day(a.due),
-                        "Your best": "not done yet" if a.best is None else f"{a.best:.0f}",
-                    }
-                    for a in dash.assignments
-                ]
-            ),
+            assignment_rows(dash.assignments, titles, clock()),
             hide_index=True,
+            alt="Exercises assigned to you, overdue first, each linked",
         )
+
+if notice := instructor_changes(dash.history, titles):
+    st.info(notice, icon=":material/rate_review:")
 
 if not dash.history:
     st.info(

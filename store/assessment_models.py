@@ -66,8 +66,10 @@ class SittingAnswer(SQLModel, table=True):
     sitting_id: int = Field(foreign_key="assessment_sittings.id", index=True)
     exercise_id: str = Field(max_length=64)
     draft: dict | None = Field(default=None, sa_column=Column(JSON))
-    attempt_id: int | None = Field(default=None, foreign_key="attempts.id")
+    attempt_id: int | None = Field(default=None, foreign_key="attempts.id")  # None: not attempted
     updated_at: datetime = Field(default_factory=now)
+    first_saved_at: datetime | None = None  # the task's first edit (migration 0005)
+    active_s: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})  # time on task
 
 
 class ExtraSitting(SQLModel, table=True):

@@ -14,22 +14,24 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from exercises.assessment import draw, unseen_seed
-from exercises.kinds import task_kind
+from exercises.kinds import KINDS, task_kind
 from exercises.loader import Bank
 from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
-from exercises.submission import AnySubmission
+from exercises.submission import AnySubmission, is_blank
 from grading.model import CriterionScore, Flag, Grade, Scorer
 from store import attempts, integrity
 from store.access import AccessDenied, require_teaches
 from store.assessment_models import Assessment, ExtraSitting, Sitting, SittingAnswer, SittingStatus
 from store.db import session_scope
-from store.models import Membership, Role, User
+from store.models import AttemptMode, Membership, Role, User
 from store.models import now as wall_clock
 
 log = logging.getLogger(__name__)
+IDLE_S = 120.0  # a pause between two saves of a task counts at most this much towards time on task
 
 
 class AssessmentClosed(RuntimeError):
@@ -206,6 +208,11 @@ def sitting_for(session: Session, viewer: User, sitting_id: int) -> tuple[Sittin
     return sitting, assessment
 
 
+def closes(assessment: Assessment) -> datetime | None:
+    """When the assessment's window closes (UTC), if it has one."""
+    return _aware(assessment.closes_at)
+
+
 def sitting_exercises(bank: Bank, sitting: Sitting, assessment: Assessment) -> dict[str, AnyExercise | None]:
     """The tasks as this sitting asks them (its own draw, its variants), in order."""
     seeds = sitting.variant_seeds or {}
@@ -234,11 +241,22 @@ def save_draft(session: Session, user: User, sitting_id: int, exercise_id: str, 
         select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id, SittingAnswer.exercise_id == exercise_id)
     ).first()
     row = row or SittingAnswer(sitting_id=sitting_id, exercise_id=exercise_id)
+    if row.first_saved_at is None:  # the clock on a task starts with its first real edit
+        if not _blank_draft(payload):
+            row.first_saved_at = now
+    else:
+        pause = (now - (_aware(row.updated_at) or now)).total_seconds()
+        row.active_s = (row.active_s or 0.0) + min(IDLE_S, max(0.0, pause))
     row.draft = clean_payload(payload)
     row.updated_at = now
     session.add(row)
     session.flush()
     return True
+
+
+def _blank_draft(payload: dict) -> bool:
+    kind = payload.get("kind")
+    return isinstance(kind, str) and kind in KINDS and is_blank(task_kind(kind).submission.salvage(payload))
 
 
 def _flagged(exercise: AnyExercise, exc: Exception) -> Grade:
@@ -274,11 +292,17 @@ def _grade_sitting(engine: Engine, sitting_id: int, bank: Bank, score: Scorer) -
         assessment = session.get(Assessment, sitting.assessment_id)
         assert assessment is not None
         written = drafts(session, sitting_id)
+        started = {
+            r.exercise_id: _aware(r.first_saved_at)
+            for r in session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id))
+        }
     graded: list[tuple[AnyExercise, AnySubmission, Grade]] = []
     for exercise_id, exercise in sitting_exercises(bank, sitting, assessment).items():
         if exercise is None:
             continue
         submission = task_kind(exercise.kind).submission.salvage(written.get(exercise_id))
+        if is_blank(submission):
+            continue  # not attempted: no grade, no attempt in the learner's record
         try:
             result = score(exercise, submission)
         except Exception as exc:  # one failing grader must not cost the learner the task
@@ -294,8 +318,9 @@ def _grade_sitting(engine: Engine, sitting_id: int, bank: Bank, score: Scorer) -
                     submission,
                     result,
                     f"sitting-{sitting_id}-{exercise.id}",
-                    mode="assessment",
+                    mode=AttemptMode.assessment,
                     cohort_id=assessment.cohort_id,
+                    started_at=started.get(exercise.id) or _aware(sitting.started_at),
                 )
                 row = session.exec(
                     select(SittingAnswer).where(
@@ -388,6 +413,23 @@ def results(session: Session, viewer: User, sitting_id: int) -> dict[str, int]:
     return {r.exercise_id: r.attempt_id for r in rows if r.attempt_id is not None}
 
 
+def task_times(session: Session, viewer: User, sitting_id: int) -> dict[str, float]:
+    """Exercise id -> seconds spent on it: from its first edit, each pause between saves counted
+    up to IDLE_S. A task never edited is absent."""
+    sitting_for(session, viewer, sitting_id)
+    rows = session.exec(select(SittingAnswer).where(SittingAnswer.sitting_id == sitting_id)).all()
+    return {r.exercise_id: float(r.active_s or 0.0) for r in rows if r.first_saved_at is not None}
+
+
+def assessment_attempts(assessment_id: int) -> SelectOfScalar[int | None]:
+    """The attempt ids graded in this assessment's sittings, as a subquery for item analysis."""
+    return (
+        select(col(SittingAnswer.attempt_id))
+        .join(Sitting, col(Sitting.id) == col(SittingAnswer.sitting_id))
+        .where(Sitting.assessment_id == assessment_id, col(SittingAnswer.attempt_id).is_not(None))
+    )
+
+
 def finished_sittings(session: Session, user: User) -> list[tuple[Sitting, Assessment]]:
     rows = session.exec(
         select(Sitting, Assessment)
@@ -429,10 +471,12 @@ def sitting_status(session: Session, viewer: User, assessment_id: int) -> list[S
             if a.attempt_id is not None:
                 by_sitting.setdefault(a.sitting_id, []).append(a.attempt_id)
         for user_id, s in latest.items():
+            if s.status == SittingStatus.in_progress:
+                continue
             found = [attempts.effective_total(session, a) for a in by_sitting.get(s.id or 0, [])]
             scores = [x for x in found if x is not None]
-            if scores:
-                totals[user_id] = round(sum(scores) / len(scores), 1)
+            # a task not attempted scores 0 in the sitting's total, as it would on paper
+            totals[user_id] = round(sum(scores) / max(1, len(assessment.exercise_ids)), 1)
     return [
         SittingRow(
             uid,

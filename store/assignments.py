@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from store.access import require_teaches, require_user
 from store.cohort_scope import graded
-from store.models import Assignment, Attempt, Cohort, Membership, Role, User, now
+from store.models import Assignment, Attempt, AttemptMode, Cohort, Membership, Role, User, now
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class AssignedExercise:
     cohort_name: str
     due: datetime | None
     best: float | None  # None: not done yet
+
+    def overdue(self, at: datetime) -> bool:
+        """Not done and past its due date."""
+        due = self.due.replace(tzinfo=UTC) if self.due is not None and self.due.tzinfo is None else self.due
+        return self.best is None and due is not None and due < at
 
 
 def _by_due() -> ColumnElement[bool]:
@@ -105,6 +110,7 @@ def assignment_progress(session: Session, viewer: User, cohort_id: int) -> list[
             col(Attempt.exercise_id).label("exercise_id"),
             func.min(Attempt.submitted_at).label("first"),
             func.max(case((_by_due(), col(Attempt.score)))).label("best"),
+            mode=AttemptMode.practice,  # a mock assessment's task does not complete an assignment
         )
         .join(
             Assignment,
@@ -162,6 +168,7 @@ def learner_assignments(session: Session, viewer: User, user_id: int) -> list[As
             (col(Attempt.user_id) == user_id)
             & (col(Attempt.exercise_id) == col(Assignment.exercise_id))
             & col(Attempt.score).is_not(None)
+            & (col(Attempt.mode) == AttemptMode.practice)  # a mock's task does not complete an assignment
             & (col(Attempt.cohort_id).is_(None) | (col(Attempt.cohort_id) == col(Assignment.cohort_id))),
         )
         .where(col(Membership.user_id) == user_id, col(Membership.role) == Role.learner)

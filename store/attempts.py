@@ -172,6 +172,7 @@ def store_attempt(
     idempotency_key: str,
     mode: str = "practice",
     cohort_id: int | None = None,
+    started_at: datetime | None = None,
 ) -> int:
     """Store a submission and its grade in the caller's transaction; return the attempt id (the
     existing one when the key was stored before)."""
@@ -186,6 +187,8 @@ def store_attempt(
     attempt.status = AttemptStatus.graded
     attempt.idempotency_key = idempotency_key
     attempt.submitted_at = attempt.updated_at = now()
+    if started_at is not None:  # an assessment task: when its first edit was made
+        attempt.started_at = started_at
     attempt.draft = None
     attempt.cohort_id = cohort_id
     session.add(attempt)

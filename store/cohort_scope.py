@@ -13,9 +13,9 @@ from sqlmodel import col
 from store.models import Attempt, Membership, Role
 
 
-def graded(cohort_id: int, *columns: Any, mode: str | None = None) -> Select[Any]:
+def graded(cohort_id: int, *columns: Any, mode: str | None = None, only: Any = None) -> Select[Any]:
     """SELECT columns FROM the cohort's learners' graded attempts (add GROUP BY and more);
-    `mode` narrows to practice or assessment attempts."""
+    `mode` narrows to practice or assessment attempts, `only` to a subquery of attempt ids."""
     query = (
         select(*columns)
         .select_from(Membership)
@@ -28,4 +28,6 @@ def graded(cohort_id: int, *columns: Any, mode: str | None = None) -> Select[Any
             col(Attempt.cohort_id).is_(None) | (col(Attempt.cohort_id) == cohort_id),
         )
     )
+    if only is not None:
+        query = query.where(col(Attempt.id).in_(only))
     return query.where(col(Attempt.mode) == mode) if mode is not None else query

@@ -14,7 +14,7 @@ from store.access import require_teaches
 from store.assignments import AssignmentProgress, assignment_progress
 from store.cohort_scope import graded
 from store.items import CriterionRate, ItemStats, VariantStats, criterion_rates, item_analysis, variant_stats
-from store.models import Assignment, Attempt, GradeRow, Membership, Role, User, now
+from store.models import Assignment, Attempt, AttemptMode, GradeRow, Membership, Role, User, now
 from store.quantiles import medians_by, quantiles_by
 from store.review import ReviewItem, review_queue
 
@@ -107,6 +107,7 @@ def cohort_overview(session: Session, viewer: User, cohort_id: int) -> list[Lear
         func.avg(Attempt.score),
         func.max(Attempt.submitted_at),
         func.sum(case((col(Attempt.submitted_at) >= since, 1), else_=0)),
+        mode=AttemptMode.practice,
     ).group_by(col(Attempt.user_id), col(Attempt.kind))
     sums: dict[int, float] = {}
     for user_id, kind, n, avg, last, recent in session.exec(query):  # type: ignore[call-overload]
@@ -125,9 +126,9 @@ def cohort_overview(session: Session, viewer: User, cohort_id: int) -> list[Lear
 def kind_medians(session: Session, viewer: User, cohort_id: int) -> list[KindMedian]:
     """Per task kind, the median learner: each learner's mean in the kind, then the median."""
     require_teaches(session, viewer, cohort_id)
-    per_learner = graded(cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value")).group_by(
-        col(Attempt.user_id), col(Attempt.kind)
-    )
+    per_learner = graded(
+        cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value"), mode=AttemptMode.practice
+    ).group_by(col(Attempt.user_id), col(Attempt.kind))
     return [KindMedian(k, round(m, 1), n) for (k,), (m, n) in sorted(medians_by(session, per_learner).items())]
 
 
@@ -136,9 +137,9 @@ def score_spreads(session: Session, viewer: User, cohort_id: int) -> list[Exerci
     learner counted once (their mean over their attempts at it), so repeat attempts by a few
     do not drown out the rest."""
     require_teaches(session, viewer, cohort_id)
-    values = graded(cohort_id, col(Attempt.exercise_id), func.avg(Attempt.score).label("value")).group_by(
-        col(Attempt.user_id), col(Attempt.exercise_id)
-    )
+    values = graded(
+        cohort_id, col(Attempt.exercise_id), func.avg(Attempt.score).label("value"), mode=AttemptMode.practice
+    ).group_by(col(Attempt.user_id), col(Attempt.exercise_id))
     spreads = quantiles_by(session, values, [0.25, 0.5, 0.75])
     return sorted(
         (
@@ -187,9 +188,9 @@ def exercise_report(session: Session, viewer: User, cohort_id: int) -> ExerciseR
     """The Exercises tab's figures, loaded only when it is opened (the heaviest: every criterion)."""
     return ExerciseReport(
         cohort_id=cohort_id,
-        items=item_analysis(session, viewer, cohort_id),
+        items=item_analysis(session, viewer, cohort_id, mode=AttemptMode.practice),
         spreads=score_spreads(session, viewer, cohort_id),
-        criteria=criterion_rates(session, viewer, cohort_id),
+        criteria=criterion_rates(session, viewer, cohort_id, mode=AttemptMode.practice),
         variants=variant_stats(session, viewer, cohort_id),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Float, case, cast, func, select
 from sqlmodel import Session, col
@@ -86,7 +87,10 @@ def pearson(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) ->
     return max(-1.0, min(1.0, (n * sxy - sx * sy) / math.sqrt(vx * vy)))
 
 
-def item_analysis(session: Session, viewer: User, cohort_id: int, mode: str | None = None) -> list[ItemStats]:
+def item_analysis(
+    session: Session, viewer: User, cohort_id: int, mode: str | None = None, only: Any = None
+) -> list[ItemStats]:
+    """Per exercise; `only` (a subquery of attempt ids) limits it to, e.g., one assessment's sittings."""
     require_teaches(session, viewer, cohort_id)
     # each learner's mean per exercise
     per_item = (
@@ -96,6 +100,7 @@ def item_analysis(session: Session, viewer: User, cohort_id: int, mode: str | No
             col(Attempt.exercise_id).label("exercise_id"),
             func.avg(Attempt.score).label("x"),
             mode=mode,
+            only=only,
         )
         .group_by(col(Attempt.user_id), col(Attempt.exercise_id))
         .cte("per_item")
@@ -137,6 +142,7 @@ def item_analysis(session: Session, viewer: User, cohort_id: int, mode: str | No
         func.count(),
         func.avg(Attempt.score),
         mode=mode,
+        only=only,
     ).group_by(col(Attempt.exercise_id))
     return sorted(
         (
@@ -147,7 +153,9 @@ def item_analysis(session: Session, viewer: User, cohort_id: int, mode: str | No
     )
 
 
-def criterion_rates(session: Session, viewer: User, cohort_id: int, mode: str | None = None) -> list[CriterionRate]:
+def criterion_rates(
+    session: Session, viewer: User, cohort_id: int, mode: str | None = None, only: Any = None
+) -> list[CriterionRate]:
     """Per exercise and criterion: how many effective grades met it, and the mean score."""
     require_teaches(session, viewer, cohort_id)
     query = (
@@ -160,6 +168,7 @@ def criterion_rates(session: Session, viewer: User, cohort_id: int, mode: str | 
             func.sum(case((col(CriterionRow.score) >= CRITERION_MET, 1), else_=0)),
             func.avg(CriterionRow.score),
             mode=mode,
+            only=only,
         )
         .join(CriterionRow, col(CriterionRow.grade_id) == col(Attempt.grade_id))
         .group_by(col(Attempt.exercise_id), col(CriterionRow.criterion_id))

@@ -38,6 +38,14 @@ class AttemptStatus(StrEnum):
     graded = "graded"
 
 
+class AttemptMode(StrEnum):
+    """Practice attempts make up a learner's statistics and assignments; a mock assessment's
+    attempts are reported with their sitting and kept out of both."""
+
+    practice = "practice"
+    assessment = "assessment"
+
+
 class GradeSource(StrEnum):
     auto = "auto"
     judged = "judged"  # the LLM judge took part (live or in a regrade)

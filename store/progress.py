@@ -22,7 +22,7 @@ from store.access import AccessDenied, require_member, require_user, visible_att
 from store.assignments import AssignedExercise, learner_assignments
 from store.cohort_scope import graded
 from store.mastery import Mastery, learner_mastery
-from store.models import Attempt, Cohort, CriterionRow, User
+from store.models import Attempt, AttemptMode, Cohort, CriterionRow, User
 from store.quantiles import medians_by
 
 MIN_PEERS = 5  # a cohort median needs at least this many learners behind it
@@ -127,7 +127,12 @@ def _mine(viewer: User, user_id: int, *columns: object) -> Select[tuple[object, 
     return (
         select(*columns)  # type: ignore[call-overload]
         .select_from(Attempt)
-        .where(Attempt.user_id == user_id, col(Attempt.score).is_not(None), visible_attempts(viewer))
+        .where(
+            Attempt.user_id == user_id,
+            col(Attempt.score).is_not(None),
+            visible_attempts(viewer),
+            Attempt.mode == AttemptMode.practice,  # a mock's tasks are reported with their sitting
+        )
     )
 
 
@@ -293,9 +298,9 @@ def cohort_comparison(session: Session, viewer: User, cohort_id: int) -> Compari
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise AccessDenied(f"no cohort {cohort_id}")
-    per_learner = graded(cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value")).group_by(
-        col(Attempt.user_id), col(Attempt.kind)
-    )
+    per_learner = graded(
+        cohort_id, col(Attempt.kind), func.avg(Attempt.score).label("value"), mode=AttemptMode.practice
+    ).group_by(col(Attempt.user_id), col(Attempt.kind))
     medians, counts = {}, {}
     for (kind,), (median, n) in medians_by(session, per_learner).items():
         counts[kind] = n

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from exercises.workflow import Source, Tool, ToolKind
 
+WIDE_STEPS = 6  # up to this many steps the graph reads left to right; more, top to bottom
 _FILL = {ToolKind.ai: "#dbeafe", ToolKind.rule: "#e5e7eb", ToolKind.human: "#fef3c7", ToolKind.action: "#fee2e2"}
 
 
@@ -17,16 +18,20 @@ def _q(text: str) -> str:
 
 
 def workflow_dot(sources: Iterable[Source], steps: Iterable[Mapping[str, Any]], tools: Mapping[str, Tool]) -> str:
-    """DOT for a workflow: sources as notes, steps coloured by tool kind, checks as badges."""
+    """DOT for a workflow: sources as notes, steps coloured by tool kind, checks as badges. Drawn
+    at its natural size (`width="content"` where it is shown, scaled down only to fit): a short
+    workflow reads left to right, a long one top to bottom, so neither is blown up nor squeezed."""
+    steps = list(steps)
     lines = [
         "digraph G {",
-        "rankdir=LR;",
-        'node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled"];',
+        f"rankdir={'LR' if len(steps) <= WIDE_STEPS else 'TB'};",
+        "nodesep=0.25; ranksep=0.35;",
+        'node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", margin="0.12,0.06"];',
+        'edge [color="#6b7280", arrowsize=0.7];',
     ]
     for src in sources:
         lines.append(f'{_q("src:" + src.id)} [label={_q(src.name)}, shape=note, fillcolor="#f3f4f6"];')
     known = {"src:" + s.id: True for s in sources}
-    steps = list(steps)
     ids = {str(s.get("id")) for s in steps if s.get("id")}
     for step in steps:
         sid = str(step.get("id") or "")
@@ -74,10 +79,19 @@ def error_sankey(flows: list[dict[str, Any]], names: Mapping[str, str], cases: i
         src.append(origin)
         dst.append(end)
         val.append(f["count"])
-    fig = go.Figure(go.Sankey(node={"label": labels, "pad": 14}, link={"source": src, "target": dst, "value": val}))
+    # Room for every label: the taller column sets the height, so thin nodes never share a line.
+    rows = max(len(set(src)), len(set(dst)), 1)
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": labels, "pad": 22, "thickness": 14},
+            link={"source": src, "target": dst, "value": val},
+            textfont={"size": 12},
+        )
+    )
     fig.update_layout(
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
-        height=360,
+        height=max(320, 80 + 46 * rows),
         title={"text": f"Errors in {cases:,} simulated items", "font": {"size": 13}},
     )
     return fig

@@ -4,8 +4,8 @@ result objects by duck typing; the page keeps everything that writes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +26,15 @@ from ui.text import escape_markdown, label
 if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
     from store.dashboards import CohortDashboard, ExerciseReport, ExerciseSpread
     from store.items import CriterionRate, ItemStats
+
+
+def extremes(rated: Sequence[Any], hardest: int = 3, easiest: int = 2) -> tuple[list[Any], list[Any]]:
+    """The hardest and the easiest exercises by mean score, never the same one in both lists:
+    with few exercises the easiest are taken from those not already named hardest."""
+    ordered = sorted(rated, key=lambda i: (i.mean, i.exercise_id))
+    low = ordered[: min(hardest, len(ordered) // 2)] if len(ordered) < hardest + easiest else ordered[:hardest]
+    rest = [i for i in ordered if i not in low]
+    return low, rest[::-1][:easiest]
 
 
 def show_overview(dash: CohortDashboard, active_days: int, heatmap_rows: int = 40) -> None:
@@ -201,15 +210,9 @@ def _worth_a_look(items: list[ItemStats], titles: Mapping[str, str], min_learner
         f":red-badge[does not discriminate] {named(i.exercise_id)} (r = {i.discrimination:.2f}, mean {i.mean:.0f})"
         for i in sorted(weak, key=lambda i: i.discrimination or 0.0)
     ]
-    notes += [
-        f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-        for i in sorted(rated, key=lambda i: i.mean)[:3]
-    ]
-    notes += [
-        f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})"
-        for i in sorted(rated, key=lambda i: -i.mean)[:2]
-        if not i.weak
-    ]
+    hardest, easiest = extremes(rated)
+    notes += [f":orange-badge[hardest] {named(i.exercise_id)} (mean {i.mean:.0f})" for i in hardest]
+    notes += [f":blue-badge[easiest] {named(i.exercise_id)} (mean {i.mean:.0f})" for i in easiest if not i.weak]
     return "\n".join(f"- {n}" for n in notes)
 
 

@@ -96,15 +96,17 @@ def competency_chart(means: Mapping[str, float], attempts: Mapping[str, int], co
 
 
 def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Figure:
-    """Each attempt as a dot, and each kind's moving mean as a line. Rows: submitted_at, kind,
+    """Each attempt as a dot, and each kind's moving mean as a line, by attempt number (oldest
+    first), not by clock time: a week away does not stretch the line. Rows: submitted_at, kind,
     score, moving_mean."""
     data: list[dict[str, Any]] = []
+    number = {id(p): n for n, p in enumerate(points, start=1)}
     for kind in KINDS:
         mine = [p for p in points if p["kind"] == kind]
         if not mine:
             continue
         color = kind_view(kind).colour
-        when = [p["submitted_at"] for p in mine]
+        when = [number[id(p)] for p in mine]
         data.append(
             {
                 "type": "scatter",
@@ -115,7 +117,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "name": kind_label(kind),
                 "legendgroup": kind,
                 "showlegend": False,
-                "hovertemplate": "%{x|%d %b}: %{y:.0f}<extra>" + plain(kind_label(kind)) + "</extra>",
+                "hovertemplate": "attempt %{x}: %{y:.0f}<extra>" + plain(kind_label(kind)) + "</extra>",
             }
         )
         data.append(
@@ -127,13 +129,13 @@ def trend_chart(points: Sequence[Mapping[str, Any]], height: int = 300) -> go.Fi
                 "line": {"color": color, "width": 2.5, "shape": "spline", "smoothing": 0.6},
                 "name": kind_label(kind),
                 "legendgroup": kind,
-                "hovertemplate": "%{x|%d %b}: moving mean %{y:.0f}<extra></extra>",
+                "hovertemplate": "attempt %{x}: moving mean %{y:.0f}<extra></extra>",
             }
         )
     layout = {
         **_base_layout(height),
         "yaxis": {"range": [0, 100], "gridcolor": "#e5e7eb", "title": {}},
-        "xaxis": {"title": {}, "gridcolor": "#f3f4f6"},
+        "xaxis": {"title": {"text": "Attempt"}, "gridcolor": "#f3f4f6", "rangemode": "tozero"},
     }
     return _prebuilt(data, layout)
 

@@ -21,7 +21,7 @@ COLUMNS = {"step": "string", "category": "string", "severity": "string", "fix_ty
 def show_workflow(exercise: FindFailuresExercise, tools: Mapping[str, Tool]) -> None:
     steps = [s.model_dump() for s in exercise.workflow.steps]
     st.graphviz_chart(
-        workflow_dot(exercise.workflow.sources, steps, tools), width="stretch", alt="The workflow under review"
+        workflow_dot(exercise.workflow.sources, steps, tools), width="content", alt="The workflow under review"
     )
     table = pd.DataFrame(
         [

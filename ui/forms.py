@@ -13,6 +13,7 @@ from exercises.kinds import KINDS
 from exercises.model import AnyExercise
 from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Tool
+from ui.form_problems import PROBLEMS
 from ui.kinds import kind_view
 
 
@@ -63,5 +64,10 @@ def submission_form(
 ) -> FormResult:
     """The kind's form. A non-empty `scope` prefixes every widget key (an assessment sitting or a
     variant keeps its own widgets apart); a sitting's scope also turns practice aids off."""
-    payload = kind_view(exercise.kind).form(exercise, tools, base or {}, scope)
-    return validate_payload(payload)
+    # the same dict as the page holds: a form may rebase it (the design table does)
+    payload = kind_view(exercise.kind).form(exercise, tools, base if base is not None else {}, scope)
+    problems = payload.pop(PROBLEMS, [])  # what a form noticed that the model cannot (never stored)
+    result = validate_payload(payload)
+    if problems:
+        return FormResult(payload, None, [*result.errors, *problems])
+    return result

@@ -6,7 +6,8 @@ layer does not import the store)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -95,7 +96,10 @@ def show_trend_and_misses(dash: LearnerDashboard, key: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True, height="stretch"):
         st.markdown("**Trend**")
-        st.caption("Each attempt as a dot; lines are the moving mean of the last five attempts per task.")
+        st.caption(
+            "Each attempt as a dot, numbered oldest first; lines are the moving mean of the last five attempts "
+            "per task."
+        )
         points = [
             {"submitted_at": p.submitted_at, "kind": p.kind, "score": p.score, "moving_mean": p.moving_mean}
             for p in dash.trend
@@ -147,7 +151,7 @@ def show_history(
         alt="Graded attempts, newest first",
         column_config={
             "Submitted": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-            "Score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
+            "Score": st.column_config.NumberColumn(format="%.0f", help="Out of 100", width="small"),
         },
     )
 
@@ -178,6 +182,48 @@ def show_grade_history(detail: AttemptDetail) -> None:
             "Graded": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
             "Score": st.column_config.NumberColumn(format="%.1f"),
         },
+    )
+
+
+def link(title: str, exercise_id: str) -> str:
+    """A Markdown link to an exercise on the practice page, on the app's own host."""
+    return f"[{escape_markdown(title)}](/?exercise={exercise_id})"
+
+
+def assignment_rows(assignments: list[Any], titles: Mapping[str, str], now: datetime) -> pd.DataFrame:
+    """The learner's assignments, overdue first marked, each linked to its exercise."""
+    return pd.DataFrame(
+        [
+            {
+                "Exercise": link(titles.get(a.exercise_id, a.exercise_id), a.exercise_id),
+                "Cohort": escape_markdown(a.cohort_name),  # st.table renders Markdown
+                "Due": "—" if a.due is None else f"{a.due:%d %b %Y}",
+                "Status": (
+                    f"Done · best {a.best:.0f}"
+                    if a.best is not None
+                    else ":red[**Overdue**]"
+                    if a.overdue(now)
+                    else "To do"
+                ),
+            }
+            for a in sorted(assignments, key=lambda a: (not a.overdue(now), a.best is not None))
+        ],
+        columns=["Exercise", "Cohort", "Due", "Status"],
+    )
+
+
+def instructor_changes(history: list[Any], titles: Mapping[str, str], limit: int = 3) -> str | None:
+    """A notice naming the latest grades an instructor set, or None."""
+    changed = [r for r in history if r.graded_by == "override"]
+    if not changed:
+        return None
+    named = "; ".join(
+        f"{escape_markdown(titles.get(r.exercise_id, r.exercise_id))} (now {r.score:.0f})" for r in changed[:limit]
+    )
+    more = f" and {len(changed) - limit} more" if len(changed) > limit else ""
+    return (
+        f"Your instructor reviewed {len(changed)} of your grades: {named}{more}. "
+        "Open them under **Attempts** to read why."
     )
 
 

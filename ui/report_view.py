@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -19,8 +20,8 @@ def competency_chart(report: Report) -> go.Figure:
     fig.add_bar(
         name="This assessment",
         x=names,
-        y=[t.total for t in report.tasks],
-        text=[f"{t.total:.0f}" for t in report.tasks],
+        y=[t.score for t in report.tasks],
+        text=[t.shown for t in report.tasks],
     )
     fig.add_bar(
         name="Your practice average",
@@ -42,12 +43,36 @@ def competency_chart(report: Report) -> go.Figure:
     return fig
 
 
+def minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return "under a minute" if seconds < 60 else f"{seconds / 60:.0f} min"
+
+
 def show_report(report: Report) -> None:
     md = escape_markdown
     with st.container(border=True, key="report"):
         cols = st.columns([1, 3], vertical_alignment="center")
         cols[0].metric("Assessment score", f"{report.total:.0f} / 100")
-        cols[1].markdown(f"**{report.band}** overall")
+        skipped = sum(t.total is None for t in report.tasks)
+        note = f" · {skipped} task(s) not attempted, counted as 0" if skipped else ""
+        cols[1].markdown(f"**{report.band}** overall{note}")
+        st.table(  # renders Markdown: titles escaped
+            pd.DataFrame(
+                [
+                    {
+                        "Task": md(t.competency),
+                        "Exercise": md(t.title),
+                        "Score": t.shown,
+                        "Band": t.band,
+                        "Time on task": minutes(t.seconds),
+                    }
+                    for t in report.tasks
+                ]
+            ),
+            hide_index=True,
+            alt="Each task's score and time on task",
+        )
         st.plotly_chart(competency_chart(report), alt="Score per competency against your practice average")
         left, right = st.columns(2, gap="medium")
         with left:
@@ -70,7 +95,8 @@ def report_html(report: Report, learner: str, title: str, finished: datetime | N
     """A self-contained page that prints cleanly to PDF from any browser."""
     e = html.escape
     rows = "".join(
-        f"<tr><td>{e(t.competency)}</td><td>{e(t.title)}</td><td class=n>{t.total:.0f}</td><td>{e(t.band)}</td>"
+        f"<tr><td>{e(t.competency)}</td><td>{e(t.title)}</td><td class=n>{e(t.shown)}</td><td>{e(t.band)}</td>"
+        f"<td class=n>{e(minutes(t.seconds))}</td>"
         f"<td class=n>{'' if t.practice_mean is None else f'{t.practice_mean:.0f}'}</td></tr>"
         for t in report.tasks
     )
@@ -93,7 +119,8 @@ def report_html(report: Report, learner: str, title: str, finished: datetime | N
 </style></head><body>
 <h1>{e(title)}</h1><p class=meta>{e(learner)} · {e(when)} · Baton mock assessment</p>
 <p><span class=total>{report.total:.0f}</span> / 100 · <b>{e(report.band)}</b></p>
-<table><tr><th>Competency</th><th>Task</th><th>Score</th><th>Band</th><th>Practice average</th></tr>{rows}</table>
+<table><tr><th>Competency</th><th>Task</th><th>Score</th><th>Band</th><th>Time on task</th>
+<th>Practice average</th></tr>{rows}</table>
 <h2>Strongest</h2><ul>{strong}</ul><h2>To work on</h2><ul>{weak}</ul><h2>Practise next</h2><ul>{steps}</ul>
 <p class=meta>Bands: {e(band_legend())}.</p>
 </body></html>"""

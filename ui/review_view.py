@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -63,7 +63,15 @@ def show_queue(items: list[ReviewItem], titles: Mapping[str, str], key: str) -> 
     )
 
 
-def override_form(key: str, total: float, criteria: list[CriterionRow]) -> OverrideRequest | None:
+def step_pick(key: str, order: list[Any], step: int) -> None:
+    """Previous / next: move a selectbox's value along `order` (a button's on_click)."""
+    at = order.index(st.session_state[key]) if st.session_state.get(key) in order else 0
+    st.session_state[key] = order[max(0, min(len(order) - 1, at + step))]
+
+
+def override_form(
+    key: str, total: float, criteria: list[CriterionRow], rubric: Mapping[str, str] | None = None
+) -> OverrideRequest | None:
     """Change the total, any criterion, or both, with a reason the learner will read.
 
     Criteria rows need `criterion_id`, `title`, `weight`, `score`. Returns the request when the
@@ -82,22 +90,29 @@ def override_form(key: str, total: float, criteria: list[CriterionRow]) -> Overr
                 "id": [c.criterion_id for c in criteria],
                 "Criterion": [c.title for c in criteria],
                 "Weight": [c.weight for c in criteria],
+                "Now %": [round(c.score * 100, 1) for c in criteria],
                 "Score %": [round(c.score * 100, 1) for c in criteria],
+                "What it asks": [(rubric or {}).get(c.criterion_id, "") for c in criteria],
             }
         )
         edited = st.data_editor(
             table,
             hide_index=True,
             key=f"{key}_criteria",
-            disabled=["id", "Criterion", "Weight"],
+            disabled=["id", "Criterion", "Weight", "Now %", "What it asks"],
             column_config={
                 "id": None,
                 "Criterion": st.column_config.TextColumn(width="medium"),
+                "Now %": st.column_config.NumberColumn(
+                    "Grade now %", format="%.0f", width="small", help="The score in effect"
+                ),
                 "Score %": st.column_config.NumberColumn(
-                    min_value=0, max_value=100, step=1, format="%.0f", width="small"
+                    "Your score %", min_value=0, max_value=100, step=1, format="%.0f", width="small"
                 ),
                 "Weight": st.column_config.NumberColumn(format="%.0f", width="small"),
+                "What it asks": st.column_config.TextColumn("What it asks (rubric)", width="large"),
             },
+            alt="Each criterion's score: edit Your score to override it",
         )
         reason = st.text_area("Reason (the learner reads it)", max_chars=2000, key=f"{key}_reason")
         if not st.form_submit_button("Save override", type="primary", icon=":material/gavel:"):

@@ -16,6 +16,8 @@ LAST_SAVED = "last_saved"  # exercise id -> payload last written to the store
 RESULTS = "results"  # exercise id -> attempt id of the grade to show
 SITTING_BASE = "sitting_base"  # (sitting id, exercise id) -> draft the assessment editors started from
 SITTING_SAVED = "sitting_saved"  # (sitting id, exercise id) -> draft last written to the store
+PENDING_SITTING = "pending_sitting"  # the assessment whose rules are shown before its clock starts
+CONFIRM_FINISH = "finish_pending"  # sitting id whose submission waits for the learner's confirmation
 NOW_OVERRIDE = "now_override"  # tests inject the clock here (a datetime); never set by the app
 SECRETS = "secrets_read"  # what pages/common.py read from the secrets file, once per session
 
@@ -29,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     RESULTS: {},
     SITTING_BASE: {},
     SITTING_SAVED: {},
+    PENDING_SITTING: None,
+    CONFIRM_FINISH: None,
     NOW_OVERRIDE: None,
 }
 

@@ -26,7 +26,7 @@ def show_answer(payload: Mapping[str, Any]) -> None:
 
 def show_reference(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> None:
     steps = [s.model_dump() for s in exercise.reference.steps]
-    st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="stretch", alt="Reference workflow")
+    st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Reference workflow")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

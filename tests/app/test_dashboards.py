@@ -160,8 +160,10 @@ def test_an_override_changes_the_dashboard_keeps_history_and_reaches_the_learner
     at.run()
     at.selectbox(key="cohort_learner").set_value(alex_id).run()
     assert at.selectbox(key="cohort_attempt").value == attempt_id
-    at.number_input(key="learner_override_total").set_value(80.0)
-    at.text_area(key="learner_override_reason").set_value("Your risk section *was* right: <b>full marks</b> there.")
+    next(n for n in at.number_input if n.label == "New total").set_value(80.0)
+    next(t for t in at.text_area if t.label.startswith("Reason")).set_value(
+        "Your risk section *was* right: <b>full marks</b> there."
+    )
     next(b for b in at.button if b.label == "Save override").click().run()
     assert not at.exception
     assert "80.0" in at.success[0].value
@@ -237,7 +239,8 @@ def test_instructors_assign_exercises_and_learners_join_and_see_them(open_app, a
     assert not learner.exception
     assert set(learner.selectbox(key="progress_cohort").options) == {"Demo cohort · Autumn 2026", "Evening group"}
     assert any("9 to do" in e.label for e in learner.expander)  # the demo cohort's eight and this one
-    assert escape_markdown(exercise.title) in learner.table[0].value["Exercise"].tolist()
+    links = learner.table[0].value["Exercise"].tolist()  # each linked to the exercise
+    assert f"[{escape_markdown(exercise.title)}](/?exercise={exercise.id})" in links
     learner.text_input(key="progress_join_code").set_value("NOSUCH99")
     learner.button(key="progress_join").click().run()
     assert "No cohort has that code" in learner.error[0].value
@@ -290,3 +293,76 @@ def test_the_csv_export_matches_the_database(open_app, app_db, monkeypatch) -> N
             assert float(row[f"{attempt.kind}.{criterion_id}"]) == criteria[(attempt.grade_id, criterion_id)]
     mine = next(r for r in rows if int(r["attempt_id"]) == overridden)
     assert (mine["score"], mine["auto_score"], mine["override_reason"]) == ("58.0", "45.0", "Reconsidered")
+
+
+def test_the_review_queue_resets_the_form_for_each_grade_and_steps_through_it(open_app, app_db) -> None:
+    """Issue #19 bug 2: "New total" kept the previous grade's value on moving to the next item."""
+    open_app(role="instructor")
+    exercise = first(Kind.explain_reasoning)
+    low = put(app_db, DEMO_LEARNER, exercise, 35.0, flags=["needs_review"], details={"deterministic_total": 35.0})
+    high = put(app_db, DEMO_LEARNER, exercise, 81.0, flags=["needs_review"], details={"deterministic_total": 81.0})
+    at = open_app(role="instructor")
+    at.switch_page("pages/cohort.py").run()
+    at.session_state["cohort_view"] = VIEWS[3]
+    at.run()
+    order = list(at.selectbox(key="review_pick").options)
+    at.selectbox(key="review_pick").set_value(low).run()
+    total = next(n for n in at.number_input if n.label == "New total")
+    assert total.value == 35.0
+    total.set_value(50.0).run()  # typed, then the instructor moves on without saving
+    at.button(key="review_next").click().run()
+    assert not at.exception
+    assert at.selectbox(key="review_pick").value == high
+    assert next(n for n in at.number_input if n.label == "New total").value == 81.0
+    at.button(key="review_prev").click().run()
+    assert at.selectbox(key="review_pick").value == low
+    assert len(order) >= 2
+
+
+def test_a_submission_under_review_is_shown_in_words(open_app, app_db) -> None:
+    open_app(role="instructor")
+    exercise = first(Kind.validate_output)
+    flagged = put(app_db, DEMO_LEARNER, exercise, 40.0, flags=["needs_review"], details={"deterministic_total": 40.0})
+    at = open_app(role="instructor")
+    at.switch_page("pages/cohort.py").run()
+    at.session_state["cohort_view"] = VIEWS[3]
+    at.run()
+    at.selectbox(key="review_pick").set_value(flagged).run()
+    shown = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
+    mark = exercise.reference.marks[0]
+    claim = next(c for c in exercise.claims if c.id == mark.claim)
+    assert any(claim.text in cell for cell in shown["Claim"])
+    assert mark.error_type.value not in set(shown["Verdict"])  # a label, not the raw code
+    assert mark.claim not in set(shown["Claim"])
+
+
+def test_my_progress_marks_overdue_work_and_tells_of_an_instructors_grade(open_app, app_db) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    at = open_app()  # the demo cohort and its learner
+    (cohort_id,) = query(app_db, select(Cohort.id).where(Cohort.join_code == DEMO_COHORT_CODE))
+    late, graded_one = first(Kind.find_failures, 1), first(Kind.explain_reasoning)
+    engine = make_engine(app_db)
+    with session_scope(engine) as s:
+        s.add(Assignment(cohort_id=cohort_id, exercise_id=late.id, due=datetime.now(UTC) - timedelta(days=2)))
+    engine.dispose()
+    attempt_id = put(app_db, DEMO_LEARNER, graded_one, 30.0)
+    teacher = open_app(role="instructor")
+    engine = make_engine(app_db)
+    with session_scope(engine) as s:
+        instructor = s.exec(select(User).where(User.external_id == DEMO_INSTRUCTOR)).one()
+        attempts.record_override(s, instructor, attempt_id, 75.0, "The risk is stated after all.")
+    engine.dispose()
+    assert not teacher.exception
+    at.switch_page("pages/progress.py").run()
+    rows = at.table[0].value.to_dict(orient="records")
+    mine = next(r for r in rows if r["Exercise"].endswith(f"(/?exercise={late.id})"))
+    assert mine["Status"] == ":red[**Overdue**]"
+    statuses = [r["Status"] == ":red[**Overdue**]" for r in rows]
+    assert statuses == sorted(statuses, reverse=True)  # overdue first
+    assert any("overdue" in e.label for e in at.expander)
+    notice = next(i.value for i in at.info if "instructor reviewed" in i.value)
+    assert escape_markdown(graded_one.title) in notice
+    assert "now 75" in notice
+    open_tab(at, "Attempts")
+    assert at.dataframe[0].value["Score"].dtype.kind == "f"  # numbers, shown as numbers

@@ -38,13 +38,9 @@ def answer_with(at, exercise, submission, scope: str = "") -> None:
             "deleted_rows": [],
         }
     else:
-        index = {c.id: i for i, c in enumerate(exercise.claims)}
-        edits = {index[m["claim"]]: {"verdict": m["error_type"], "correction": m["correction"]} for m in data["marks"]}
-        at.session_state[f"{scope}validate:{exercise.id}:claims"] = {
-            "edited_rows": edits,
-            "added_rows": [],
-            "deleted_rows": [],
-        }
+        for m in data["marks"]:
+            at.selectbox(key=f"{scope}validate:{exercise.id}:verdict:{m['claim']}").set_value(m["error_type"])
+            at.text_input(key=f"{scope}validate:{exercise.id}:correction:{m['claim']}").set_value(m["correction"])
         at.text_area(key=f"{scope}validate:{exercise.id}:omissions").set_value("\n".join(data["omissions"]))
     at.run()
     assert not at.exception, at.exception
@@ -173,3 +169,55 @@ def test_the_cohort_page_is_for_instructors_only(open_app) -> None:
     assert instructor.metric[0].value == "13"  # the demo learner and twelve generated learners
     names = list(instructor.dataframe[0].value["Learner"])
     assert "Alex Rivera (demo learner)" in names
+
+
+def test_a_correction_on_a_claim_left_supported_is_not_dropped_silently(open_app, app_db) -> None:
+    """Issue #19 bug 5: the correction vanished from the answer without a word."""
+    exercise = next(e for e in sorted(BANK.exercises.values(), key=lambda e: e.id) if e.kind == Kind.validate_output)
+    supported = next(n for n, c in enumerate(exercise.claims, start=1) if c.error is None)
+    claim = exercise.claims[supported - 1]
+    at = open_app(exercise.id)
+    at.text_input(key=f"validate:{exercise.id}:correction:{claim.id}").set_value("The source says 12, not 14.").run()
+    assert any(f"Claim {supported}" in w.value and "not graded" in w.value for w in at.warning)
+    at.button(key="submit").click().run()
+    assert any(f"Claim {supported}" in e.value for e in at.error)  # named again, and nothing is graded
+    assert not at.exception
+
+
+def shown_ids(at) -> list[str]:
+    return [b.key.removeprefix("open:") for b in at.button if b.key and b.key.startswith("open:")]
+
+
+def test_the_practice_list_searches_filters_clears_and_marks_progress(open_app, app_db) -> None:
+    exercise = sorted(BANK.exercises.values(), key=lambda e: e.id)[0]
+    at = open_app()
+    everything = int(next(c.value for c in at.caption if "exercise(s)" in c.value).split()[0])
+    assert at.button(key="clear_filters").disabled
+    word = exercise.title.split()[-1]
+    at.text_input(key="f_search").set_value(word).run()
+    found = shown_ids(at)
+    assert exercise.id in found
+    assert len(found) < everything
+    for b in at.button:  # each Open control is named by its exercise, for a screen reader
+        if b.key and b.key.startswith("open:"):
+            assert BANK.get(b.key.removeprefix("open:")).title in b.label
+    at.pills(key="f_kind").set_value([Kind(exercise.kind)]).run()
+    at.switch_page("pages/progress.py").run()  # filters persist across a visit elsewhere
+    at.switch_page("pages/practice.py").run()
+    assert at.text_input(key="f_search").value == word
+    assert at.pills(key="f_kind").value == [Kind(exercise.kind)]
+    at.button(key="clear_filters").click().run()
+    assert at.text_input(key="f_search").value == ""
+    assert int(next(c.value for c in at.caption if "exercise(s)" in c.value).split()[0]) == everything
+
+
+def test_a_card_shows_done_with_the_best_score(open_app, app_db) -> None:
+    exercise = next(e for e in sorted(BANK.exercises.values(), key=lambda e: e.id) if e.kind == Kind.explain_reasoning)
+    at = open_app(exercise.id)
+    answer_with(at, exercise, exercise.reference)
+    at.button(key="submit").click().run()
+    at.button(key="back").click().run()
+    at.text_input(key="f_search").set_value(exercise.title).run()
+    at.pills(key="f_status").set_value(["done"]).run()
+    assert exercise.id in shown_ids(at)
+    assert any("Done · best" in m.value for m in at.markdown)

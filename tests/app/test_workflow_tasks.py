@@ -84,3 +84,64 @@ def test_the_fixes_are_simulated_before_and_after(open_app) -> None:
     assert not at.exception
     error_metric = next(m for m in at.metric if m.label == "Items with an uncaught error")
     assert error_metric.proto.delta.startswith("-")  # fixing the faults lowers the error rate
+
+
+def reads_from_options(at) -> list[str]:
+    import json
+
+    editor = next(df for df in at.dataframe if df.proto.editing_mode)
+    column = json.loads(editor.proto.columns)["inputs"]
+    assert "accept_new_options" not in column["type_config"] or not column["type_config"]["accept_new_options"]
+    return [o["value"] for o in column["type_config"]["options"]]
+
+
+def test_reads_from_offers_a_step_as_soon_as_it_is_added(open_app, app_db) -> None:
+    """Issue #19 bug 4: a new step was not offered in "Reads from" until the page was reloaded,
+    and typing its id there picked a similarly named source instead."""
+    exercise = first(Kind.design_workflow)
+    at = open_app(exercise.id)
+    source = exercise.sources[0].id
+    assert reads_from_options(at) == [s.id for s in exercise.sources]
+    key = f"design:{exercise.id}:steps"
+    at.session_state[key] = {
+        "edited_rows": {},
+        "added_rows": [{"id": "first_pass", "name": "First pass", "inputs": [source]}],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert "first_pass" in reads_from_options(at)
+    at.session_state[key] = {
+        "edited_rows": {},
+        "added_rows": [
+            {"id": "first_pass", "name": "First pass", "inputs": [source]},
+            {"name": "Second look", "inputs": ["first_pass"]},
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert {"first_pass", "second_look"} <= set(reads_from_options(at))  # an id made from the name counts too
+
+
+def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
+    exercise = first(Kind.design_workflow)
+    at = open_app(exercise.id)
+    catalogue = next(df.value for df in at.dataframe if "Errors it makes" in df.value.columns)
+    assert len(catalogue) == len(exercise.tools)
+    assert {"Cost per item", "Seconds per item", "Errors it catches", "May receive"} <= set(catalogue.columns)
+
+
+@pytest.mark.parametrize("kind", [Kind.design_workflow, Kind.find_failures])
+def test_a_blank_answer_gets_no_encouraging_feedback(open_app, app_db, kind) -> None:
+    """Issue #19 item 8: "Your fixes fit" was shown on a blank answer scored 0 %."""
+    exercise = first(kind)
+    at = open_app(exercise.id)
+    at.button(key="submit").click().run()
+    assert not at.exception
+    assert any("Nothing was handed in" in i.value for i in at.info)
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    ((_, grade_row, _),) = stored_attempts(app_db)
+    engine = make_engine(app_db)
+    with session_scope(engine) as s:
+        feedback = [r.feedback for r in s.exec(select(CriterionRow).where(CriterionRow.grade_id == grade_row.id))]
+    engine.dispose()
+    assert not [f for f in feedback if f and f in shown]  # not one criterion's sentence on an empty answer

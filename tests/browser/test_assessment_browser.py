@@ -17,9 +17,12 @@ BANK = load_bank()
 def test_take_a_short_assessment_and_read_the_report(page: Page, app_url: str, shots) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url)
-    page.get_by_role("link", name="Mock assessment").click()
+    link = page.get_by_role("link", name="Mock assessment")
+    expect(link).to_be_visible(timeout=120_000)  # perhaps the server's first visitor: a cold start
+    link.click()
     expect(page.get_by_role("heading", name="Mock assessment").first).to_be_visible(timeout=30_000)
-    page.get_by_role("button", name="Start now: the clock starts at once").click()
+    page.get_by_role("button", name="Continue to the rules").click()
+    page.get_by_role("button", name="Start the clock").click()
 
     timer = page.get_by_test_id("stMetric").filter(has_text="Time left")
     expect(timer).to_be_visible(timeout=30_000)
@@ -41,11 +44,12 @@ def test_take_a_short_assessment_and_read_the_report(page: Page, app_url: str, s
     box.blur()
     page.wait_for_timeout(1_000)
     page.get_by_role("button", name="Submit all four tasks").click()
+    page.get_by_role("button", name="Submit now").click()
 
     expect(page.get_by_text("Assessment score")).to_be_visible(timeout=60_000)
     expect(page.get_by_text(f"Explain to a stakeholder: {exercise.title}", exact=False)).to_have_count(0)  # no leak
     chart = page.get_by_test_id("stPlotlyChart")
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Download the report (print-ready HTML)")).to_be_visible()
     page.locator(".st-key-report").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(800)
