@@ -34,7 +34,7 @@ class KindView(Generic[E]):
     short: str  # column headers and chart axes
     colour: str  # the kind's colour on every chart
     form: Callable[[E, Mapping[str, Tool], dict[str, Any], str], dict[str, Any]]  # widgets -> raw payload
-    answer: Callable[[Mapping[str, Any]], None]  # a stored answer, as submitted
+    answer: Callable[[Mapping[str, Any], E | None, Mapping[str, Tool]], None]  # a stored answer, in words
     reference: Callable[[E, Mapping[str, Tool]], None]  # the gold answer, after grading
     outcome: Callable[[E, Mapping[str, Tool], GradedAnswer], None]  # what the graded answer would do
 

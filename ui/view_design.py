@@ -14,14 +14,36 @@ from exercises.model import DesignWorkflowExercise
 from exercises.workflow import Tool, Workflow
 from grading.design import SIM_CASES, SIM_SEED, irreversible_in, project
 from grading.simulate import SimulationResult, simulate
+from ui.answer_words import show_table, wording
 from ui.charts import error_sankey, workflow_dot
 from ui.grade_view import GradedAnswer
 from ui.text import escape_markdown
 
 
-def show_answer(payload: Mapping[str, Any]) -> None:
-    st.dataframe(pd.DataFrame(payload.get("steps", [])), hide_index=True, alt="Submitted workflow steps")
-    st.markdown(escape_markdown(str(payload.get("rationale", ""))))
+def show_answer(payload: Mapping[str, Any], exercise: DesignWorkflowExercise | None, tools: Mapping[str, Tool]) -> None:
+    """The submitted design in words: step, tool, inputs, stage, checks and share."""
+    steps = payload.get("steps", [])
+    names = {str(s.get("id")): str(s.get("name") or s.get("id")) for s in steps}
+    if exercise is not None:
+        names |= {s.id: f"{s.name} (source)" for s in exercise.sources} | {s.id: s.name for s in exercise.stages}
+    word = wording(tools, names)
+    table = pd.DataFrame(
+        [
+            {
+                "Step": str(s.get("name") or s.get("id")),
+                "Tool": word(s.get("tool")),
+                "Reads from": ", ".join(word(i) for i in s.get("inputs") or []),
+                "Stage": word(s.get("stage")),
+                "Checked by": ", ".join(word(c) for c in s.get("checks") or []),
+                "Share": f"{float(s.get('share') or 1):.0%}",
+            }
+            for s in steps
+        ],
+        columns=["Step", "Tool", "Reads from", "Stage", "Checked by", "Share"],
+    )
+    show_table(table, "The submitted workflow steps")
+    if payload.get("rationale"):
+        st.markdown("**Rationale**  \n" + escape_markdown(str(payload.get("rationale", ""))))
 
 
 def show_reference(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> None:

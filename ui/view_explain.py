@@ -13,7 +13,9 @@ from exercises.workflow import Tool
 from ui.text import escape_markdown
 
 
-def show_answer(payload: Mapping[str, Any]) -> None:
+def show_answer(
+    payload: Mapping[str, Any], exercise: ExplainReasoningExercise | None, tools: Mapping[str, Tool]
+) -> None:
     st.markdown(escape_markdown(str(payload.get("text", ""))))
 
 

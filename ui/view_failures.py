@@ -16,12 +16,33 @@ from exercises.workflow import Tool
 from grading.failures import fixed_faults
 from grading.fixes import before_and_after
 from grading.simulate import SimulationResult
+from ui.answer_words import show_table, wording
 from ui.grade_view import GradedAnswer
 from ui.text import label
 
 
-def show_answer(payload: Mapping[str, Any]) -> None:
-    st.dataframe(pd.DataFrame(payload.get("flags", [])), hide_index=True, alt="Submitted failure points")
+def show_answer(payload: Mapping[str, Any], exercise: FindFailuresExercise | None, tools: Mapping[str, Tool]) -> None:
+    """The submitted failure points in words: step, what goes wrong, severity and fix."""
+    names = (
+        {s.id: s.name for s in exercise.workflow.sources} | {s.id: s.name for s in exercise.workflow.steps}
+        if exercise is not None
+        else {}
+    )
+    word = wording(tools, names)
+    table = pd.DataFrame(
+        [
+            {
+                "Step": word(f.get("step")),
+                "What goes wrong": word(f.get("category")),
+                "Severity": word(f.get("severity")),
+                "Fix": word(f.get("fix_type")),
+                "Fix in their words": str(f.get("fix") or ""),
+            }
+            for f in payload.get("flags", [])
+        ],
+        columns=["Step", "What goes wrong", "Severity", "Fix", "Fix in their words"],
+    )
+    show_table(table, "The submitted failure points")
 
 
 def show_reference(exercise: FindFailuresExercise, tools: Mapping[str, Tool]) -> None:

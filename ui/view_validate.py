@@ -11,11 +11,28 @@ import streamlit as st
 
 from exercises.model import ValidateOutputExercise
 from exercises.workflow import Tool
+from ui.answer_words import show_table, wording
 from ui.text import escape_markdown, label
 
 
-def show_answer(payload: Mapping[str, Any]) -> None:
-    st.dataframe(pd.DataFrame(payload.get("marks", [])), hide_index=True, alt="Submitted claim verdicts")
+def show_answer(payload: Mapping[str, Any], exercise: ValidateOutputExercise | None, tools: Mapping[str, Tool]) -> None:
+    """The submitted verdicts in words (claim, verdict, correction), then the omissions as typed."""
+    claims = {c.id: f"{n}. {c.text}" for n, c in enumerate(exercise.claims, 1)} if exercise is not None else {}
+    word = wording(tools, {})
+    table = pd.DataFrame(
+        [
+            {
+                "Claim": claims.get(str(m.get("claim")), str(m.get("claim"))),
+                "Verdict": word(m.get("error_type")) or "Supported",
+                "Correction": str(m.get("correction") or ""),
+            }
+            for m in payload.get("marks", [])
+        ],
+        columns=["Claim", "Verdict", "Correction"],
+    )
+    show_table(table, "The submitted claim verdicts")
+    if payload.get("omissions"):
+        st.markdown("**Missing from the output, in their words**")
     for line in payload.get("omissions", []):
         st.markdown("- " + escape_markdown(str(line)))
 
