@@ -77,11 +77,8 @@ KNOWN_MISSES = {
         ],
         "explanations: claims, not words (#17, the explain grader)",
     ),
-    **dict.fromkeys(
-        [f"pub-design-foi-requests:{a}" for a in ("w01", "w02", "w04", "w07", "w12")],
-        "a held-out design exercise: never inspected while changing the graders",
-    ),
     "edu-failures-coursework-feedback:w06": "a fix argued against in its own words still reads as fitting",
+    "cs-explain-refund-triage:h11": "right facts as terse bullet notes: most points are not read from notes",
 }
 
 
