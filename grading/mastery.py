@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from grading.bands import PROFICIENT
+
 PRIOR_MEAN = 0.0
 PRIOR_SD = 1.2
 EVIDENCE_WEIGHT = 3.0  # a rubric-scored answer says more than one right/wrong item: several criteria
@@ -30,8 +32,8 @@ FADE_PER_DAY = 0.004  # variance added per idle day: after 90 days sd grows by a
 LEARNING_VARIANCE = 0.05  # variance added per attempt: practice changes the skill being measured
 REVIEW_AFTER_DAYS = 21  # a practised competency left alone this long comes back for review
 TARGET_SUCCESS = 0.70  # the recommendation aims at this expected score on the weakest competency
-PROFICIENT_AT = math.log(0.70 / 0.30)  # expected 70 on an item of median difficulty…
-MASTERED_AT = PROFICIENT_AT + 1.0  # …and 70 on a hard one (one logit harder)
+PROFICIENT_AT = math.log(PROFICIENT / (100 - PROFICIENT))  # expected a proficient grade on a median item…
+MASTERED_AT = PROFICIENT_AT + 1.0  # …and on a hard one (one logit harder)
 DIFFICULTY_PRIOR_WEIGHT = 5.0  # attempts' worth of trust in the author's difficulty rating
 AUTHORED_SCALE = 0.8  # logits per authored difficulty step (1, 2, 3 around 2)
 EDGE = 0.02  # outcomes are clipped away from 0 and 1 before a logit
