@@ -17,6 +17,7 @@ from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
 from exercises.workflow import Tool
 from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
+from grading.fix_stance import argued_against, proposed
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -439,7 +440,7 @@ def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmiss
 
 def _fix_text(fault: Fault, flag: FaultFlag) -> tuple[float, bool]:
     """How fully the fix's words say what a fitting fix says (0-1), and whether it is prose at all."""
-    return _read_fix(flag.fix, tuple(tuple(cue) for cue in fault.fix_cues))
+    return _read_fix(proposed(flag.fix), tuple(tuple(cue) for cue in fault.fix_cues))
 
 
 @lru_cache(maxsize=8_192)
@@ -462,7 +463,9 @@ def _remedies(fault: Fault, flag: FaultFlag) -> bool:
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
-    type_ok = flag.fix_type in fault.fix_types
+    # a fix argued against in its own words ("not an AI fault", "no need for a review") proposes
+    # nothing, whatever type was ticked
+    type_ok = flag.fix_type in fault.fix_types and not argued_against(flag.fix)
     text_ok, _ = _fix_text(fault, flag)
     # what the fix changes, and where, weighs most: a fix that says the right thing is accepted
     # even if its type was not ticked, and a ticked type with nothing said is not
