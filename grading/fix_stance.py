@@ -7,6 +7,10 @@ A fix earns its fit from what it proposes. Two ways of writing the right words p
 - a fix that denies the fault itself ("a management choice, not an AI fault", "this works as
   intended"): the learner argues there is nothing to fix, so the whole fix earns nothing, however
   fitting the words that follow it.
+A third way proposes only part of what is needed: where a person must decide every item (the
+fault is a decision left to a model), a fix that puts the person on a sample or a subset only
+("spot-check", "a random 5 %", "routine cases can stay automated") leaves the rest decided by the
+model, as a check that sees a sample guards none of the others (the design grader's rule).
 A negation that is itself the remedy ("do not send names to the public model", "never pay before a
 person approves") is neither: it names what the fixed workflow must not do."""
 
@@ -47,6 +51,19 @@ _DENIAL = re.compile(
 )
 _CLAUSE = re.compile(r"[;:,()—–]|(?<=[.!?])\s+|\s-\s|\b(?:but|instead|rather|whereas|although|though)\b", re.IGNORECASE)
 _CONTROL_WORD = re.compile(r"\b" + _CONTROL + r"\b", re.IGNORECASE)
+
+
+_SAMPLED = re.compile(
+    r"\bspot[- ]?check\w*|\bsampl\w*|\brandom\w*|\boccasional\w*|\bsome of\b|\bselected\b"
+    r"|\ba (?:few|share|portion|percentage|proportion|subset)\b|\b\d+(?:\.\d+)? ?(?:%|per ?cent) of\b"
+    r"|\b(?:stay|stays|remain|remains|kept|keep|left)\s+(?:fully\s+)?automat\w*",
+    re.IGNORECASE,
+)
+
+
+def samples_only(fix: str) -> bool:
+    """Whether the fix puts its control on a sample or a subset of the items only."""
+    return bool(_SAMPLED.search(fix))
 
 
 def denies_the_fault(fix: str) -> bool:

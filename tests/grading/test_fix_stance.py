@@ -5,14 +5,15 @@ Stated over every seeded fault of the hand-built exercise and families of phrasi
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.submission import FindFailuresSubmission
 from grading import grade
-from grading.fix_stance import argued_against, denies_the_fault, proposed
+from grading.fix_stance import argued_against, denies_the_fault, proposed, samples_only
 
-from .conftest import AP_FIXES, failures_exercise, perfect_flag
+from .conftest import AP_FAULTS, AP_FIXES, failures_exercise, perfect_flag
 
 EXERCISE = failures_exercise()
 FAULTS = [f for f in EXERCISE.faults if f.id in AP_FIXES]
@@ -92,3 +93,33 @@ def test_a_negation_that_is_the_remedy_is_kept(remedy, tail):
 def test_every_fitting_fix_of_the_exercise_is_read_unchanged() -> None:
     for fix in AP_FIXES.values():
         assert proposed(fix) == fix
+
+
+# --- a person on a sample, where a person must decide every item -----------------------------------
+
+DECIDE = {**next(f for f in AP_FAULTS if f["id"] == "f-late"), "fix_types": ["keep_human_decision"]}
+SAMPLERS = [
+    "Have a manager spot-check approvals before the pay run.",
+    "Approve a random sample of invoices before payment.",
+    "Approve 10 % of invoices before the pay run.",
+    "Routine invoices can stay automated; approve the large ones before payment.",
+    "Approve a few of the invoices before payment.",
+]
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS)
+def test_a_person_on_a_sample_earns_part_of_a_fix_where_a_person_must_decide_each_item(sampler: str) -> None:
+    every_item = failures_exercise([DECIDE])
+    checked = failures_exercise([{**DECIDE, "fix_types": ["move_check_before_action"]}])
+    full = "Move the approval before the pay run so only approved invoices are paid."
+
+    def fit(exercise, fix: str) -> float:
+        fault = exercise.faults[0]
+        return grade(exercise, FindFailuresSubmission(flags=[perfect_flag(fault, fix=fix)])).criterion("fixes").score
+
+    assert samples_only(sampler)
+    assert not samples_only(full)
+    assert fit(every_item, full) == 1
+    assert 0 < fit(every_item, sampler) < fit(every_item, full)
+    # where no person's decision is the remedy, a sampled check is judged on its words alone
+    assert fit(checked, sampler) == fit(checked, full) == 1
