@@ -3,12 +3,15 @@ irreversible steps, data rules), then the simulated cost, speed and error rate."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 from exercises.graph import data_reaching, graph_problems, unchecked_to_action, upstream
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
+from grading.bands import BAND_EDGES
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -22,6 +25,8 @@ FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check mu
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
+CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
+CAP_FLOOR = BAND_EDGES[0]  # a cap alone never puts a design below 'Emerging': its criteria do that
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
@@ -89,6 +94,7 @@ def score_design(
         details["simulation"] = sim.model_dump(mode="json")
         scored.append(_constraints(exercise, sim, coverage))
         scored.append(_reliability(exercise, sim, coverage))
+        scored = _caps_by_harm(scored, sim.error_rate / exercise.constraints.max_error_rate)
     else:
         flags.append(Flag.invalid_workflow)
         why = "The workflow cannot be run: " + "; ".join(problems[:3])
@@ -97,6 +103,33 @@ def score_design(
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
     return Scoring(scored, flags, details)
+
+
+def harm_cap(harm_ratio: float, flaws: int = 1) -> float:
+    """The most a design with critical flaws can score, in proportion to the harm it would do: the
+    critical cap where one flaw lets errors through at about the target rate, falling by
+    `CAP_PER_DOUBLING` for each doubling of the uncaught error rate past the target and for each
+    further, independent critical flaw (an unguarded step and a data breach), never below the floor."""
+    doublings = math.log2(max(1.0, harm_ratio)) + max(0, flaws - 1)
+    return round(max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * doublings), 1)  # a total's precision
+
+
+def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
+    """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
+    simulated uncaught error rate exceeds the target; every cap by how many critical flaws there are."""
+    flaws = sum(s.cap is not None for s in scored)
+    if not flaws:
+        return scored
+    out = []
+    for s in scored:
+        if s.cap is None:
+            out.append(s)
+            continue
+        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws)
+        feedback = s.feedback.replace(f"caps the grade at {CRITICAL_CAP:g}", f"caps the grade at {cap:g}")
+        feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
+        out.append(replace(s, cap=cap, feedback=feedback))
+    return out
 
 
 def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:

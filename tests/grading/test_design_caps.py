@@ -1,0 +1,68 @@
+"""Caps in proportion to expected harm (#17): a design whose unguarded risky step lets errors
+through at about the target rate is capped at the critical cap; each doubling of the uncaught
+error rate past the target, and each further independent critical flaw, lowers the cap, never
+below the floor. Stated as properties of the cap and over a family of targets and flaws."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exercises.model import Constraints
+from grading import grade
+from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, harm_cap
+from grading.rubric import CRITICAL_CAP
+
+from .conftest import PAYMENT_REFERENCE, design, payment_exercise, step
+
+EXTRACT, CHECK, REVIEW, PAY = PAYMENT_REFERENCE
+UNGUARDED = [EXTRACT, CHECK, step("pay", "payment_release", ["check"], stage="s-pay")]  # no person before paying
+PUBLIC = step("extract", "llm_public_api", ["invoices"], stage="s-extract")  # personal data to an uncleared tool
+
+ratios = st.floats(min_value=0.0, max_value=1e4, allow_nan=False)
+flaws = st.integers(min_value=1, max_value=4)
+
+
+@given(ratio=ratios, more=st.floats(min_value=0, max_value=1e3), n=flaws)
+def test_the_cap_falls_with_harm_and_with_each_further_flaw_never_below_the_floor(ratio, more, n) -> None:
+    assert CAP_FLOOR <= harm_cap(ratio + more, n) <= harm_cap(ratio, n) <= CRITICAL_CAP
+    assert harm_cap(ratio, n + 1) <= harm_cap(ratio, n)
+
+
+@given(ratio=st.floats(min_value=0.0, max_value=1.0), n=flaws)
+def test_at_or_under_the_target_one_flaw_caps_at_the_critical_cap(ratio, n) -> None:
+    assert harm_cap(ratio) == CRITICAL_CAP
+    assert harm_cap(ratio, n) == max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * (n - 1))
+
+
+@given(ratio=st.floats(min_value=1.0, max_value=2.0 ** ((CRITICAL_CAP - CAP_FLOOR) / CAP_PER_DOUBLING - 1)))
+def test_each_doubling_past_the_target_costs_the_same(ratio) -> None:
+    assert harm_cap(ratio) - harm_cap(2 * ratio) == pytest.approx(CAP_PER_DOUBLING, abs=0.1)
+
+
+@pytest.mark.parametrize("target", [0.012, 0.006, 0.003, 0.0015, 0.0008])  # the design errs on about 1.6 %
+def test_an_unguarded_payment_is_capped_by_how_far_its_errors_exceed_the_target(target: float) -> None:
+    exercise = payment_exercise(constraints=Constraints(budget_per_item=3.0, max_error_rate=target, turnaround_s=1800))
+    result = grade(exercise, design(UNGUARDED))
+    error_rate = result.details["simulation"]["error_rate"]
+    assert "cap" in result.details
+    assert result.details["cap"]["at"] == pytest.approx(harm_cap(error_rate / target))
+    assert result.total <= harm_cap(error_rate / target)
+    if error_rate > 2 * target:
+        assert result.details["cap"]["at"] < CRITICAL_CAP
+        assert f"caps this design at {result.details['cap']['at']:g}" in result.criterion("controls").feedback
+
+
+def test_two_critical_flaws_cap_lower_than_either_alone() -> None:
+    exercise = payment_exercise()
+    breach = grade(exercise, design([PUBLIC, CHECK, REVIEW, PAY]))
+    unguarded = grade(exercise, design(UNGUARDED))
+    both = grade(exercise, design([PUBLIC, CHECK, step("pay", "payment_release", ["check"], stage="s-pay")]))
+    assert both.details["cap"]["at"] < min(breach.details["cap"]["at"], unguarded.details["cap"]["at"])
+    ratio = both.details["simulation"]["error_rate"] / exercise.constraints.max_error_rate
+    assert both.details["cap"]["at"] == pytest.approx(
+        max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * (math.log2(max(1.0, ratio)) + 1)), abs=0.05
+    )
