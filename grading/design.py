@@ -25,6 +25,7 @@ FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check mu
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
+ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 CAP_FLOOR = BAND_EDGES[0]  # a cap alone never puts a design below 'Emerging': its criteria do that
 
@@ -190,10 +191,14 @@ def _tool_fit(
         if not chosen:
             continue
         step = chosen[0]
-        if not stage.preferred_tools or step.tool in stage.preferred_tools:
-            points += 1
-        else:
-            points += 0.5
+        listed = [tools[t] for t in stage.preferred_tools if t in tools]
+        credit = (
+            1.0
+            if not listed or step.tool in stage.preferred_tools
+            else alternative_fit(tools[step.tool], listed, exercise)
+        )
+        points += credit
+        if credit < 1:
             better = join([tools[t].name if t in tools else t for t in stage.preferred_tools], 3)
             notes.append(f"'{step.name}' uses {tools[step.tool].name}; {better} fits '{stage.name}' better")
     score = points / len(exercise.stages)
@@ -207,6 +212,25 @@ def _tool_fit(
         else "Match each stage to the tool built for it: " + (notes[0] if notes else "cover every stage first") + "."
     )
     return Scored("tool_fit", score, evidence, feedback)
+
+
+def alternative_fit(tool: Tool, listed: list[Tool], exercise: DesignWorkflowExercise) -> float:
+    """The fit of a capable tool the exercise does not list for a stage, judged by what it does
+    against the best listed one rather than by the list: full when it errs no more, catches no less
+    and costs no more (an equal alternative the author did not name); otherwise half, less in
+    proportion to how much more often it errs and how much more it costs (each measured against the
+    exercise's own error target and budget, so small differences weigh little)."""
+    err = sum(tool.error_rates.values())
+    catch = sum(tool.catch_rates.values())
+    best_err = min(sum(t.error_rates.values()) for t in listed)
+    best_catch = max(sum(t.catch_rates.values()) for t in listed)
+    best_cost = min(t.cost_per_item for t in listed)
+    if err <= best_err and catch >= best_catch and tool.cost_per_item <= best_cost:
+        return 1.0
+    c = exercise.constraints
+    errs = (best_err + c.max_error_rate) / (err + c.max_error_rate)
+    costs = (best_cost + ALT_COST_SLACK * c.budget_per_item) / (tool.cost_per_item + ALT_COST_SLACK * c.budget_per_item)
+    return 0.5 * min(1.0, errs) * min(1.0, costs)
 
 
 def _guards(
