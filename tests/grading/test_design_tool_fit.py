@@ -15,7 +15,7 @@ from .conftest import make_tool, payment_exercise
 EXERCISE = payment_exercise()  # error target 2 %, budget $3.00
 LISTED = make_tool("listed", errors={ErrorType.wrong_value: 0.03}, cost=0.5)
 
-rates = st.floats(min_value=0.0, max_value=0.5, allow_nan=False)
+rates = st.floats(min_value=0.0, max_value=0.45, allow_nan=False)
 costs = st.floats(min_value=0.0, max_value=20.0, allow_nan=False)
 
 
