@@ -103,7 +103,20 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
+    if _compounded(exercise, scored):
+        flags.append(Flag.needs_review)
     return Scoring(scored, flags, details)
+
+
+def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
+    """Whether more than one critical flaw holds the grade down: how far independent flaws compound
+    is a judgement raters make differently, so a person looks at it."""
+    caps = [s.cap for s in scored if s.cap is not None]
+    if len(caps) < 2:
+        return False
+    weights = {c.id: c.weight for c in exercise.scored_rubric}
+    total = sum(weights.get(s.id, 0.0) * min(1.0, max(0.0, s.score)) for s in scored)
+    return total > min(caps)
 
 
 def harm_cap(harm_ratio: float, flaws: int = 1) -> float:

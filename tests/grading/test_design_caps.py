@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exercises.model import Constraints
-from grading import grade
+from grading import Flag, grade
 from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, harm_cap
 from grading.rubric import CRITICAL_CAP
 
@@ -66,3 +66,16 @@ def test_two_critical_flaws_cap_lower_than_either_alone() -> None:
     assert both.details["cap"]["at"] == pytest.approx(
         max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * (math.log2(max(1.0, ratio)) + 1)), abs=0.05
     )
+
+
+def test_a_grade_held_down_by_several_critical_flaws_goes_to_a_person() -> None:
+    exercise = payment_exercise()
+    pay_unguarded = step("pay", "payment_release", ["check"], stage="s-pay")
+    both = grade(exercise, design([PUBLIC, CHECK, pay_unguarded]))
+    assert both.details["capped"]
+    assert Flag.needs_review in both.flags
+    # one flaw whose cap binds far below work its criterion fails is a confident grade
+    strict = payment_exercise(constraints=Constraints(budget_per_item=3.0, max_error_rate=0.002, turnaround_s=1800))
+    one = grade(strict, design(UNGUARDED))
+    assert one.details["capped"]["uncapped_total"] - one.total > 10
+    assert Flag.needs_review not in one.flags
