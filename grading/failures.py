@@ -167,9 +167,10 @@ def chance_precision(exercise: FindFailuresExercise) -> float:
 def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
     """How much a flag on this step with this category points at this fault (0: not at all)."""
     location = places.credit[fault.id].get(step, 0.0)
-    if _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
-        # an unrelated category (or the spread where the fault only shows) finds it only with a
-        # fix for it, which chance lacks
+    credit = _category_credit(fault, category)
+    if credit <= WRONG_CATEGORY_CREDIT or (credit < 1 and location < 1):
+        # an unrelated category, or a neighbour's (or the spread) where the fault only shows, finds
+        # it only with a fix for it, which chance lacks
         return 0.0
     return location
 
@@ -201,6 +202,10 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
         if location == 0:
             return 0.0
         if raw > WRONG_CATEGORY_CREDIT:  # named, or a neighbour
+            if raw < 1 and location < 1 and not _remedies(fault, flag):
+                # a neighbour's name where the fault only shows, with a fix for something else: two
+                # of the three signs (step, category, fix) miss, too thin to say this fault was seen
+                return 0.0
             return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flag.step]
         if location < 1:
             # where a fault only shows, naming its spread finds it only with a fix aimed at it: the
