@@ -11,7 +11,7 @@ from exercises.graph import data_reaching, graph_problems, unchecked_to_action, 
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
-from grading.bands import BAND_EDGES
+from grading.bands import BAND_EDGES, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -27,6 +27,7 @@ SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
+INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
 CAP_FLOOR = BAND_EDGES[0]  # a cap alone never puts a design below 'Emerging': its criteria do that
 
 
@@ -111,7 +112,7 @@ def score_design(
 def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
     """Whether more than one critical flaw holds the grade down: how far independent flaws compound
     is a judgement raters make differently, so a person looks at it."""
-    caps = [s.cap for s in scored if s.cap is not None]
+    caps = [s.cap for s in scored if s.cap is not None and s.cap < INFEASIBLE_CAP]
     if len(caps) < 2:
         return False
     weights = {c.id: c.weight for c in exercise.scored_rubric}
@@ -131,12 +132,12 @@ def harm_cap(harm_ratio: float, flaws: int = 1) -> float:
 def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
     """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
     simulated uncaught error rate exceeds the target; every cap by how many critical flaws there are."""
-    flaws = sum(s.cap is not None for s in scored)
+    flaws = sum(s.cap == CRITICAL_CAP for s in scored)
     if not flaws:
         return scored
     out = []
     for s in scored:
-        if s.cap is None:
+        if s.cap != CRITICAL_CAP:
             out.append(s)
             continue
         cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws)
@@ -522,6 +523,9 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
     cost = _over(sim.cost_per_item, c.budget_per_item, 0.5)
     speed = _over(sim.latency_mean_s, c.turnaround_s, 0.5)
     score = cost * speed * coverage  # a design that breaks either limit is not feasible
+    # far over a hard limit (where this criterion reaches 0), a design cannot run as the business
+    # needs it, however safe: it is not proficient work
+    infeasible = cost == 0 or speed == 0
     evidence = (
         f"Simulated cost ${sim.cost_per_item:.3f} per item against a budget of ${c.budget_per_item:.3f}; "
         f"mean turnaround {_duration(sim.latency_mean_s)} against {_duration(c.turnaround_s)}."
@@ -536,7 +540,12 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
     if coverage < 1 and not advice:
         advice.append("the figures only count for the stages you covered")
     feedback = "Within budget and turnaround." if not advice else "To meet the constraints, " + "; ".join(advice) + "."
-    return Scored("constraints", score, evidence, feedback)
+    if infeasible:
+        feedback += (
+            " A design this far over a hard limit cannot run as the business needs it: "
+            f"it caps the grade at {INFEASIBLE_CAP:g}."
+        )
+    return Scored("constraints", score, evidence, feedback, cap=INFEASIBLE_CAP if infeasible else None)
 
 
 def _reliability(exercise: DesignWorkflowExercise, sim: SimulationResult, coverage: float) -> Scored:

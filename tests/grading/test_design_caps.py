@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from exercises.model import Constraints
 from grading import Flag, grade
-from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, harm_cap
+from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, INFEASIBLE_CAP, harm_cap
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import PAYMENT_REFERENCE, design, payment_exercise, step
@@ -79,3 +79,42 @@ def test_a_grade_held_down_by_several_critical_flaws_goes_to_a_person() -> None:
     one = grade(strict, design(UNGUARDED))
     assert one.details["capped"]["uncapped_total"] - one.total > 10
     assert Flag.needs_review not in one.flags
+
+
+# --- far over a hard limit: not deployable, however safe ------------------------------------------
+
+REFERENCE_COST = 0.015 + 0.0002 + 2.5 + 0.05  # the reference design's simulated cost per invoice
+
+
+@pytest.mark.parametrize("over", [0.5, 0.9, 1.2, 1.49, 1.51, 2.0, 4.0])
+def test_a_design_far_over_budget_is_capped_below_proficient_and_nearly_over_is_not(over: float) -> None:
+    budget = REFERENCE_COST / over
+    exercise = payment_exercise(constraints=Constraints(budget_per_item=budget, max_error_rate=0.02, turnaround_s=1800))
+    result = grade(exercise, design(PAYMENT_REFERENCE))
+    capped_by_cost = result.details.get("cap", {}).get("by") == "constraints"
+    assert capped_by_cost == (over >= 1.5)
+    if capped_by_cost:
+        assert result.total <= INFEASIBLE_CAP
+        assert f"caps the grade at {INFEASIBLE_CAP:g}" in result.criterion("constraints").feedback
+
+
+@pytest.mark.parametrize("over", [1.2, 1.6, 3.0])
+def test_a_design_far_over_its_turnaround_is_capped_the_same_way(over: float) -> None:
+    slow = grade(payment_exercise(), design(PAYMENT_REFERENCE)).details["simulation"]["latency_mean_s"]
+    limits = Constraints(budget_per_item=3.0, max_error_rate=0.02, turnaround_s=slow / over)
+    exercise = payment_exercise(constraints=limits)
+    result = grade(exercise, design(PAYMENT_REFERENCE))
+    assert (result.details.get("cap", {}).get("by") == "constraints") == (over >= 1.5)
+
+
+def test_an_infeasible_design_is_no_critical_flaw_and_a_critical_flaw_still_binds_lower() -> None:
+    budget = REFERENCE_COST / 2
+    exercise = payment_exercise(constraints=Constraints(budget_per_item=budget, max_error_rate=0.02, turnaround_s=1800))
+    pay = step("pay", "payment_release", ["check"], stage="s-pay")
+    late = [EXTRACT, CHECK, pay, step("review", "human_review", ["pay"])]
+    result = grade(exercise, design(late))
+    assert "caps the grade at" in result.criterion("constraints").feedback  # over budget: capped at 69 too
+    assert result.details["cap"]["by"] == "controls"
+    # one critical flaw: the infeasible budget does not compound it as a second one would
+    assert result.details["cap"]["at"] == harm_cap(result.details["simulation"]["error_rate"] / 0.02)
+    assert result.details["cap"]["at"] <= CRITICAL_CAP < INFEASIBLE_CAP
