@@ -327,6 +327,11 @@ def _controls(
         ]
         if not chosen:
             problems.append(f"'{stage.name}' is not in the design, so nothing guards it")
+            if stage.capability in DECISIONS and _acts_irreversibly(exercise, performers):
+                # a person's decision no one with the authority makes, while the irreversible steps
+                # built on it still run: they act on no one's decision
+                critical = True
+                problems.append(f"the irreversible steps run without anyone able to '{stage.capability}'")
             continue
         target = chosen[0]
         stage_earned = weight
@@ -388,6 +393,10 @@ def _controls(
     if critical:
         feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
     return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
+
+
+def _acts_irreversibly(exercise: DesignWorkflowExercise, performers: Mapping[str, list[Step]]) -> bool:
+    return any(performers.get(st.id) for st in exercise.stages if st.risk == Risk.irreversible)
 
 
 def _misfit_checks(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercises.model import Constraints
+from exercises.model import Constraints, DesignWorkflowExercise
 from grading import Flag, grade
 from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, INFEASIBLE_CAP, harm_cap
 from grading.rubric import CRITICAL_CAP
@@ -118,3 +118,43 @@ def test_an_infeasible_design_is_no_critical_flaw_and_a_critical_flaw_still_bind
     # one critical flaw: the infeasible budget does not compound it as a second one would
     assert result.details["cap"]["at"] == harm_cap(result.details["simulation"]["error_rate"] / 0.02)
     assert result.details["cap"]["at"] <= CRITICAL_CAP < INFEASIBLE_CAP
+
+
+# --- a person's decision no one with the authority makes -------------------------------------------
+
+DECIDE_STAGE = {"id": "s-decide", "name": "Decide whether to pay", "capability": "decide", "risk": "high"}
+
+
+def _with_decision(risk: str = "high") -> DesignWorkflowExercise:
+    base = payment_exercise()
+    stages = [s.model_dump() for s in base.stages]
+    return payment_exercise(stages=[*stages[:2], {**DECIDE_STAGE, "risk": risk}, stages[2]])
+
+
+@pytest.mark.parametrize("risk", ["high", "irreversible"])
+@pytest.mark.parametrize("reviewer", ["human_review", "approval_gate"])
+def test_an_irreversible_step_on_a_decision_no_one_with_the_authority_makes_is_critical(risk, reviewer) -> None:
+    exercise = _with_decision(risk)
+    # a person reviews before paying, but no one who may decide does: the stage is not performed
+    review = step("review", reviewer, ["check"], stage="s-decide")
+    result = grade(
+        exercise, design([EXTRACT, CHECK, review, step("pay", "payment_release", ["review"], stage="s-pay")])
+    )
+    assert "without anyone able to 'decide'" in result.criterion("controls").evidence
+    assert result.total <= CRITICAL_CAP
+
+
+def test_the_same_design_with_someone_who_may_decide_is_not_capped_for_it() -> None:
+    exercise = _with_decision()
+    decide = step("decide", "expert_review", ["check"], stage="s-decide")
+    result = grade(
+        exercise, design([EXTRACT, CHECK, decide, step("pay", "payment_release", ["decide"], stage="s-pay")])
+    )
+    assert "without anyone able" not in result.criterion("controls").evidence
+    assert "capped" not in result.details or result.details["capped"]["by"] != "controls"
+
+
+def test_without_an_irreversible_step_a_missing_decision_is_no_critical_flaw() -> None:
+    exercise = _with_decision()
+    result = grade(exercise, design([EXTRACT, CHECK]))
+    assert "without anyone able" not in result.criterion("controls").evidence
