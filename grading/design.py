@@ -11,7 +11,7 @@ from exercises.graph import data_reaching, graph_problems, unchecked_to_action, 
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
-from grading.bands import BAND_EDGES, PROFICIENT
+from grading.bands import BAND_EDGES, MIN_DOUBT, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -85,6 +85,8 @@ def score_design(
     runnable = not problems
 
     coverage, performers, coverage_scored = _coverage(exercise, steps, offered)
+    if runnable:
+        coverage, coverage_scored = _founded(exercise, workflow, offered, performers, coverage_scored)
     scored = [coverage_scored, _tool_fit(exercise, steps, offered, performers)]
     details: dict[str, object] = {}
     flags: list[Flag] = []
@@ -191,6 +193,72 @@ def _coverage(
         "a workflow that skips a stage leaves that work undone or done by hand off the books."
     )
     return share, performers, Scored("coverage", share, evidence, feedback)
+
+
+UNFOUNDED_CREDIT = 0.5  # a stage done without the work it builds on is done only in part
+
+
+def _founded(
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    performers: Mapping[str, list[Step]],
+    scored: Scored,
+) -> tuple[float, Scored]:
+    """Coverage that counts a stage in part when its step never reads the work of a stage the
+    reference builds it on (a compensation worked out without the looked-up weight, a letter
+    written without the account): the stage is done, on the wrong inputs. Checks and people are
+    left to the controls criterion, and stages the design does not cover to coverage itself."""
+    needs = _stage_needs(exercise, tools)
+    unfounded: list[str] = []
+    names = {st.id: st.name for st in exercise.stages}
+    for stage_id, wanted in needs.items():
+        done = performers.get(stage_id)
+        if not done:
+            continue
+        before = upstream(workflow, done[0].id)
+        missing = [t for t in wanted if performers.get(t) and not any(p.id in before for p in performers[t])]
+        if missing:
+            unfounded.append(
+                f"'{names[stage_id]}' never reads the work of {join([repr(names[t]) for t in missing], 2)}"
+            )
+    if not unfounded:
+        return scored.score, scored
+    share = max(0.0, scored.score - (1 - UNFOUNDED_CREDIT) * len(unfounded) / len(exercise.stages))
+    evidence = scored.evidence + " " + "; ".join(unfounded[:3]) + "."
+    feedback = (
+        "Each stage must read what the stages before it produce: "
+        + unfounded[0]
+        + ", so it works on incomplete inputs."
+    )
+    # what a stage gets wrong without its inputs is beyond the simulation: a person judges how much
+    weight = next((c.weight for c in exercise.scored_rubric if c.id == scored.id), 0.0)
+    doubt = min(1.0, MIN_DOUBT * len(unfounded) / weight) if weight else 0.0  # enough for a person to look
+    why = "a stage that works without what it builds on"
+    return share, replace(scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why)
+
+
+def _stage_needs(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> dict[str, list[str]]:
+    """Stage id -> the stages whose work the reference design's step for it reads (through the
+    graph), leaving out checks and people (judged as controls)."""
+    steps = list(exercise.reference.steps)
+    performers = _coverage(exercise, steps, tools)[1]
+    if graph_problems(Workflow(sources=exercise.sources, steps=steps), tools):
+        return {}
+    reference = Workflow(sources=exercise.sources, steps=steps)
+
+    def plain(step: Step) -> bool:
+        tool = tools.get(step.tool)
+        return tool is not None and not tool.is_check and tool.kind != ToolKind.human
+
+    owner = {p.id: sid for sid, done in performers.items() for p in done if plain(p)}
+    needs: dict[str, list[str]] = {}
+    for stage_id, done in performers.items():
+        if not plain(done[0]):
+            continue
+        before = upstream(reference, done[0].id)
+        needs[stage_id] = sorted({owner[u] for u in before if u in owner and owner[u] != stage_id})
+    return needs
 
 
 def _tool_fit(
