@@ -167,11 +167,13 @@ def chance_precision(exercise: FindFailuresExercise) -> float:
 def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
     """How much a flag on this step with this category points at this fault (0: not at all)."""
     location = places.credit[fault.id].get(step, 0.0)
-    credit = _category_credit(fault, category)
-    if credit <= WRONG_CATEGORY_CREDIT or (credit < 1 and location < 1):
-        # an unrelated category, or a neighbour's (or the spread) where the fault only shows, finds
-        # it only with a fix for it, which chance lacks
-        return 0.0
+    # generous to chance on purpose (a harsher bar for flagging everything): where a fault only
+    # shows, its spread or a neighbour's name counts here, though a flag needs a fix aimed at the
+    # fault as well to find it
+    if location < 1 and category == FaultCategory.error_propagation:
+        return location
+    if _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
+        return 0.0  # elsewhere an unrelated category finds it only with a fix for it, which chance lacks
     return location
 
 
