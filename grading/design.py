@@ -11,7 +11,7 @@ from exercises.graph import data_reaching, graph_problems, unchecked_to_action, 
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
-from grading.bands import BAND_EDGES, MIN_DOUBT, PROFICIENT
+from grading.bands import MIN_DOUBT, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -28,7 +28,9 @@ HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error l
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
-CAP_FLOOR = BAND_EDGES[0]  # a cap alone never puts a design below 'Emerging': its criteria do that
+# the lowest a cap alone sets: the shipped golden cases put a design with the right tools and one
+# misplaced control at 35 or more; lower than that is for its criteria to say
+CAP_FLOOR = 35.0  # a cap alone never puts a design below 'Emerging': its criteria do that
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
