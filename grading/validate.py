@@ -215,8 +215,11 @@ def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission)
         feedback = "You named what the output should have said."
     if missed and len(missed) > 1:
         feedback += f" Also missing: {join([s.text for s in missed[1:]], 2)}"
-    # a listed omission about what is missing, in words the cues do not know: a person may credit it
-    about = [t for spot in missed for t in (spot.text, spot.why)]
-    unplaced = [line for line in submission.omissions if line.strip() and on_topic(line, *about)]
-    doubt = (1 - score) * 0.5 if missed and unplaced else 0.0
+    # a listed omission about a missed point, in words the cues do not know: a person may credit
+    # it. Per missed point, and only from lines that made no point already (thin evidence is no doubt)
+    spare = [
+        o for o in submission.omissions if o.strip() and not any(concept_found(tuple(stems(o)), s.cues) for s in found)
+    ]
+    near = [s for s in missed if any(on_topic(line, s.text, s.why) for line in spare)]
+    doubt = 0.5 * sum(SEVERITY_RANK[s.severity] for s in near) / total
     return Scored("omissions", score, evidence, feedback, doubt=doubt, doubt_why="omissions in other words")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercises.submission import ClaimError
+from exercises.submission import ClaimError, ValidateSubmission
 from grading import grade
 from grading.validate import NEIGHBOURS, score_validation
 
@@ -90,3 +90,26 @@ def test_with_every_error_caught_one_corrected_false_flag_costs_more_than_a_bare
     bare = grade(exercise, marks(**GOOD_MARKS, **{wrong: ("fabricated_fact", "")}))
     corrected = grade(exercise, marks(**GOOD_MARKS, **{wrong: ("fabricated_fact", "It should say 12.")}))
     assert 0 < corrected.criterion("detection").score < bare.criterion("detection").score < 1
+
+
+# --- omissions in other words: doubt per missed point, from lines that made no point -----------------
+# blind spots: the exchange rate (medium, 2) and invoices without a purchase order (high, 3) of 5
+FX_IN_OTHER_WORDS = "Canada's figures are translated at a different rate each month."
+NO_PO = "95 invoices came in without a purchase order."
+
+
+def _omission_doubt(omissions: list[str]) -> float:
+    scored = score_validation(validate_exercise(), ValidateSubmission(marks=[], omissions=omissions), {})
+    return _doubt(scored.criteria, "omissions")
+
+
+def test_a_line_about_one_missed_point_is_doubt_for_that_point_only() -> None:
+    assert _omission_doubt([FX_IN_OTHER_WORDS]) == pytest.approx(0.5 * 2 / 5)
+    assert _omission_doubt([FX_IN_OTHER_WORDS, NO_PO]) == pytest.approx(0.5 * 2 / 5)
+
+
+def test_a_line_that_made_a_point_is_no_doubt_about_another_and_off_topic_lines_none() -> None:
+    assert _omission_doubt([NO_PO]) == 0
+    assert _omission_doubt([NO_PO[:-1] + " and " + FX_IN_OTHER_WORDS[0].lower() + FX_IN_OTHER_WORDS[1:]]) == 0
+    assert _omission_doubt(["Nothing else to add about the weather."]) == 0
+    assert _omission_doubt([]) == 0
