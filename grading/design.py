@@ -96,7 +96,7 @@ def score_design(
         scored.append(_controls(exercise, workflow, offered, performers))
         scored.append(_data_rules(exercise, workflow, offered, coverage, performers))
         irreversible = _irreversible(exercise, performers)
-        sim = project(workflow, offered, irreversible or None)
+        sim = project(seen_through_checks(workflow, offered), offered, irreversible or None)
         details["simulation"] = sim.model_dump(mode="json")
         scored.append(_constraints(exercise, sim, coverage))
         scored.append(_reliability(exercise, sim, coverage))
@@ -149,6 +149,29 @@ def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
         feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
         out.append(replace(s, cap=cap, feedback=feedback))
     return out
+
+
+def seen_through_checks(workflow: Workflow, tools: Mapping[str, Tool]) -> Workflow:
+    """The workflow as its error figures see it. A check (a rule check, a person) that reads a
+    piece of work directly and also through an earlier check of it sees it in full, and the earlier
+    check's catches stand (what it flags is stopped or reworked): the direct read is read through
+    that check. A step that is no check (an action, a drafter) reading the raw work beside the
+    checked one does bypass the check, and keeps its direct read."""
+    by_id = {s.id: s for s in workflow.steps}
+
+    def checks(step_id: str) -> bool:
+        step = by_id.get(step_id)
+        return step is not None and step.tool in tools and tools[step.tool].is_check
+
+    steps = []
+    for step in workflow.steps:
+        earlier = [i for i in step.inputs if checks(i)]
+        if not checks(step.id) or not earlier:
+            steps.append(step)
+            continue
+        through = set().union(*(upstream(workflow, c) for c in earlier))
+        steps.append(step.model_copy(update={"inputs": [i for i in step.inputs if i not in through]}))
+    return Workflow(sources=workflow.sources, steps=steps)
 
 
 def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:
