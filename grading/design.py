@@ -30,7 +30,7 @@ CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected h
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
 # the lowest a cap alone sets: the shipped golden cases put a design with the right tools and one
 # misplaced control at 35 or more; lower than that is for its criteria to say
-CAP_FLOOR = 35.0  # a cap alone never puts a design below 'Emerging': its criteria do that
+CAP_FLOOR = 35.0
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
