@@ -14,6 +14,7 @@ from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
+CORRECTED_FALSE_FLAG_WEIGHT = 3.0  # one "corrected" as well weighs as a high one (see _false_flag_weight)
 E = ClaimError
 # Error types that describe the same wrong claim from another side (a stale figure is also a wrong
 # number; an inference stated without its caveat is also unsupported): raters split on how much a
@@ -30,9 +31,6 @@ NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = {
     for c in ClaimError
 }
 NEIGHBOUR_DOUBT = 0.5  # the share of a claim's type credit a person may give a neighbouring type
-
-
-CORRECTED_FALSE_FLAG_WEIGHT = 3.0  # one "corrected": the fix would put a new error into the output
 
 
 def _false_flag_weight(mark: ClaimMark) -> float:
