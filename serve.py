@@ -45,8 +45,8 @@ def warm_up() -> None:
 
         bank()
         engine()
-    except Exception:
-        log.exception("warming up failed; the first page will try again")
+    except Exception as exc:  # the type only: a database error's text can carry its statement
+        log.warning("warming up failed (%s); the first page will try again", type(exc).__name__)
 
 
 @asynccontextmanager
@@ -59,10 +59,11 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 def root_hint(base_url_path: str) -> bytes:
     """A script for index.html naming the app's root for Streamlit's client (its
     `window.__streamlit.BACKEND_BASE_URL`), relative to the address the page was loaded from."""
-    root = "/" + base_url_path.strip("/")
+    root = "/" + "".join(f"{part}/" for part in base_url_path.split("/") if part)
+    quoted = json.dumps(root).replace("<", "\\u003c")  # a path can never close the script
     return (
         "<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
-        f"{{BACKEND_BASE_URL: new URL({json.dumps(root.rstrip('/') + '/')}, window.location.origin).href}})</script>"
+        f"{{BACKEND_BASE_URL: new URL({quoted}, window.location.origin).href}})</script>"
     ).encode()
 
 

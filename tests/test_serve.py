@@ -69,6 +69,12 @@ def test_the_root_follows_the_servers_base_path(base: str, root: str) -> None:
     assert hint.endswith("</script>")
 
 
+def test_no_base_path_can_close_the_script() -> None:
+    hint = serve.root_hint("x</script><script>alert(1)").decode()
+    assert hint.count("</script>") == 1
+    assert hint.endswith("</script>")
+
+
 def test_the_warm_up_fills_the_caches_the_first_page_reads(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     from baton_config import settings
     from pages import common
