@@ -58,7 +58,8 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 def root_hint(base_url_path: str) -> bytes:
     """A script for index.html naming the app's root for Streamlit's client (its
-    `window.__streamlit.BACKEND_BASE_URL`), relative to the address the page was loaded from."""
+    `window.__streamlit.BACKEND_BASE_URL`): the server's `server.baseUrlPath` on the page's own
+    origin. A proxy that serves Baton under a path must say so in `server.baseUrlPath`."""
     root = "/" + "".join(f"{part}/" for part in base_url_path.split("/") if part)
     quoted = json.dumps(root).replace("<", "\\u003c")  # a path can never close the script
     return (
