@@ -9,8 +9,9 @@ exercise card's Open button are both visible. Twice, on the same database:
     first_load_first_start_s   a new database: migrated and given the demo cohort on this start
     first_load_next_start_s    the next start of the same database (as every later `make run`)
 
-Lines starting with # add detail: when the health check first answered, and the slowest
-requests. Figures depend on the machine's load: say what else was running when you quote them.
+Lines starting with # add detail: when the health check first answered, the CPU seconds the
+server's processes used until the page was usable (less sensitive to other load), and the load
+average. Figures depend on the machine's load: say what else was running when you quote them.
 
     .venv/bin/python benchmarks/first_load.py [--runs 1] [--keep DIR]
 """
@@ -50,8 +51,26 @@ def healthy(url: str) -> bool:
         return False
 
 
-def one_start(browser: Browser, folder: Path) -> tuple[float, float]:
-    """Seconds from `make run` to a usable Practice page, and to the first healthy answer."""
+def group_cpu_s(group: int) -> float:
+    """CPU seconds used so far by the processes of a process group (make, uv, Streamlit): less
+    sensitive to a loaded machine than the wall-clock figures. Linux only; NaN elsewhere."""
+    total = 0
+    try:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group:  # pgrp; then utime and stime in clock ticks
+                total += int(fields[11]) + int(fields[12])
+    except OSError:
+        return float("nan")
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def one_start(browser: Browser, folder: Path) -> tuple[float, float, float]:
+    """Seconds from `make run` to a usable Practice page, to the first healthy answer, and the
+    server's CPU seconds until the page was usable."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -87,8 +106,9 @@ def one_start(browser: Browser, folder: Path) -> tuple[float, float]:
         # the first card's Open button: its title (Streamlit's class for the key "open:<id>")
         page.locator("[class*='st-key-open-'] button").first.wait_for(state="visible", timeout=wait_ms)
         usable_s = time.perf_counter() - started
+        cpu_s = group_cpu_s(proc.pid)
         page.close()
-        return usable_s, health_s
+        return usable_s, health_s, cpu_s
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -113,9 +133,12 @@ def main() -> None:
             folder.mkdir(parents=True, exist_ok=True)
             try:
                 for label, into in (("first", first), ("next", following)):
-                    usable, health = one_start(browser, folder)
+                    usable, health, cpu = one_start(browser, folder)
                     into.append(usable)
-                    print(f"# run {run + 1} {label} start: health answered at {health:.2f} s, usable at {usable:.2f} s")
+                    print(
+                        f"# run {run + 1} {label} start: health answered at {health:.2f} s, usable at {usable:.2f} s, "
+                        f"server CPU {cpu:.2f} s"
+                    )
             finally:
                 if args.keep is None:
                     shutil.rmtree(folder, ignore_errors=True)
