@@ -77,7 +77,6 @@ KNOWN_MISSES = {
         ],
         "explanations: claims, not words (#17, the explain grader)",
     ),
-    "edu-failures-coursework-feedback:w06": "a fix argued against in its own words still reads as fitting",
     "cs-explain-refund-triage:h11": "right facts as terse bullet notes: most points are not read from notes",
 }
 
