@@ -18,6 +18,7 @@ from ui.form_scope import practice_aids
 from ui.step_builder import render_steps
 from ui.tool_catalogue import show_catalogue
 
+
 def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], steps: list[dict[str, Any]]) -> None:
     """Practice mode: run the draft through the simulator before submitting it."""
     offered = {t: tools[t] for t in exercise.tools if t in tools}

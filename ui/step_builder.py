@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
 from exercises.model import DesignWorkflowExercise
 from exercises.workflow import ID_PATTERN, MAX_STEPS, Tool
 from ui.text import label
+from ui.tool_catalogue import rates_text
 
 FIELDS = ("id", "name", "tool", "inputs", "stage", "checks", "share")
 UID = "uid"
@@ -136,11 +137,11 @@ def rename_step(state: MutableMapping[str, Any], builder: str, uid: int) -> None
 
 
 def tool_facts(tool: Tool) -> str:
-    errors = ", ".join(f"{label(str(k))} {r:.1%}" for k, r in sorted(tool.error_rates.items(), key=lambda r: -r[1]) if r)
-    catches = ", ".join(f"{label(str(k))} {r:.0%}" for k, r in tool.catch_rates.items() if r) if tool.is_check else ""
-    parts = [f"${tool.cost_per_item:.3f} per item", f"{tool.latency_s:.0f} s", f"errors: {errors or 'none'}"]
-    if catches:
-        parts.append(f"catches: {catches}")
+    """The catalogue's row for one tool, as one line under the step that uses it."""
+    parts = [f"${tool.cost_per_item:.3f} per item", f"{tool.latency_s:.0f} s"]
+    parts.append(f"errors: {rates_text(tool.error_rates)}")
+    if tool.is_check:
+        parts.append(f"catches: {rates_text(tool.catch_rates)}")
     parts.append("may receive: " + ", ".join(label(c.value) for c in tool.data_clearance))
     return " · ".join(parts)
 
@@ -174,7 +175,7 @@ def _card(
 ) -> None:
     uid = row[UID]
     own = effective_id(row, index + 1)
-    state = st.session_state
+    state = cast("MutableMapping[str, Any]", st.session_state)
     source_names = {s.id: s.name for s in exercise.sources}
     stage_names = {s.id: s.name for s in exercise.stages}
     with st.container(border=True, key=f"{builder}:{uid}:card"):
@@ -258,9 +259,9 @@ def _card(
             key=_key(builder, uid, "share"),
             help="The share of items that take this step, e.g. 0.1 for a review of exceptions.",
         )
-        tool = state.get(_key(builder, uid, "tool"))
-        if tool in tools:
-            st.caption(f"{tools[tool].name}: {tool_facts(tools[tool])}")
+        tool = tools.get(str(state.get(_key(builder, uid, "tool"))))
+        if tool is not None:
+            st.caption(f"{tool.name}: {tool_facts(tool)}")
         if hints:
             st.caption(":material/error: " + " ".join(hints))
 
@@ -269,7 +270,7 @@ def render_steps(
     exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: Sequence[Mapping[str, Any]], builder: str
 ) -> list[dict[str, Any]]:
     """Draw the builder; return the steps as payloads."""
-    state = st.session_state
+    state = cast("MutableMapping[str, Any]", st.session_state)  # a mapping; typed with int keys too
     offered = [t for t in exercise.tools if t in tools]
     current = rows(state, builder, base)
     for row in current:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from exercises import load_bank
-from exercises.model import DesignWorkflowExercise, Kind
+from exercises.model import DesignWorkflowExercise
 from store.attempts import save_draft
 from store.db import make_engine, session_scope
 from store.migrate import upgrade
@@ -87,7 +87,8 @@ LAYOUT = """(el) => {
         if (w > 1 && h > 1) overlaps.push(a.text + ' / ' + b.text);
     }
     const right = Math.min(frame.right, window.innerWidth);
-    const cut = boxes.filter((b) => b.l < frame.left - 1 || b.r > right + 1 || b.t < frame.top - 1 || b.b > frame.bottom + 1)
+    const cut = boxes
+        .filter((b) => b.l < frame.left - 1 || b.r > right + 1 || b.t < frame.top - 1 || b.b > frame.bottom + 1)
         .map((b) => b.text);
     const smallest = Math.min(...boxes.map((b) => b.b - b.t));
     return {count: boxes.length, overlaps, cut, smallest, texts: boxes.map((b) => b.text)};

@@ -41,7 +41,8 @@ def test_sankey_labels_are_short_whole_on_hover_and_show_tags_as_typed() -> None
     labels, whole = list(node.label), list(node.customdata)
     assert "<b>" not in labels[0] + whole[0]
     assert html.unescape(whole[0]) == "Made at: " + names["x"]
-    assert len(html.unescape(labels[0])) <= SANKEY_LABEL and labels[0].endswith("…")
+    assert len(html.unescape(labels[0])) <= SANKEY_LABEL
+    assert labels[0].endswith("…")
     assert whole[0].startswith(labels[0].removesuffix("…"))
     assert labels[1] == "Harm at: Pay"
 
