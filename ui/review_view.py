@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from exercises.kinds import kind_label
+from exercises.submission import MAX_REASON
 
 if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
     from store.models import CriterionRow
@@ -114,7 +115,7 @@ def override_form(
             },
             alt="Each criterion's score: edit Your score to override it",
         )
-        reason = st.text_area("Reason (the learner reads it)", max_chars=2000, key=f"{key}_reason")
+        reason = st.text_area("Reason (the learner reads it)", max_chars=MAX_REASON, key=f"{key}_reason")
         if not st.form_submit_button("Save override", type="primary", icon=":material/gavel:"):
             return None
     if not reason.strip():

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from exercises.kinds import KINDS
 from exercises.model import Kind
+from exercises.submission import MAX_REASON
 from grading.model import CriterionScore, Grade
 from store import assignments, attempts, dashboards, export, items, progress, review
 from store.db import make_engine, session_scope
@@ -294,6 +295,11 @@ def test_overriding_criteria_moves_the_total_by_their_weights(engine, bank, peop
         assert typed.total == 33.0
         with pytest.raises(ValueError, match="reason"):
             review.override_grade(s, people.instructor, attempt_id, "  ", total=10.0)
+        # one limit, in the form and in the store: a reason the form lets through is stored whole
+        review.override_grade(s, people.instructor, attempt_id, "x" * MAX_REASON, total=11.0)
+        with pytest.raises(ValueError, match=f"{MAX_REASON:,} characters"):
+            review.override_grade(s, people.instructor, attempt_id, "x" * (MAX_REASON + 1), total=12.0)
+    assert GradeRow.model_fields["reason"].metadata[0].max_length == MAX_REASON
     assert review.override_total(80.0, {"a": 40, "b": 60}, {"a": 0.5, "b": 1.0}, {"a": 1.0}) == 100.0
     assert review.override_total(10.0, {"a": 40}, {"a": 0.5}, {"a": 0.0}) == 0.0
 
