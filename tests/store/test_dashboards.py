@@ -10,7 +10,7 @@ import math
 import random
 import statistics
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import numpy as np
 import pytest
@@ -24,7 +24,7 @@ from exercises.submission import MAX_REASON
 from grading.model import CriterionScore, Grade
 from store import assignments, attempts, dashboards, export, items, progress, review
 from store.db import make_engine, session_scope
-from store.demo import DEMO_COHORT_CODE, seed_demo
+from store.demo import DEMO_COHORT_CODE, DEMO_LEARNER, seed_demo
 from store.migrate import upgrade
 from store.models import Attempt, Cohort, CriterionRow, GradeRow, GradeSource, Membership, Role, User, now
 from store.quantiles import quantiles_by
@@ -516,3 +516,19 @@ def test_the_bulk_demo_is_plausible(engine, bank) -> None:
         newcomer = get_or_create_user(s, "newcomer", "New Comer")
     assert put(engine, newcomer, ex, 50.0) > max(expected)
     assert math.isfinite(dash.summary.attempts)
+
+
+def test_a_fresh_demo_has_open_due_soon_and_overdue_assignments(engine, bank) -> None:
+    """Issue #19: on a fresh `make run` every demo assignment was already overdue."""
+    seed_demo(engine, bank, learners=5, attempts=4)
+    at = now()
+    with session_scope(engine) as s:
+        learner = s.exec(select(User).where(User.external_id == DEMO_LEARNER)).one()
+        mine = assignments.learner_assignments(s, learner, learner.id)
+    days = sorted(
+        ((a.due.replace(tzinfo=UTC) if a.due.tzinfo is None else a.due) - at).total_seconds() / 86400 for a in mine
+    )
+    assert len(mine) == 8
+    assert sum(d > 3 for d in days) >= 2  # open, with time to spare
+    assert sum(0 < d <= 3 for d in days) == 1  # one due soon
+    assert any(a.overdue(at) for a in mine)  # and one past its date
