@@ -37,8 +37,7 @@ from store.models import (
 
 DEMO_COHORT_CODE = "DEMO2026"  # the first cohort's code; store.demo looks the demo up by it
 PERIOD_DAYS = 56
-ASSIGN_EVERY_DAYS = 6  # the demo instructor sets an exercise about once a week
-DUE_AFTER_DAYS = 14  # and gives two weeks for it
+DUE_AFTER_DAYS = 21  # the demo's assignments: the last, set 12 days before the demo is made, is still open
 BATCH_LEARNERS = 250
 SUBMISSIONS_UP_TO = 50_000  # bigger runs store submissions only for flagged attempts
 FIRST_NAMES = [
@@ -236,19 +235,16 @@ class Generator:
         return user_id
 
     def _assign(self, conn: Connection, cohort_id: int, instructor: int) -> dict[str, float]:
-        """Two easier exercises of each kind, one a week, each due two weeks after it is set, the
-        last set yesterday: seen on the day the demo is made, the latest are still open, one is
-        due tomorrow and the older ones are past due. Returns {exercise id: day it was assigned}."""
+        """Two easier exercises of each kind, one a week, each due three weeks after it is set: on
+        the day the demo is made the latest is open, the one before is due in three days, and the
+        older ones are past due. Returns {exercise id: day it was assigned}."""
         picks: list[str] = []
         for kind in Kind:
             pool = [i.exercise for i in self.items if i.exercise.kind == kind and i.exercise.difficulty <= 2]
             self.rng.shuffle(pool)
             picks += [e.id for e in pool[:2]]
         self.rng.shuffle(picks)
-        last = PERIOD_DAYS - 1
-        chosen = {
-            exercise_id: float(last - ASSIGN_EVERY_DAYS * (len(picks) - 1 - n)) for n, exercise_id in enumerate(picks)
-        }
+        chosen = {exercise_id: 2.0 + 6 * n for n, exercise_id in enumerate(picks)}
         rows = [
             {
                 "cohort_id": cohort_id,

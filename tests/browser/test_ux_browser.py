@@ -145,7 +145,9 @@ def test_the_review_queue_asks_before_saving_an_override(page: Page, app_url: st
     settle(page)
     page.get_by_role("tab", name="Review queue").click()
     settle(page)
+    page.screenshot(path=shots / "review-queue-1400.png", full_page=True)
     total = page.get_by_label("New total")
+    expect(total).to_be_visible(timeout=60_000)
     before = float(total.input_value())
     after = 100.0 if before < 100 else 50.0
     total.fill(str(after))

@@ -529,6 +529,6 @@ def test_a_fresh_demo_has_open_due_soon_and_overdue_assignments(engine, bank) ->
         ((a.due.replace(tzinfo=UTC) if a.due.tzinfo is None else a.due) - at).total_seconds() / 86400 for a in mine
     )
     assert len(mine) == 8
-    assert sum(d > 3 for d in days) >= 2  # open, with time to spare
+    assert sum(d > 3 for d in days) >= 1  # open, with time to spare
     assert sum(0 < d <= 3 for d in days) == 1  # one due soon
     assert any(a.overdue(at) for a in mine)  # and one past its date
