@@ -41,6 +41,7 @@ OVERCLAIM_CAP = 44.0
 MISSTATED_CONCERN_CREDIT = 0.5  # a concern answered by a text that misstates the case is half answered
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
+JARGON_COST = 0.2  # each unexplained term: the reader is not technical, so a term they cannot follow costs a fifth
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
 
@@ -64,7 +65,7 @@ def score_explanation(
     total_w = sum(p.weight for p in points)
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
-    relevance = case_relevance(coverage)
+    relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
     slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
@@ -167,6 +168,68 @@ def unexplained_abbreviations(exercise: ExplainReasoningExercise, prose: list[Se
     return found
 
 
+# Technical and management words a non-technical reader stumbles on whatever the sector: jargon
+# unless the reader's own brief uses them or the sentence explains them.
+GENERAL_JARGON = (
+    "pipeline",
+    "deterministic",
+    "human-in-the-loop",
+    "back-test",
+    "backtest",
+    "ingest",
+    "orchestration",
+    "architecture",
+    "latency",
+    "throughput",
+    "endpoint",
+    "inference",
+    "retrieval",
+    "hallucinate",
+    "hallucination",
+    "prompt injection",
+    "false positive",
+    "false negative",
+    "edge case",
+    "use case",
+    "unit economics",
+    "root cause",
+    "remediation",
+    "validation layer",
+    "system of record",
+    "status quo",
+    "materiality",
+    "efficiency gain",
+    "leverage",
+    "synergy",
+    "scalable",
+    "ai-enabled",
+    "ai-powered",
+    "ml model",
+    "algorithm",
+    "deploy",
+    "deployment",
+)
+
+
+def unexplained_general_jargon(exercise: ExplainReasoningExercise, prose: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """Words from GENERAL_JARGON the reader's brief never uses, left unexplained."""
+    known = set(
+        stems(" ".join([exercise.brief, exercise.stakeholder.role, *(c.text for c in exercise.stakeholder.concerns)]))
+    )
+    found: list[tuple[str, Sentence]] = []
+    for term in GENERAL_JARGON:
+        term_stems = stems(term)
+        if set(term_stems) <= known:
+            continue
+        for s in prose:
+            if contains_phrase(s.stems, term_stems):
+                lowered = s.text.lower()
+                if not any(e in lowered for e in EXPLAINERS):
+                    found.append((term, s))
+                break
+    return found
+
+
 def case_relevance(coverage: float) -> float:
     """How far the text is about this case, judged by the claims it makes (the key points), not by
     the domain's vocabulary: a fluent text that makes none of them is not about the case, however
@@ -220,8 +283,10 @@ def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[U
             break
     listed = {t for t, _ in unexplained}
     unexplained += [(a, s) for a, s in unexplained_abbreviations(exercise, prose) if a not in listed]
+    listed |= {t for t, _ in unexplained}
+    unexplained += [(t, s) for t, s in unexplained_general_jargon(exercise, prose) if t not in listed]
     long_share = sum(s.word_count > LONG_SENTENCE_WORDS for s in prose) / len(prose)
-    penalty = min(0.6, 0.15 * len(unexplained)) + 0.3 * long_share
+    penalty = min(0.6, JARGON_COST * len(unexplained)) + 0.3 * long_share
     # fragments are quick to scan but cannot be forwarded as they are: they earn half
     prose_share = sum(s.word_count for s in prose) / max(1, sum(u.sentence.word_count for u in found))
     score = max(0.0, grade_score - penalty) * relevance * (FRAGMENT_CREDIT + (1 - FRAGMENT_CREDIT) * prose_share)

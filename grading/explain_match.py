@@ -28,7 +28,11 @@ from grading.text import (
 )
 
 MAX_POINTS_PER_UNIT = 2
-FRAGMENT_CREDIT = 0.5  # a fact stated as a fragment informs, but cannot be forwarded as it is
+FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: half the credit for style
+# a note that states the point (its subject, its figure, the decision) makes the claim: a bullet
+# is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
+NOTE_CLAIM_CREDIT = 0.85
+PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
 SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -37,6 +41,12 @@ PERIODS = ("day", "week", "month", "quarter", "year")
 class Unit:
     sentence: Sentence
     prose: bool
+    marked: bool = False  # a note set out as one (a bullet, a label, a sign): it states, not lists
+
+    @property
+    def claim_credit(self) -> float:
+        """The most a key point made in this unit can earn."""
+        return 1.0 if self.prose else NOTE_CLAIM_CREDIT if self.marked else FRAGMENT_CREDIT
 
     @property
     def text(self) -> str:
@@ -49,6 +59,12 @@ class PointMatch:
     last: int  # unit where it is complete (a point may take two sentences)
     credit: float
     note: str = ""
+    form: float = 1.0  # the most its form can earn: 1 in a sentence, less in a note
+
+    @property
+    def reach(self) -> float:
+        """How fully the claim is made, whatever its form: what makes a text about the case."""
+        return self.credit / self.form
 
 
 SALAD_SHARE = 0.2  # a text with this share of its sentences out of English word order is word salad
@@ -60,6 +76,7 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
     whose sentences are largely out of English word order is word salad and yields nothing."""
     analysed = analyse(text)
     lines = {line.strip(" \t-*•") for line in text.splitlines()}
+    bullets = {line.strip(" \t-*•") for line in text.splitlines() if _BULLET.match(line)}
     long_enough = [s for s in analysed if s.word_count >= 5 and any(w in FUNCTION_WORDS for w in s.stems)]
     broken = [s for s in long_enough if not coherent(s.text)]
     if len(broken) >= 2 and len(broken) >= SALAD_SHARE * len(long_enough):
@@ -72,10 +89,11 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
             if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
                 continue
-            found.append(Unit(s, False))
+            found.append(Unit(s, False, s.text.strip(" \t-*•") in bullets or bool(_NOTE_MARKS.search(s.text))))
     return found
 
 
+_BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 _NOTE_MARKS = re.compile(r"[:;=()/~<>+]| - | v ")
 
 
@@ -166,18 +184,26 @@ def match_points(
     for point in points:
         matches = []
         for first, last, tokens, raw, prose in windows:
-            base = 1.0 if prose else FRAGMENT_CREDIT
+            base = found[first].claim_credit if first == last else 1.0
+            # a bare run of words on a line states the point less surely than a marked note does
+            form = 1.0 if base == FRAGMENT_CREDIT else base
             polarity = expected.get(point.id) if expected else None
             if concept_found(tokens, point.cues):
                 if _opposed(point, polarity, raw, tokens):
                     continue
                 slip = wrong_figure(point, raw)
                 matches.append(
-                    PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
+                    PointMatch(
+                        first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "", form
+                    )
                 )
-            elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
+            elif (
+                base > FRAGMENT_CREDIT
+                and len(point.cues) >= 3
+                and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
+            ):
                 if not _opposed(point, polarity, raw, tokens):
-                    matches.append(PointMatch(first, last, 0.5, "partly made"))
+                    matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
             elif (
                 prose
                 and first == last
@@ -262,9 +288,9 @@ def _content(text: str) -> frozenset[str]:
 
 def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:
     best = 0.0
-    for _, _, tokens, _, prose in _windows(found):
+    for first, last, tokens, _, _ in _windows(found):
         if concept_found(tokens, concern.cues):
-            best = max(best, 1.0 if prose else FRAGMENT_CREDIT)
+            best = max(best, found[first].claim_credit if first == last else 1.0)
     return best
 
 
