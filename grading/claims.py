@@ -76,6 +76,7 @@ class Polarity:
 
     against: frozenset[bool]
     denied: frozenset[bool]
+    keeps_old: bool = False  # the reference itself keeps the machine acting alone somewhere (see keeps_old_state)
 
     @property
     def plain(self) -> bool:
@@ -102,7 +103,9 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
             stated = stated or [text for text, tokens in pairs if concept_found(tokens, point.cues)]
             stated.append(point.text)
             expected[point.id] = Polarity(
-                frozenset(argues_against(text) for text in stated), frozenset(denies(point, text) for text in stated)
+                frozenset(argues_against(text) for text in stated),
+                frozenset(denies(point, text) for text in stated),
+                any(keeps_old_state(point, text) for text, _ in singles),
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -117,6 +120,12 @@ def may_contradict(text: str) -> bool:
     return bool(_NEGATION.search(text)) or argues_against(text)
 
 
+def reverses_change(point: KeyPoint, expected: Polarity, text: str) -> bool:
+    """Whether a sentence keeps the old state a decision changes (see keeps_old_state), where the
+    reference never does."""
+    return "decision" in point.roles and not expected.keeps_old and keeps_old_state(point, text)
+
+
 def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:
     """Whether a sentence that carries a point's words says the opposite of it: a stance against,
     or a denial, that the reference never uses for that point."""
@@ -124,6 +133,64 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
     if point.roles & STANCE_ROLES and argues_against(text) not in expected.against:
         return True
     return denies(point, text) not in expected.denied
+
+
+# --- the old state kept ---------------------------------------------------------------------------
+# Most decisions Baton asks learners to explain put a person or a check where the machine acted
+# alone. A sentence that keeps the machine acting alone ("payments stay fully automatic", "we
+# should go ahead with automatic payment") asserts the opposite of that change, whatever words
+# of the decision it shares.
+
+_HUMAN_CONTROL = frozenset(
+    stems("person human people handler clerk officer manager lead approve review check sign manual")
+)
+_AUTOMATIC = re.compile(
+    r"\b(?:automatic\w*|automated|automation|unattended|unchecked|unreviewed|straight[- ]through|on its own"
+    r"|by itself|without (?:a |any )?(?:check|review|person|human|handler|approval)\w*)\b",
+    re.IGNORECASE,
+)
+_KEPT = re.compile(
+    r"\b(?:stay|stays|stayed|remain|remains|remained|continue|continues|unchanged"
+    r"|as (?:now|today|before|usual|it is))\b"
+    r"|\bcarr(?:y|ies) on\b|\bno change\b",
+    re.IGNORECASE,
+)
+_SUPPORTS = re.compile(
+    r"\b(?:i|we)\b(?:\s+\w+){0,2}?\s+(?:recommend|propose|suggest|advise|should|must)\b"
+    r"|\bgo ahead with\b|\b(?:switch|turn)(?:es|ed|s)? on\b|\blet(?:'s| us) (?:go|switch|turn|move|start)\b",
+    re.IGNORECASE,
+)
+_ANY_DENIAL = re.compile(
+    r"\b(?:not|never|no|nor|\w+n't|instead of|rather than|against|avoid)\b"
+    r"|\b(?:stop|end|halt|pause|postpone|defer|delay|suspend|drop|hold(?:ing)? (?:back|off))(?:s|ed|ped|ing|ping)?\b",
+    re.IGNORECASE,
+)
+
+
+def adds_human_control(point: KeyPoint) -> bool:
+    """Whether the point puts a person or a check into the process."""
+    return bool(_HUMAN_CONTROL & set(stems(point.text)))
+
+
+def keeps_old_state(point: KeyPoint, text: str) -> bool:
+    """Whether a clause keeps the machine acting alone over the point's subject, with a stance for
+    it ("we should go ahead with...") or a claim that it stays so ("...stay fully automatic"), and
+    no denial in the clause. The subject is a cue group of the point that names neither a control
+    nor automation (the payments, the refunds), so automation of something else does not count."""
+    text = text.replace("’", "'")
+    if not adds_human_control(point):
+        return False
+    subjects = [g for g in point.cues if not any(_AUTOMATIC.search(a) or _NEGATION.search(a) for a in g)]
+    subjects = [g for g in subjects if not _HUMAN_CONTROL & {t for a in g for t in stems(a)}] or subjects
+    stance = bool(_SUPPORTS.search(text))
+    for clause in _CLAUSE.split(text):
+        if not _AUTOMATIC.search(clause) or _ANY_DENIAL.search(clause):
+            continue
+        if not (stance or _KEPT.search(clause)):
+            continue
+        if any(cue_found(stems(clause), group) for group in subjects):
+            return True
+    return False
 
 
 # --- certainty the facts do not give ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.submission import ExplainSubmission
 from exercises.workflow import Tool
 from grading.bands import PROFICIENT
-from grading.claims import expected_polarities, overclaims
+from grading.claims import expected_polarities, overclaims, reverses_change
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
@@ -133,7 +133,14 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
     """The key points the text asserts, and the words of any certainty it claims where the case
     names a remaining risk (then the risk points are not made: the text denies them)."""
-    made = match_points(exercise.key_points, found, expected_polarities(exercise))
+    expected = expected_polarities(exercise)
+    made = match_points(exercise.key_points, found, expected)
+    # a text that keeps the old state the decision changes has not made the decision, wherever else it names it
+    made = {
+        k: m
+        for k, m in made.items()
+        if not any(reverses_change(p, expected[p.id], u.text) for p in exercise.key_points if p.id == k for u in found)
+    }
     certain = overclaims(exercise, " ".join(u.text for u in found))
     if certain:
         risks = {p.id for p in exercise.key_points if "risk" in p.roles}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
-from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict
+from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict, reverses_change
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -254,6 +254,10 @@ def argued_against(
     windows = _windows(found)
     for point in points:
         if point.id not in expected:
+            continue
+        reversed_in = next((u for u in found if reverses_change(point, expected[point.id], u.text)), None)
+        if reversed_in is not None:
+            result.append((point, reversed_in))
             continue
         for first, _, tokens, raw, _ in windows:
             if expected[point.id].plain and not may_contradict(raw):
