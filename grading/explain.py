@@ -41,6 +41,8 @@ OVERCLAIM_CAP = 44.0
 MISSTATED_CONCERN_CREDIT = 0.5  # a concern answered by a text that misstates the case is half answered
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
+MIXED_HIGH, MIXED_LOW = 0.75, 0.1  # points made and plain words this far apart: the grader's two readings disagree
+SHORT_PROSE = 6  # this few sentences carry too little evidence to grade without a second look
 JARGON_COST = 0.2  # each unexplained term: the reader is not technical, so a term they cannot follow costs a fifth
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
@@ -113,9 +115,29 @@ def score_explanation(
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
-    # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
-    thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
-    return Scoring(scored, [Flag.needs_review] if thin else [])
+    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, coverage, scored[1].score)
+    return Scoring(scored, [Flag.needs_review] if doubt else [])
+
+
+def doubts(
+    exercise: ExplainReasoningExercise,
+    text: str,
+    prose: int,
+    notes: int,
+    topical: float,
+    coverage: float,
+    plain: float,
+) -> str | None:
+    """Where the grader is likely wrong, in words, or None: the signs its evidence is thin or
+    pulls two ways, so a person should look."""
+    if prose >= 4 and topical >= 0.8 and coverage <= 0.5:
+        return "on topic and substantial, yet the points are not found: likely a paraphrase the cues miss"
+    if (coverage >= MIXED_HIGH and plain <= MIXED_LOW) or (plain >= MIXED_HIGH and coverage <= MIXED_LOW):
+        return "the points are there but the words are not (or the reverse): raters weigh the two apart"
+    if topical >= 0.9 and word_count(text) < exercise.word_min and notes < prose <= SHORT_PROSE:
+        # notes state their facts outright; a few sentences are where a paraphrase goes unseen
+        return "short yet on topic: a few sentences decide the grade, so one missed paraphrase moves it far"
+    return None
 
 
 def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
