@@ -84,14 +84,14 @@ class Polarity:
         return False in self.against and False in self.denied
 
 
-_EXPECTED: dict[tuple[str, int, str], dict[str, Polarity]] = {}
+_EXPECTED: dict[tuple[str, int, str, tuple[tuple[str, str], ...]], dict[str, Polarity]] = {}
 
 
 def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarity]:
     """Key point id -> the stances and denials with which the reference makes it (in every
     sentence that makes it, or pair of sentences where no single one does) and the point's own
     text states it."""
-    key = (exercise.id, exercise.version, exercise.reference.text)
+    key = (exercise.id, exercise.version, exercise.reference.text, tuple((p.id, p.text) for p in exercise.key_points))
     if key not in _EXPECTED:
         reference = [s for s in analyse(exercise.reference.text) if s.word_count]
         singles = [(s.text, s.stems) for s in reference]

@@ -158,11 +158,12 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     expected = expected_polarities(exercise)
     made = match_points(exercise.key_points, found, expected)
     # a text that keeps the old state the decision changes has not made the decision, wherever else it names it
-    made = {
-        k: m
-        for k, m in made.items()
-        if not any(reverses_change(p, expected[p.id], u.text) for p in exercise.key_points if p.id == k for u in found)
+    reversed_ids = {
+        p.id
+        for p in exercise.key_points
+        if p.id in expected and any(reverses_change(p, expected[p.id], u.text) for u in found)
     }
+    made = {k: m for k, m in made.items() if k not in reversed_ids}
     certain = overclaims(exercise, " ".join(u.text for u in found))
     if certain:
         risks = {p.id for p in exercise.key_points if "risk" in p.roles}

@@ -154,6 +154,15 @@ def wrong_figure(point: KeyPoint, text: str) -> str | None:
     return None
 
 
+VAGUE_CREDIT = 0.75  # a point the reader weighs by its figures, made with none of them: made, but vaguely
+
+
+def vague(point: KeyPoint, text: str) -> bool:
+    """Whether a point whose own text gives figures is made with no figure at all ("most",
+    "a lot", "very few"): the reader cannot weigh it."""
+    return bool(numbers(point.text)) and not any(t[:1].isdigit() for t in stems(text))
+
+
 def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str, bool]]:
     """(first, last, stems, text, prose) for each unit, and for each pair of prose sentences."""
     result = [(i, i, u.sentence.stems, u.text, u.prose) for i, u in enumerate(found)]
@@ -192,11 +201,12 @@ def match_points(
                 if _opposed(point, polarity, raw, tokens):
                     continue
                 slip = wrong_figure(point, raw)
-                matches.append(
-                    PointMatch(
-                        first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "", form
-                    )
-                )
+                if slip:
+                    matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
+                elif vague(point, raw):
+                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "made without its figures", form))
+                else:
+                    matches.append(PointMatch(first, last, base, "", form))
             elif (
                 base > FRAGMENT_CREDIT
                 and len(point.cues) >= 3
