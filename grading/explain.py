@@ -81,7 +81,7 @@ def score_explanation(
             f"Makes {len(made)} of {len(points)} key points" + (": " + "; ".join(shown) if shown else "") + "."
         )
         if any(not u.prose for u in found):
-            kp_evidence += " Points made only as fragments earn half."
+            kp_evidence += " Points made only in notes earn less than in sentences, bare fragments half."
         if slips:
             kp_evidence += " Wrong figure: " + "; ".join(f"{p.id} states {slip}" for p, slip in slips) + "."
     if opposed:

@@ -87,9 +87,10 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
             found.append(Unit(s, True))
         elif 3 <= s.word_count <= 15 and _note(s.text, lines) and coherent(s.text):
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
-            if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
-                continue
-            found.append(Unit(s, False, s.text.strip(" \t-*•") in bullets or bool(_NOTE_MARKS.search(s.text))))
+            marked = s.text.strip(" \t-*•") in bullets or bool(_NOTE_MARKS.search(s.text))
+            if not marked and s.word_count <= 6 and all(t in cue_vocabulary for t in content):
+                continue  # a keyword typed on a line of its own; a bullet or a label makes it a note
+            found.append(Unit(s, False, marked))
     return found
 
 

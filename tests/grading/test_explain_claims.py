@@ -12,10 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exercises.model import KeyPoint
 from grading import grade
-from grading.claims import argues_against, denies
-from grading.explain import points_made, reading_level
-from grading.explain_match import cue_vocabulary, units
+from grading.claims import argues_against, denies, keeps_old_state
+from grading.explain import (
+    ARGUED_AGAINST_CAP,
+    GENERAL_JARGON,
+    MIXED_HIGH,
+    MIXED_LOW,
+    SHORT_PROSE,
+    doubts,
+    points_made,
+    reading_level,
+)
+from grading.explain_match import NOTE_CLAIM_CREDIT, VAGUE_CREDIT, cue_vocabulary, units
 from grading.injection import strip_injection
 from grading.text import analyse, coherent, sentences, stems, words
 
@@ -255,3 +265,146 @@ def test_an_abbreviation_the_reader_never_uses_is_jargon_unless_explained(abbrev
 )
 def test_notes_marked_up_as_notes_count_as_fragments_inside_a_paragraph(note: str) -> None:
     assert {"loss", "cost"} <= made(note)  # bare words inside a paragraph: see the word-salad attacks
+
+
+NOTES = {
+    "decision": "- Approvals: before the payment run",
+    "loss": "- March: $41,900 paid out wrongly",
+    "cost": "- Cost: ~$1,150/month clerk time",
+    "delay": "- Risk: payments go one day later",
+    "urgent": "- Urgent ones: still same day",
+    "ask": "- Ask: please approve by Friday",
+}
+
+
+@pytest.mark.parametrize("point", sorted(NOTES))
+def test_a_marked_note_that_states_the_point_makes_the_claim(point: str) -> None:
+    found = units(NOTES[point], cue_vocabulary(EXERCISE))
+    match = points_made(EXERCISE, found)[0][point]
+    assert match.credit == pytest.approx(NOTE_CLAIM_CREDIT) and match.reach == pytest.approx(1.0)
+    # the same point in a full sentence still earns more: a note cannot be forwarded as it is
+    assert points_made(EXERCISE, units(AFFIRMED.get(point, EXPLAIN_REFERENCE)))[0][point].credit >= match.credit
+
+
+def test_a_text_of_notes_that_makes_every_point_is_about_the_case() -> None:
+    notes = "Dana - summary:\n" + "\n".join([*NOTES.values(), "- Suppliers: none paid late (30-day terms)"])
+    result = grade(EXERCISE, explanation(notes))
+    assert result.criterion("key_points").score >= NOTE_CLAIM_CREDIT - 1e-9
+    # relevance comes from the claims made, in any form: style and audience are not thrown away
+    assert result.criterion("audience").score >= NOTE_CLAIM_CREDIT - 1e-9
+    assert result.criterion("plain_language").score > 0
+
+
+# --- the old state kept where the decision changes it ----------------------------------------------
+
+CONTROL_POINT = KeyPoint(
+    id="pay",
+    role="decision",
+    text="Payments now need a person's approval before they go out.",
+    cues=[["payment", "payments", "pay"], ["person", "handler", "approval", "approve"]],
+)
+KEEPS = [
+    "{s} stay fully automatic.",
+    "{s} will remain automatic, as now.",
+    "{s} continue without any approval.",
+    "We should go ahead with automatic {l}.",
+    "I recommend we switch on automatic {l} from May.",
+]
+CHANGES = [
+    "{s} are no longer automatic.",
+    "{s} will not stay automatic.",
+    "We should stop automatic {l}.",
+    "Automatic {l} ends, and a person approves each one.",
+    "I suggest we keep the replies automatic but hold back on automatic {l}.",
+    "{s} will wait for a person's approval.",
+]
+SUBJECTS = ["Payments", "Supplier payments", "The payments"]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("template", KEEPS)
+def test_keeping_the_machine_acting_alone_reverses_a_change_that_adds_a_person(subject: str, template: str) -> None:
+    sentence = template.format(s=subject, l=subject.lower().removeprefix("the "))
+    assert keeps_old_state(CONTROL_POINT, sentence), sentence
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("template", CHANGES)
+def test_stating_the_change_or_denying_the_old_state_does_not(subject: str, template: str) -> None:
+    sentence = template.format(s=subject, l=subject.lower().removeprefix("the "))
+    assert not keeps_old_state(CONTROL_POINT, sentence), sentence
+
+
+@pytest.mark.parametrize("template", KEEPS)
+def test_the_old_state_of_something_else_or_a_change_without_a_person_is_not_a_reversal(template: str) -> None:
+    other = template.format(s="Acknowledgements", l="acknowledgements")
+    assert not keeps_old_state(CONTROL_POINT, other), other
+    cheaper = CONTROL_POINT.model_copy(update={"text": "Payments now cost half as much."})
+    assert not keeps_old_state(cheaper, template.format(s="Payments", l="payments"))
+
+
+@pytest.mark.parametrize("sentence", ["Payment runs stay fully automatic, as now.", "Payments remain automatic."])
+def test_an_answer_that_keeps_the_old_state_loses_the_decision_and_is_capped(sentence: str) -> None:
+    result = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    assert "decision" not in made(EXPLAIN_REFERENCE + "\n\n" + sentence)
+    assert result.total <= ARGUED_AGAINST_CAP < grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).total
+
+
+# --- a point weighed by its figures, made without them ------------------------------------------------
+
+SHARE_POINT = KeyPoint(
+    id="share",
+    text="About 720 refunds a week, 8 % of emails, wait for a team lead.",
+    cues=[["refund", "refunds"], ["wait", "waits"], ["team lead", "team leads"]],
+)
+
+
+@pytest.mark.parametrize("vague", ["Some", "Many", "A few", "Most large", "Only the big"])
+@pytest.mark.parametrize("exact", ["About 720", "Seven hundred and twenty", "Roughly 8 % of"])
+def test_a_point_made_without_its_figures_earns_less_than_with_them(vague: str, exact: str) -> None:
+    exercise = EXERCISE.model_copy(update={"key_points": [*EXERCISE.key_points, SHARE_POINT]})
+    without = points_made(exercise, units(f"{vague} refunds wait for a team lead each week."))[0]["share"]
+    with_figure = points_made(exercise, units(f"{exact} refunds wait for a team lead each week."))[0]["share"]
+    assert without.credit == pytest.approx(VAGUE_CREDIT * with_figure.credit)
+
+
+# --- technical words the reader does not use --------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(GENERAL_JARGON))
+def test_a_general_technical_term_is_jargon_unless_explained_or_the_reader_s_own(term: str) -> None:
+    sentence = f"The {term} was the part we checked most closely."
+    bare = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    explained = grade(
+        EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence.replace(term, f"{term} (the new way of working)"))
+    )
+    assert bare.criterion("plain_language").score < explained.criterion("plain_language").score
+    own = EXERCISE.model_copy(update={"brief": EXERCISE.brief + f" Dana often talks about the {term}."})
+    assert grade(own, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence)).criterion(
+        "plain_language"
+    ).score == pytest.approx(explained.criterion("plain_language").score, abs=0.02)
+
+
+# --- where the grader is likely wrong ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("coverage", "plain", "doubt"),
+    [(1.0, 0.0, True), (MIXED_HIGH, MIXED_LOW, True), (0.0, 1.0, True), (0.9, 0.5, False), (0.6, 0.4, False)],
+)
+def test_points_and_plain_words_far_apart_are_sent_to_review(coverage: float, plain: float, doubt: bool) -> None:
+    text = EXPLAIN_REFERENCE
+    found = doubts(EXERCISE, text, prose=9, notes=0, topical=1.0, coverage=coverage, plain=plain)
+    assert (found is not None) is doubt
+
+
+@pytest.mark.parametrize("prose", range(1, 10))
+@pytest.mark.parametrize("notes", [0, 5])
+def test_short_on_topic_prose_is_sent_to_review_and_notes_are_not(prose: int, notes: int) -> None:
+    short = " ".join(EXPLAIN_REFERENCE.split()[: EXERCISE.word_min - 5])
+    found = doubts(EXERCISE, short, prose=prose, notes=notes, topical=1.0, coverage=0.8, plain=0.8)
+    assert (found is not None) is (notes < prose <= SHORT_PROSE)
+    # a text of the asked length, or off the case, is no such doubt
+    assert doubts(EXERCISE, EXPLAIN_REFERENCE * 3, prose=prose, notes=0, topical=1.0, coverage=0.8, plain=0.8) is None
+    assert doubts(EXERCISE, short, prose=prose, notes=0, topical=0.5, coverage=0.8, plain=0.8) is None
