@@ -281,7 +281,8 @@ NOTES = {
 def test_a_marked_note_that_states_the_point_makes_the_claim(point: str) -> None:
     found = units(NOTES[point], cue_vocabulary(EXERCISE))
     match = points_made(EXERCISE, found)[0][point]
-    assert match.credit == pytest.approx(NOTE_CLAIM_CREDIT) and match.reach == pytest.approx(1.0)
+    assert match.credit == pytest.approx(NOTE_CLAIM_CREDIT)
+    assert match.reach == pytest.approx(1.0)
     # the same point in a full sentence still earns more: a note cannot be forwarded as it is
     assert points_made(EXERCISE, units(AFFIRMED.get(point, EXPLAIN_REFERENCE)))[0][point].credit >= match.credit
 
