@@ -128,12 +128,26 @@ def _period_after(tokens: list[str], value: float) -> str | None:
     return None
 
 
+_THRESHOLD = re.compile(r"\b(?:over|above|below|under|more than|less than|up to|at least)\s+[$£€]?\d", re.IGNORECASE)
+_ANY_SIZE = re.compile(
+    r"\bwhatever (?:the|its) (?:amount|size|value|sum)\b|\bregardless of (?:the |its )?(?:amount|size|value|sum)\b"
+    r"|\bno matter (?:how (?:much|small|large|big)|the (?:amount|size|value))\b|\bof any (?:size|amount|value)\b"
+    r"|\bhowever (?:small|large|big)\b",
+    re.IGNORECASE,
+)
+
+
 def wrong_figure(point: KeyPoint, text: str) -> str | None:
-    """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), or
-    over the wrong period (36 hours a month for 36 a week). Returns what was said."""
+    """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), over
+    the wrong period (36 hours a month for 36 a week), or a threshold the point sets ("above
+    $100") said not to apply ("whatever the amount"). Returns what was said."""
     gold = numbers(point.text)
     if not gold:
         return None
+    threshold = _THRESHOLD.search(point.text)
+    scope = _ANY_SIZE.search(text)
+    if threshold and scope:
+        return f"“{scope.group(0)}” (the facts say {threshold.group(0)}…)"
     said = numbers(text)
     for g in gold:
         if number_matches(said, g, 0.05):
@@ -199,7 +213,7 @@ def match_points(
             form = 1.0 if base == FRAGMENT_CREDIT else base
             polarity = expected.get(point.id) if expected else None
             if concept_found(tokens, point.cues):
-                if _opposed(point, polarity, raw, tokens):
+                if _opposed(point, polarity, raw, tokens) or ("decision" in point.roles and announces(raw)):
                     continue
                 slip = wrong_figure(point, raw)
                 if slip:
@@ -219,6 +233,7 @@ def match_points(
                 prose
                 and first == last
                 and "decision" in point.roles
+                and not announces(raw)
                 and recommends(point, raw, tokens)
                 and not _opposed(point, polarity, raw, tokens)
             ):
@@ -234,6 +249,27 @@ def match_points(
                     load[i] += 1
                 break
     return made
+
+
+_ANNOUNCES = re.compile(
+    r"^\W*(?:purpose|subject|re)\s*:"
+    r"|\bthis (?:note|email|memo|message|letter|paper|update|briefing)\b[^.]{0,30}?\b(?:summari[sz]es|sets out"
+    r"|explains|describes|outlines|is about|asks|seeks|covers)\b"
+    r"|\b(?:i am|i'm|we are|we're) writing (?:to|about)\b"
+    r"|^\W*(?:to seek|seeking) your (?:approval|agreement|support|decision)\b",
+    re.IGNORECASE,
+)
+
+
+def announces(raw: str) -> bool:
+    """Whether a sentence only announces what the message is for ("Purpose: to seek your approval
+    for the new workflow", "This note summarises the proposal"): it names the decision without
+    making it, so it is not the bottom line. A sentence that also recommends does make it."""
+    text = raw.replace("’", "'")
+    for part in (text, text.split(":", 1)[-1]):
+        if _ANNOUNCES.search(part):
+            return not _RECOMMENDS.search(text)
+    return False
 
 
 RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly

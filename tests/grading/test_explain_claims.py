@@ -25,7 +25,7 @@ from grading.explain import (
     points_made,
     reading_level,
 )
-from grading.explain_match import NOTE_CLAIM_CREDIT, VAGUE_CREDIT, cue_vocabulary, units
+from grading.explain_match import NOTE_CLAIM_CREDIT, VAGUE_CREDIT, announces, cue_vocabulary, units, wrong_figure
 from grading.injection import strip_injection
 from grading.text import analyse, coherent, sentences, stems, words
 
@@ -409,3 +409,43 @@ def test_short_on_topic_prose_is_sent_to_review_and_notes_are_not(prose: int, no
     # a text of the asked length, or off the case, is no such doubt
     assert doubts(EXERCISE, EXPLAIN_REFERENCE * 3, prose=prose, notes=0, topical=1.0, coverage=0.8, plain=0.8) is None
     assert doubts(EXERCISE, short, prose=prose, notes=0, topical=0.5, coverage=0.8, plain=0.8) is None
+
+
+# --- a sentence that announces the message is not its bottom line ---------------------------------
+
+ANNOUNCING = [
+    "Purpose: to seek your approval for moving every approval before the payment run.",
+    "This note summarises why every approval should come before the payment run.",
+    "I am writing about moving every approval before the payment run.",
+    "Subject: every approval before the payment run",
+]
+
+
+@pytest.mark.parametrize("sentence", ANNOUNCING)
+def test_announcing_the_decision_does_not_make_it(sentence: str) -> None:
+    assert announces(sentence)
+    assert "decision" not in made(sentence)
+    recommending = sentence.rstrip(".") + ", and I recommend it."
+    assert not announces(recommending)
+
+
+@pytest.mark.parametrize("sentence", [AFFIRMED["decision"], EXPLAIN_REFERENCE.split("\n")[0]])
+def test_a_plain_statement_of_the_decision_announces_nothing(sentence: str) -> None:
+    assert not announces(sentence)
+
+
+# --- a threshold said not to apply ------------------------------------------------------------------
+
+THRESHOLD_POINT = KeyPoint(
+    id="large", text="Refunds above $100 wait for a team lead.", cues=[["refund", "refunds"], ["team lead"]]
+)
+ANY_SIZE = ["whatever the amount", "regardless of the amount", "no matter how small", "of any size"]
+
+
+@pytest.mark.parametrize("scope", ANY_SIZE)
+def test_a_threshold_said_not_to_apply_is_a_wrong_figure(scope: str) -> None:
+    sentence = f"Every refund, {scope}, waits for a team lead."
+    assert wrong_figure(THRESHOLD_POINT, sentence)
+    assert not wrong_figure(THRESHOLD_POINT, "Refunds over $100 wait for a team lead.")
+    no_threshold = THRESHOLD_POINT.model_copy(update={"text": "Each of the 720 refunds waits for a team lead."})
+    assert not wrong_figure(no_threshold, sentence)
