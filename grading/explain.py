@@ -349,7 +349,8 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     for p in points:
         if p.id in made and made[p.id].credit >= FRAGMENT_CREDIT:
             for role in p.roles:  # a point may play several roles (a risk and its mitigation)
-                by_role.setdefault(role, []).append(made[p.id].last)
+                # the bottom line counts where the reader first meets it; the ask where they last do
+                by_role.setdefault(role, []).append(made[p.id].latest if role == "ask" else made[p.id].earliest)
     has_mitigation_points = any("mitigation" in p.roles for p in points)
     score, notes = 0.0, []
     decision_at = min(by_role.get("decision", [len(prose)]))

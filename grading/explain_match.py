@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
@@ -33,7 +33,8 @@ FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: h
 # is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
 NOTE_CLAIM_CREDIT = 0.85
 PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
-SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
+SLIP_CREDIT = 0.25
+PLACED_CREDIT = 0.75  # a point made this fully (not just partly) places it in the text for its order  # a point made with a wrong figure misinforms the reader
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -60,6 +61,8 @@ class PointMatch:
     credit: float
     note: str = ""
     form: float = 1.0  # the most its form can earn: 1 in a sentence, less in a note
+    earliest: int = -1  # first and last unit where the text makes the point at all (for its order)
+    latest: int = -1
 
     @property
     def reach(self) -> float:
@@ -244,7 +247,9 @@ def match_points(
     for point in sorted(points, key=lambda p: (len(options[p.id]), -p.weight)):
         for option in options[point.id]:
             if all(load[i] < MAX_POINTS_PER_UNIT for i in range(option.first, option.last + 1)):
-                made[point.id] = option
+                # where the reader first meets the point, and last, whichever match earns the credit
+                places = [o.last for o in options[point.id] if o.credit >= PLACED_CREDIT] or [option.last]
+                made[point.id] = replace(option, earliest=min(places), latest=max(places))
                 for i in range(option.first, option.last + 1):
                     load[i] += 1
                 break

@@ -449,3 +449,25 @@ def test_a_threshold_said_not_to_apply_is_a_wrong_figure(scope: str) -> None:
     assert not wrong_figure(THRESHOLD_POINT, "Refunds over $100 wait for a team lead.")
     no_threshold = THRESHOLD_POINT.model_copy(update={"text": "Each of the 720 refunds waits for a team lead."})
     assert not wrong_figure(no_threshold, sentence)
+
+
+# --- order: where the reader first meets the decision, and last meets the ask ------------------------
+
+
+@pytest.mark.parametrize(
+    "early_ask", ["Please approve the later payment run by Friday.", "Could you confirm the change by Friday?"]
+)
+def test_an_ask_made_early_and_again_at_the_end_is_at_the_end(early_ask: str) -> None:
+    opening, rest = EXPLAIN_REFERENCE.split("\n\n", 1)
+    result = grade(EXERCISE, explanation(f"{opening} {early_ask}\n\n{rest}"))
+    assert "the ask is buried" not in result.criterion("structure").evidence
+
+
+@pytest.mark.parametrize("restated", ["In short: every approval now comes before the payment run."])
+def test_a_decision_made_first_and_restated_later_is_first(restated: str) -> None:
+    result = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + restated))
+    assert "comes late" not in result.criterion("structure").evidence
+    assert (
+        result.criterion("structure").score
+        == grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).criterion("structure").score
+    )
