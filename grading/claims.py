@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
-from grading.text import analyse, concept_found, cue_found, stems
+from grading.text import FUNCTION_WORDS, analyse, concept_found, cue_found, stems
+
+_FUNCTION_STEMS = frozenset(stems(" ".join(FUNCTION_WORDS)))
 
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
@@ -77,6 +79,7 @@ class Polarity:
     against: frozenset[bool]
     denied: frozenset[bool]
     keeps_old: bool = False  # the reference itself keeps the machine acting alone somewhere (see keeps_old_state)
+    narrows: bool = False  # the reference itself puts the point's person over only part of it (see narrows_scope)
 
     @property
     def plain(self) -> bool:
@@ -106,6 +109,7 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
                 frozenset(argues_against(text) for text in stated),
                 frozenset(denies(point, text) for text in stated),
                 any(keeps_old_state(point, text) for text, _ in singles),
+                any(narrows_scope(point, text) for text, _ in singles),
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -121,9 +125,13 @@ def may_contradict(text: str) -> bool:
 
 
 def reverses_change(point: KeyPoint, expected: Polarity, text: str) -> bool:
-    """Whether a sentence keeps the old state a decision changes (see keeps_old_state), where the
-    reference never does."""
-    return "decision" in point.roles and not expected.keeps_old and keeps_old_state(point, text)
+    """Whether a sentence undoes the change a decision makes, where the reference never does:
+    it keeps the old state (see keeps_old_state) or narrows the new control (see narrows_scope)."""
+    if "decision" not in point.roles:
+        return False
+    return (not expected.keeps_old and keeps_old_state(point, text)) or (
+        not expected.narrows and narrows_scope(point, text)
+    )
 
 
 def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:
@@ -142,7 +150,10 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
 # of the decision it shares.
 
 _HUMAN_CONTROL = frozenset(
-    stems("person human people handler clerk officer manager lead approve review check sign manual")
+    stems(
+        "person human people handler clerk officer manager lead approve review check sign manual specialist expert"
+        " reviewer adviser advisor caseworker underwriter lawyer solicitor clinician assessor supervisor"
+    )
 )
 _AUTOMATIC = re.compile(
     r"\b(?:automatic\w*|automated|automation|unattended|unchecked|unreviewed|straight[- ]through|on its own"
@@ -182,14 +193,69 @@ def keeps_old_state(point: KeyPoint, text: str) -> bool:
         return False
     subjects = [g for g in point.cues if not any(_AUTOMATIC.search(a) or _NEGATION.search(a) for a in g)]
     subjects = [g for g in subjects if not _HUMAN_CONTROL & {t for a in g for t in stems(a)}] or subjects
+    named = _named(point.text)
     stance = bool(_SUPPORTS.search(text))
     for clause in _CLAUSE.split(text):
         if not _AUTOMATIC.search(clause) or _ANY_DENIAL.search(clause):
             continue
-        if not (stance or _KEPT.search(clause)):
-            continue
-        if any(cue_found(stems(clause), group) for group in subjects):
+        tokens = stems(clause)
+        if any(cue_found(tokens, group) for group in subjects) and (stance or _KEPT.search(clause)):
             return True
+        # urging the machine to act alone on what the decision names ("let claims under €50 pay automatically")
+        if stance and named & set(tokens):
+            return True
+    return False
+
+
+def _named(text: str) -> frozenset[str]:
+    """What a point puts under control, beyond the controls themselves ("claims", "payment"):
+    the words of its clauses that leave nothing automatic (what it keeps automatic is not it)."""
+    return frozenset(
+        t
+        for clause in _CLAUSE.split(text)
+        if not _AUTOMATIC.search(clause)
+        for t in stems(clause)
+        if len(t) > 3 and t.isalpha() and t not in _HUMAN_CONTROL and t not in _FUNCTION_STEMS
+    )
+
+
+# --- a control narrowed to part of what it covers -------------------------------------------------
+
+_UNIVERSAL = re.compile(r"\b(not\s+)?(?:every|each|all)\s+(?:(?:of\s+)?(?:the|our)\s+)?(\w+)", re.IGNORECASE)
+# "only the flagged accounts", or a share picked out by a condition ("the 31 % of accounts where it finds signs")
+_PART = re.compile(
+    r"\b(?:only|just)\b[^.,;:]{0,50}"
+    r"|\b(?!100\b)\d+(?:\.\d+)?\s?%\s+of\s+(?:the\s+|our\s+)?(?:\w+\s+)?\w+\s+(?:where|which|that|it|they)\b",
+    re.IGNORECASE,
+)
+
+
+def narrows_scope(point: KeyPoint, text: str) -> bool:
+    """Whether a sentence puts the point's person over only part of what the point puts under
+    them ("a specialist reviews the 31 % of accounts the software flags", "only the flagged
+    accounts go to a specialist, not every account") where the point says every one: the
+    control the decision adds, narrowed. A sentence that also says every one is not."""
+    text = text.replace("’", "'")
+    people = _HUMAN_CONTROL & set(stems(point.text))
+    covered = {stems(m.group(2))[0] for m in _UNIVERSAL.finditer(point.text) if not m.group(1)}
+    if not covered or not people & set(stems(text)):
+        return False
+    for noun in covered:
+        said = [m for m in _UNIVERSAL.finditer(text) if stems(m.group(2))[:1] == [noun]]
+        if said and all(m.group(1) for m in said):
+            return True  # "..., not every account"
+    for clause in _CLAUSE.split(text):
+        if not people & set(stems(clause)):
+            continue  # the part of the sentence about the person
+        for noun in covered:
+            said = [m for m in _UNIVERSAL.finditer(clause) if stems(m.group(2))[:1] == [noun]]
+            if any(not m.group(1) for m in said):
+                continue  # "every account" said, not denied
+            parts = [stems(m.group(0)) for m in _PART.finditer(clause)]
+            # "only a specialist decides" restricts who, not what: the person right after "only"
+            parts = [p for p in parts if not people & set(p[1:3])]
+            if said or any(noun in p for p in parts):
+                return True
     return False
 
 

@@ -33,8 +33,8 @@ FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: h
 # is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
 NOTE_CLAIM_CREDIT = 0.85
 PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
-SLIP_CREDIT = 0.25
-PLACED_CREDIT = 0.75  # a point made this fully (not just partly) places it in the text for its order  # a point made with a wrong figure misinforms the reader
+SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
+PLACED_CREDIT = 0.75  # a point made this fully (not just partly) places it in the text for its order
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 

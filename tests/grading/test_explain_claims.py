@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
 from grading import grade
-from grading.claims import argues_against, denies, keeps_old_state
+from grading.claims import argues_against, denies, keeps_old_state, narrows_scope
 from grading.explain import (
     ARGUED_AGAINST_CAP,
     GENERAL_JARGON,
@@ -471,3 +471,72 @@ def test_a_decision_made_first_and_restated_later_is_first(restated: str) -> Non
         result.criterion("structure").score
         == grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).criterion("structure").score
     )
+
+
+LAUNCH_POINT = KeyPoint(
+    id="launch",
+    role="decision",
+    text="Go live on 2 March with a handler approving every claim payment.",
+    cues=[["recommend", "go live"], ["handler", "approve"]],
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I think we should let claims under €50 pay automatically from day one.",
+        "We should turn on automatic payment for small claims now.",
+        "I recommend we switch on automatic claim payments in June.",
+    ],
+)
+def test_urging_the_machine_to_act_alone_on_what_the_decision_names_reverses_it(sentence: str) -> None:
+    assert keeps_old_state(LAUNCH_POINT, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We keep the automatic acknowledgements.",
+        "We should not pay small claims automatically.",
+        "An automatic check stops amounts that are too high, and a handler approves each payment.",
+    ],
+)
+def test_automation_the_decision_keeps_or_denies_is_not_a_reversal(sentence: str) -> None:
+    assert not keeps_old_state(LAUNCH_POINT, sentence)
+
+
+# --- a control narrowed to part of what it covers ----------------------------------------------------
+
+SPECIALIST_POINT = KeyPoint(
+    id="route",
+    role="decision",
+    text="Restart from 1 April with a trained specialist deciding every account's route first.",
+    cues=[["restart"], ["specialist"]],
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Only the accounts the software flags go to a specialist.",
+        "A specialist reviews the 31% of accounts where the software finds signs.",
+        "A specialist will look at just the flagged accounts.",
+        "Send the flagged accounts to a specialist, not every account.",
+    ],
+)
+def test_a_control_narrowed_to_part_of_what_it_covers_narrows_the_decision(sentence: str) -> None:
+    assert narrows_scope(SPECIALIST_POINT, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A specialist decides every account's route.",
+        "The software flags 31% of accounts, and a specialist still reviews every account.",
+        "Only a specialist can decide an account's route.",
+        "A specialist makes the call for 100% of accounts that go to the warrant route.",
+        "Only 3% of accounts were wrongly routed last year.",
+    ],
+)
+def test_the_control_kept_whole_or_a_share_of_something_else_does_not(sentence: str) -> None:
+    assert not narrows_scope(SPECIALIST_POINT, sentence)
