@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
+from exercises.plain_text import clean_text
 from exercises.submission import ExplainSubmission
 from exercises.workflow import Tool
 from grading.bands import PROFICIENT
@@ -271,7 +272,7 @@ def reading_level(text: str) -> float:
     """The reading grade of an explanation, the one figure the learner sees while typing and in
     the grade: Flesch-Kincaid over the text's prose sentences (over the whole text if it has none),
     leaving out any passage addressed to the grader; never below 0."""
-    text = strip_injection(text)
+    text = strip_injection(clean_text(text))  # the text as stored and graded: control characters gone
     return _reading_level(text, units(text))
 
 

@@ -226,13 +226,6 @@ def match_points(
                 else:
                     matches.append(PointMatch(first, last, base, "", form))
             elif (
-                base > FRAGMENT_CREDIT
-                and len(point.cues) >= 3
-                and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
-            ):
-                if not _opposed(point, polarity, raw, tokens):
-                    matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
-            elif (
                 prose
                 and first == last
                 and "decision" in point.roles
@@ -241,6 +234,12 @@ def match_points(
                 and not _opposed(point, polarity, raw, tokens)
             ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
+            elif (
+                base > FRAGMENT_CREDIT
+                and len(point.cues) >= 3
+                and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
+            ) and not _opposed(point, polarity, raw, tokens):
+                matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
@@ -280,7 +279,8 @@ def announces(raw: str) -> bool:
 RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly
 _RECOMMENDS = re.compile(
     r"\b(?:i|we)\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\bmy (?:advice|recommendation|proposal)\b"
-    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b",
+    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b"
+    r"|^\W*(?:\w+,\s*)?(?:i think )?we should\b(?!\s+(?:have|not|never)\b)",
     re.IGNORECASE,
 )
 

@@ -15,10 +15,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.model import ExplainReasoningExercise
-from grading.text import FUNCTION_WORDS, analyse, parse_number
+from grading.text import FUNCTION_WORDS, analyse, parse_number, stem
 
 HEAD_REACH = 3  # words after a figure in which its head is looked for
 _BASES = frozenset(["in", "per", "every", "of"])  # "2 in 100", "out of 1,000": a ratio's base counts nothing
+# a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
+_MONTHS = frozenset(
+    stem(m)
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 
 
 def _figure(token: str) -> float | None:
@@ -31,7 +49,9 @@ def heads(tokens: Sequence[str]) -> list[tuple[float, str]]:
     found = []
     for i, token in enumerate(tokens):
         value = _figure(token)
-        if value is None or (i and tokens[i - 1] in _BASES):
+        if value is None or (i and tokens[i - 1] in _BASES | _MONTHS):
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1] in _MONTHS:
             continue
         for follower in tokens[i + 1 : i + 1 + HEAD_REACH]:
             if _figure(follower) is not None:

@@ -25,7 +25,15 @@ from grading.explain import (
     points_made,
     reading_level,
 )
-from grading.explain_match import NOTE_CLAIM_CREDIT, VAGUE_CREDIT, announces, cue_vocabulary, units, wrong_figure
+from grading.explain_match import (
+    NOTE_CLAIM_CREDIT,
+    VAGUE_CREDIT,
+    announces,
+    cue_vocabulary,
+    recommends,
+    units,
+    wrong_figure,
+)
 from grading.injection import strip_injection
 from grading.text import analyse, coherent, sentences, stems, words
 
@@ -222,6 +230,20 @@ def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
 
 
 # --- the decision in the writer's own words; abbreviations the reader does not use -------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "recommending"),
+    [
+        ("Daniel, we should restart on 1 April once a specialist has looked at each account.", True),
+        ("We should restart on 1 April, with a specialist looking at each account.", True),
+        ("We should have restarted on 1 April with a specialist looking at each account.", False),
+        ("Last year went badly, and we should restart on 1 April with a specialist on each account.", False),
+        ("We should not restart on 1 April, even with a specialist on each account.", False),
+    ],
+)
+def test_we_should_recommends_when_it_opens_the_sentence_and_looks_ahead(sentence: str, recommending: bool) -> None:
+    assert recommends(SPECIALIST_POINT, sentence, stems(sentence)) is recommending
 
 
 @pytest.mark.parametrize(
