@@ -91,3 +91,15 @@ def test_length_credit_falls_to_nothing_at_half_the_minimum(share: float) -> Non
     expected = max(0.0, 2 * n / exercise.word_min - 1)
     assert scored == pytest.approx(expected, abs=1e-3)  # criteria are rounded
     assert (scored == 0) == (n <= exercise.word_min / 2)
+
+
+@pytest.mark.parametrize(("share", "count"), [(3.4, 120), (2.5, 75), (8, 720)])
+def test_a_figure_whose_own_noun_follows_a_rival_word_keeps_its_claim(share: float, count: int) -> None:
+    sentence = f"About {share:g} % of small claims would be paid wrong, about {count} claims a month."
+    point = KeyPoint(id="small", text=sentence, cues=[[str(count)]], role="reason")
+    exercise = EXERCISE.model_copy(
+        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
+    )
+    # "small" is the word the case gives the share, but "claims" is the count's own noun
+    assert not misattached(exercise, stems(f"About {count} small claims a month came out wrong."))
+    assert [m[0] for m in misattached(exercise, stems(f"About {count} small errors a month."))] == [count]
