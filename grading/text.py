@@ -449,9 +449,14 @@ def word_order_breaks(text: str) -> int:
         for i, m in enumerate(found)
         if i > 1  # the second word may follow a salutation: "Dana, We ..."
     )
-    for a, b in itertools.pairwise(ws):
+    for i, (a, b) in enumerate(itertools.pairwise(ws)):
         if a in _DETERMINERS:
-            breaks += (b in FUNCTION_WORDS and b not in _AFTER_DETERMINER) or (a in ("a", "an") and _plural(b))
+            # "a claims" breaks the order, "a claims handler" is a compound noun
+            after = ws[i + 2] if i + 2 < len(ws) else ""
+            compound = bool(after) and after not in FUNCTION_WORDS and not _plural(after)
+            breaks += (b in FUNCTION_WORDS and b not in _AFTER_DETERMINER) or (
+                a in ("a", "an") and _plural(b) and not compound
+            )
         elif a in _PREPOSITIONS:
             breaks += b in _AUXILIARIES or b in _CONJUNCTIONS or b in _PREPOSITIONS
         elif a in _AUXILIARIES:

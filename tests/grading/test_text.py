@@ -21,6 +21,7 @@ from grading.text import (
     stems,
     syllables,
     word_count,
+    word_order_breaks,
     words,
 )
 
@@ -229,3 +230,10 @@ def test_a_sign_before_a_figure_reads_as_its_word(value: int, sign: tuple[str, s
 @pytest.mark.parametrize("text", ["x > y", "a<b", "vitamin c", "the c-suite", "a + b"])
 def test_signs_and_letters_away_from_figures_are_left_alone(text: str) -> None:
     assert not {"over", "under", "cent"} & set(stems(text))
+
+
+@pytest.mark.parametrize("compound", ["claims handler", "sales manager", "savings account", "parts supplier"])
+def test_a_plural_noun_before_its_noun_is_a_compound_not_a_break(compound: str) -> None:
+    assert word_order_breaks(f"We recommend that a {compound} approves every payment from March.") == 0
+    plural = compound.split()[0]
+    assert word_order_breaks(f"We recommend a {plural} for every payment from March.") == 1
