@@ -203,32 +203,6 @@ def test_feedback_is_in_plain_words(exercise) -> None:
             assert not STATISTICS.search(criterion.evidence), criterion.evidence
 
 
-# --- certainty the facts do not give --------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "claim",
-    [
-        "With this change a late payment cannot happen again.",
-        "The change eliminates the risk of paying a supplier late.",
-        "The new run stopped every wrong payment in testing.",
-        "There is zero risk that a supplier is paid late.",
-        "We guarantee that suppliers are paid on time.",
-    ],
-)
-def test_claiming_certainty_where_a_risk_remains_loses_the_risk_point_and_is_capped(claim: str) -> None:
-    clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
-    claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
-    assert "delay" in made(EXPLAIN_REFERENCE)
-    assert "delay" not in made(EXPLAIN_REFERENCE + "\n\n" + claim)
-    assert claimed.total <= 69 < clean.total
-
-
-@pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
-def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
-    assert "delay" in made(EXPLAIN_REFERENCE + "\n\n" + hedged)
-
-
 # --- the decision in the writer's own words; abbreviations the reader does not use -------------------
 
 
