@@ -262,7 +262,8 @@ def narrows_scope(point: KeyPoint, text: str) -> bool:
 # --- certainty the facts do not give ---------------------------------------------------------------
 
 _ABSOLUTE = re.compile(
-    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through)\b"
+    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through"
+    r"|get through|get past|go through)\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
     r"|\beliminat\w*"
     r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
     r"|\bguarantee\w*"

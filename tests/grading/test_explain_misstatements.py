@@ -75,6 +75,7 @@ CERTAINTIES = [
     "We guarantee that suppliers are paid on time.",
     "With approvals first, nothing wrong goes out to a supplier.",
     "Moving approvals first closes the gap completely.",
+    "With approvals first, a wrong payment cannot get through.",
 ]
 
 
@@ -94,7 +95,15 @@ def test_certainty_where_a_risk_remains_loses_the_risk_caps_below_the_middle_and
     assert claimed.criterion("audience").score <= MISSTATED_CONCERN_CREDIT * clean.criterion("audience").score + 1e-9
 
 
-@pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
+@pytest.mark.parametrize(
+    "hedged",
+    [
+        "Checks caught all but one wrong payment.",
+        "The risk is smaller, not zero.",
+        "A payment cannot go through without an approval.",  # a rule, not a certainty
+        "An invoice will not get through until a budget holder approves it.",
+    ],
+)
 def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
     assert _risk_made(EXPLAIN_REFERENCE + "\n\n" + hedged)
     assert grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + hedged)).total > OVERCLAIM_CAP
