@@ -86,6 +86,8 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
         return []
     found = []
     for s in analysed:
+        if s.word_count <= 4 and _COURTESY.match(s.text):
+            continue  # "Dear Councillor Hendry," opens the letter, not its bottom line
         if s.is_prose:
             found.append(Unit(s, True))
         elif 3 <= s.word_count <= 15 and _note(s.text, lines) and coherent(s.text):
@@ -97,6 +99,13 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
     return found
 
 
+# a greeting or a sign-off on a line of its own: courtesy, not content
+_COURTESY = re.compile(
+    r"^\W*(?:(?:dear|hi|hello|good (?:morning|afternoon|evening))\b[^.!?\n]{0,40}"
+    r"|(?:thanks|thank you|many thanks|best|regards|kind regards|best wishes|yours sincerely|cheers)\b[^.!?\n]{0,30})"
+    r"[,.!]?\s*$",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 _NOTE_MARKS = re.compile(r"[:;=()/~<>+]| - | v ")
 
@@ -260,15 +269,17 @@ _ANNOUNCES = re.compile(
     r"|\bthis (?:note|email|memo|message|letter|paper|update|briefing)\b[^.]{0,30}?\b(?:summari[sz]es|sets out"
     r"|explains|describes|outlines|is about|asks|seeks|covers)\b"
     r"|\b(?:i am|i'm|we are|we're) writing (?:to|about)\b"
-    r"|^\W*(?:to seek|seeking) your (?:approval|agreement|support|decision)\b",
+    r"|^\W*(?:to seek|seeking) your (?:approval|agreement|support|decision)\b"
+    r"|\b(?:asked|asks|wondered|wonders) (?:about|whether|if|what|how|why)\b",  # a question reported, not answered
     re.IGNORECASE,
 )
 
 
 def announces(raw: str) -> bool:
     """Whether a sentence only announces what the message is for ("Purpose: to seek your approval
-    for the new workflow", "This note summarises the proposal"): it names the decision without
-    making it, so it is not the bottom line. A sentence that also recommends does make it."""
+    for the new workflow", "This note summarises the proposal") or reports a question ("the paper
+    has asked about computers deciding"): it names the decision without making it, so it is not
+    the bottom line. A sentence that also recommends does make it."""
     text = raw.replace("’", "'")
     for part in (text, text.split(":", 1)[-1]):
         if _ANNOUNCES.search(part):

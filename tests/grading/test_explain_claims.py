@@ -411,6 +411,7 @@ def test_short_on_topic_prose_is_sent_to_review_and_notes_are_not(prose: int, no
 
 ANNOUNCING = [
     "Purpose: to seek your approval for moving every approval before the payment run.",
+    "The auditors have asked about every approval before the payment run.",
     "This note summarises why every approval should come before the payment run.",
     "I am writing about moving every approval before the payment run.",
     "Subject: every approval before the payment run",
@@ -536,3 +537,18 @@ def test_a_control_narrowed_to_part_of_what_it_covers_narrows_the_decision(sente
 )
 def test_the_control_kept_whole_or_a_share_of_something_else_does_not(sentence: str) -> None:
     assert not narrows_scope(SPECIALIST_POINT, sentence)
+
+
+@pytest.mark.parametrize("greeting", ["Dear Dana,", "Hi Dana,", "Hello Dana Smith,", "Good morning Dana,"])
+@pytest.mark.parametrize("sign_off", ["Thanks", "Best regards,\nSam", "Kind regards, Sam Lee"])
+def test_a_greeting_and_a_sign_off_are_courtesy_not_content(greeting: str, sign_off: str) -> None:
+    letter = f"{greeting}\n\n{EXPLAIN_REFERENCE}\n\n{sign_off}"
+    assert [u.text for u in units(letter)] == [u.text for u in units(EXPLAIN_REFERENCE)]
+    assert grade(EXERCISE, explanation(letter)).criterion("structure").score == pytest.approx(
+        grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).criterion("structure").score
+    )
+
+
+def test_a_sentence_that_opens_with_thanks_is_content() -> None:
+    sentence = "Thanks to the earlier run, urgent payments still go out the same day."
+    assert [u.text for u in units(sentence)] == [sentence]
