@@ -9,7 +9,13 @@ without a signature"). A learner's sentence makes a point only with a stance and
 reference (or the point's own text) also uses for it, so "no refund is paid until it is checked"
 still makes the point "every refund is checked before it is paid", while "every refund is not
 checked" does not. Known limit: "not paid before it is approved" reads as a denial, since only
-the order of the words tells it from "not approved before it is paid"."""
+the order of the words tells it from "not approved before it is paid".
+
+A decision can also be undone without a negation: by keeping the machine acting alone where the
+decision adds a person ("payments stay fully automatic"), or by narrowing the new control to a
+part ("only the flagged accounts go to a specialist"). Either reverses the decision, unless the
+reference itself says so. And a claim of certainty where the case names a remaining risk denies
+that risk."""
 
 from __future__ import annotations
 
@@ -237,7 +243,7 @@ def narrows_scope(point: KeyPoint, text: str) -> bool:
     control the decision adds, narrowed. A sentence that also says every one is not."""
     text = text.replace("’", "'")
     people = _HUMAN_CONTROL & set(stems(point.text))
-    covered = {stems(m.group(2))[0] for m in _UNIVERSAL.finditer(point.text) if not m.group(1)}
+    covered = {t for m in _UNIVERSAL.finditer(point.text) if not m.group(1) for t in stems(m.group(2))[:1]}
     if not covered or not people & set(stems(text)):
         return False
     for noun in covered:

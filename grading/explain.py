@@ -158,7 +158,7 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     names a remaining risk (then the risk points are not made: the text denies them)."""
     expected = expected_polarities(exercise)
     made = match_points(exercise.key_points, found, expected)
-    # a text that keeps the old state the decision changes has not made the decision, wherever else it names it
+    # a text that undoes the change the decision makes has not made it, wherever else it names it
     reversed_ids = {
         p.id
         for p in exercise.key_points
