@@ -15,10 +15,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.model import ExplainReasoningExercise
-from grading.text import FUNCTION_WORDS, analyse, parse_number
+from grading.text import FUNCTION_WORDS, analyse, parse_number, stem
 
 HEAD_REACH = 3  # words after a figure in which its head is looked for
 _BASES = frozenset(["in", "per", "every", "of"])  # "2 in 100", "out of 1,000": a ratio's base counts nothing
+# a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
+_MONTHS = frozenset(
+    stem(m)
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 
 
 def _figure(token: str) -> float | None:
@@ -28,17 +46,27 @@ def _figure(token: str) -> float | None:
 def heads(tokens: Sequence[str]) -> list[tuple[float, str]]:
     """(figure, head) for each figure in a sentence's lemmas that has a head: the first content
     word within HEAD_REACH words after it, before any other figure."""
+    return [(value, words[0]) for value, words in _followers(tokens)]
+
+
+def _followers(tokens: Sequence[str]) -> list[tuple[float, list[str]]]:
+    """(figure, its content words within HEAD_REACH after it, before any other figure): the head
+    first, then what may be its noun ("120 *small claims*")."""
     found = []
     for i, token in enumerate(tokens):
         value = _figure(token)
-        if value is None or (i and tokens[i - 1] in _BASES):
+        if value is None or (i and tokens[i - 1] in _BASES | _MONTHS):
             continue
+        if i + 1 < len(tokens) and tokens[i + 1] in _MONTHS:
+            continue
+        words = []
         for follower in tokens[i + 1 : i + 1 + HEAD_REACH]:
             if _figure(follower) is not None:
                 break
             if follower not in FUNCTION_WORDS and len(follower) > 2:
-                found.append((value, follower))
-                break
+                words.append(follower)
+        if words:
+            found.append((value, words))
     return found
 
 
@@ -83,10 +111,12 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
     case = case_attachments(exercise)
     stated = [v for v in map(_figure, tokens) if v is not None]
     result = []
-    for value, head in heads(tokens):
+    for value, words in _followers(tokens):
+        head = words[0]
         own = next((h for v, h in case.own.items() if _same(value, v)), None)
         rival = next((h for v, h in case.rival.items() if _same(value, v)), frozenset())
-        if own and head not in own and head in rival:
+        # a word after the head that the case gives this figure is its noun ("120 small claims"): its own claim
+        if own and head not in own and head in rival and not own.intersection(words[1:]):
             owner = next(v for v, hs in case.own.items() if head in hs and not _same(v, value))
             if not any(_same(v, owner) for v in stated):  # both figures given: a comparison, not a swap
                 result.append((value, head, owner))
