@@ -6,9 +6,10 @@ A figure's heads are the content words that follow it ("37 were *checked*", "120
 month"), up to HEAD_REACH of them, within its own clause: the search stops at another figure and
 at a word that opens a new clause ("£180,000, *which* pays ..."). A learner's figure is misattached
 when its first head is one the case gives a different figure first in the same sentence and never
-gives this figure, no later head is the noun the case counts with this figure ("120 *small* claims"),
-and that other figure is not stated beside it (then the sentence compares the two). Paraphrases are safe: a head the case gives to no rival figure ("37
-*reviewed*") is not a misattachment. Some figures count nothing, so have no head: the base of a
+gives this figure, no later head is the noun the case counts with this figure ("120 *small*
+claims"), and that other figure is not stated beside it (then the sentence compares the two).
+Paraphrases are safe: a head the case gives to no rival figure ("37 *reviewed*") is not a
+misattachment. Some figures count nothing, so have no head: the base of a
 ratio ("2 in *100*"), "one of" a group ("one of our specialists"), a date ("1 April") and a year
 ("since 2023")."""
 
