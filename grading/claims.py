@@ -278,7 +278,13 @@ _ABSOLUTE = re.compile(
     r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
     r"|\brisk-free\b"
     r"|\bnothing (?:wrong|incorrect|bad|harmful) (?:goes|gets|will go|will get|can go|can get|is sent|is paid)\b"
-    r"|\b(?:closes?|closing|closed) the gap (?:completely|entirely|fully)\b",
+    r"|\b(?:closes?|closing|closed) the gap (?:completely|entirely|fully)\b"
+    # "nobody vulnerable can slip through": no one at all, not a rule about how ("without ...")
+    r"|\b(?:nobody|no one|no-one|nothing|no \w+)\b[^.,;]{0,40}\b(?:can|could|will|would)"
+    r" (?:slip|get|go|fall) through\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
+    # "the risk of a wrongful fitting is effectively removed"
+    r"|\brisks?\b[^.,;]{0,60}\b(?:is|are|will be|has been|have been) (?:now )?(?:effectively |completely |"
+    r"fully |entirely )?(?:removed|gone|eliminated|ended|solved)\b",
     re.IGNORECASE,
 )
 

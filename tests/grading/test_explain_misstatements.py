@@ -76,6 +76,8 @@ CERTAINTIES = [
     "With approvals first, nothing wrong goes out to a supplier.",
     "Moving approvals first closes the gap completely.",
     "With approvals first, a wrong payment cannot get through.",
+    "With approvals first, no late payment can slip through.",
+    "Because a person approves first, the risk of a late payment is effectively removed.",
 ]
 
 
@@ -102,6 +104,8 @@ def test_certainty_where_a_risk_remains_loses_the_risk_caps_below_the_middle_and
         "The risk is smaller, not zero.",
         "A payment cannot go through without an approval.",  # a rule, not a certainty
         "An invoice will not get through until a budget holder approves it.",
+        "No payment can go through without an approval.",
+        "The risk that remains is small, and the monthly check catches it.",
     ],
 )
 def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
