@@ -19,14 +19,14 @@ $(BOOTSTRAP)/bin/uv:
 
 setup: .venv/.synced
 
-# The app creates or migrates the database itself as it starts (one process, so no race).
+# serve.py serves app.py, creating or migrating the database as it starts (one process, so no race).
 run: setup
-	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run app.py \
+	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run serve.py \
 		--server.address=127.0.0.1 --server.port=$(PORT) --server.headless=true
 
 # As `make run`, but reloads the app when a source file changes (the watcher costs CPU per rerun).
 dev: setup
-	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run app.py \
+	BATON_DEMO=$${BATON_DEMO:-1} $(UV) run --no-sync streamlit run serve.py \
 		--server.address=127.0.0.1 --server.port=$(PORT) --server.headless=true \
 		--server.fileWatcherType=auto --server.runOnSave=true
 

@@ -1,7 +1,8 @@
 """Several Baton processes behind nginx on one machine, sharing one database.
 
-`Cluster` starts N `streamlit run app.py` processes on loopback ports and nginx in front of them
-(deploy/nginx.conf.template: sticky sessions by cookie, websockets), waits until each answers,
+`Cluster` starts N `streamlit run serve.py` processes (app.py as `make run` serves it) on loopback
+ports and nginx in front of them (deploy/nginx.conf.template: sticky sessions by cookie,
+websockets), waits until each answers,
 and stops everything it started. `python -m deploy` runs one from the command line; the nginx
 test and `benchmarks/load.py --through nginx` use it too. `throwaway_postgres()` and
 `throwaway_database()` give a PostgreSQL database to try it with."""
@@ -26,6 +27,7 @@ from typing import IO
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+BATON_SCRIPTS = {ROOT / "serve.py", ROOT / "app.py"}  # Baton itself, which must not serve others without sign-in
 
 # How Baton runs in production. The last two are the measured ones (see deploy/SCALING.md): with
 # the defaults, every rerun pays a full garbage collection of a heap that holds pandas, plotly,
@@ -219,7 +221,7 @@ class Cluster:
     processes: int = 2
     port: int = 0  # nginx's port; 0 picks a free one
     host: str = "127.0.0.1"
-    script: Path = ROOT / "app.py"
+    script: Path = ROOT / "serve.py"  # app.py as `make run` serves it (see serve.py)
     env: Mapping[str, str] = field(default_factory=dict)
     extra: Sequence[str] = ()
     secrets: Path | None = None
@@ -241,7 +243,7 @@ class Cluster:
         return [int(a.url.rsplit(":", 1)[1]) for a in self.apps]
 
     def start(self) -> Cluster:
-        if self.host not in LOOPBACK and self.script == ROOT / "app.py" and not auth_configured(self.secrets):
+        if self.host not in LOOPBACK and self.script in BATON_SCRIPTS and not auth_configured(self.secrets):
             raise RuntimeError(
                 f"refusing to serve Baton on {self.host} without sign-in: give a secrets file with an [auth] "
                 "section (see the README's Security section), or listen on 127.0.0.1"

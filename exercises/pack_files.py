@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 MAX_FILE_BYTES = 512 * 1024
@@ -21,6 +22,7 @@ MAX_DEPTH = 40  # the deepest shipped exercise nests 8 levels; Python's own stac
 MAX_NODES = 200_000  # values after aliases are expanded: a few thousand in the largest exercise
 MAX_PACK_FILES = 2_000
 YAML_SUFFIXES = (".yaml", ".yml")
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 class PackFileError(ValueError):
@@ -44,10 +46,41 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
-                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+                raise ComposerError(None, None, TOO_DEEP, mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# libyaml's parser, when PyYAML was built with it (its wheels are): the pure-Python one took
+# 1.5 s of a cold start for the shipped packs, libyaml 0.2 s. Its composer is C and recursive, so
+# the nesting is checked on its event stream before it composes anything.
+_CLoader: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _check_depth(text: str) -> None:
+    """PackFileError at the first node nested deeper than MAX_DEPTH, counted as _BoundedLoader counts."""
+    assert _CLoader is not None
+    events = _CLoader(text)
+    depth = 0
+    try:
+        while (event := events.get_event()) is not None:
+            if isinstance(event, NodeEvent) and depth + 1 > MAX_DEPTH:
+                mark = event.start_mark
+                raise PackFileError(f"line {mark.line + 1}" if mark else "(file)", f"invalid YAML: {TOO_DEEP}")
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    finally:
+        events.dispose()
+
+
+def _bounded_loader(text: str) -> yaml.SafeLoader | yaml.CSafeLoader:
+    if _CLoader is None:
+        return _BoundedLoader(text)
+    _check_depth(text)
+    return _CLoader(text)
 
 
 def _expanded_size(root: Node) -> int:
@@ -68,9 +101,9 @@ def _expanded_size(root: Node) -> int:
 
 def parse_yaml(text: str) -> Any:
     """The document in `text`, or PackFileError saying why not."""
-    loader: _BoundedLoader | None = None
+    loader: yaml.SafeLoader | yaml.CSafeLoader | None = None
     try:
-        loader = _BoundedLoader(text)  # the reader refuses control characters here already
+        loader = _bounded_loader(text)  # the reader refuses control characters here already
         node = loader.get_single_node()
         if node is None:
             return None

@@ -3,12 +3,15 @@ irreversible steps, data rules), then the simulated cost, speed and error rate."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 from exercises.graph import data_reaching, graph_problems, unchecked_to_action, upstream
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
+from grading.bands import MIN_DOUBT, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -22,6 +25,12 @@ FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check mu
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
+ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
+CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
+INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
+# the lowest a cap alone sets: the shipped golden cases put a design with the right tools and one
+# misplaced control at 35 or more; lower than that is for its criteria to say
+CAP_FLOOR = 35.0
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
@@ -78,6 +87,8 @@ def score_design(
     runnable = not problems
 
     coverage, performers, coverage_scored = _coverage(exercise, steps, offered)
+    if runnable:
+        coverage, coverage_scored = _founded(exercise, workflow, offered, performers, coverage_scored)
     scored = [coverage_scored, _tool_fit(exercise, steps, offered, performers)]
     details: dict[str, object] = {}
     flags: list[Flag] = []
@@ -85,10 +96,11 @@ def score_design(
         scored.append(_controls(exercise, workflow, offered, performers))
         scored.append(_data_rules(exercise, workflow, offered, coverage, performers))
         irreversible = _irreversible(exercise, performers)
-        sim = project(workflow, offered, irreversible or None)
+        sim = project(seen_through_checks(workflow, offered), offered, irreversible or None)
         details["simulation"] = sim.model_dump(mode="json")
         scored.append(_constraints(exercise, sim, coverage))
         scored.append(_reliability(exercise, sim, coverage))
+        scored = _caps_by_harm(scored, sim.error_rate / exercise.constraints.max_error_rate)
     else:
         flags.append(Flag.invalid_workflow)
         why = "The workflow cannot be run: " + "; ".join(problems[:3])
@@ -96,7 +108,70 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
+    if _compounded(exercise, scored):
+        flags.append(Flag.needs_review)
     return Scoring(scored, flags, details)
+
+
+def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
+    """Whether more than one critical flaw holds the grade down: how far independent flaws compound
+    is a judgement raters make differently, so a person looks at it."""
+    caps = [s.cap for s in scored if s.cap is not None and s.cap < INFEASIBLE_CAP]
+    if len(caps) < 2:
+        return False
+    weights = {c.id: c.weight for c in exercise.scored_rubric}
+    total = sum(weights.get(s.id, 0.0) * min(1.0, max(0.0, s.score)) for s in scored)
+    return total > min(caps)
+
+
+def harm_cap(harm_ratio: float, flaws: int = 1) -> float:
+    """The most a design with critical flaws can score, in proportion to the harm it would do: the
+    critical cap where one flaw lets errors through at about the target rate, falling by
+    `CAP_PER_DOUBLING` for each doubling of the uncaught error rate past the target and for each
+    further, independent critical flaw (an unguarded step and a data breach), never below the floor."""
+    doublings = math.log2(max(1.0, harm_ratio)) + max(0, flaws - 1)
+    return round(max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * doublings), 1)  # a total's precision
+
+
+def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
+    """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
+    simulated uncaught error rate exceeds the target; every cap by how many critical flaws there are."""
+    flaws = sum(s.cap == CRITICAL_CAP for s in scored)
+    if not flaws:
+        return scored
+    out = []
+    for s in scored:
+        if s.cap != CRITICAL_CAP:
+            out.append(s)
+            continue
+        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws)
+        feedback = s.feedback.replace(f"caps the grade at {CRITICAL_CAP:g}", f"caps the grade at {cap:g}")
+        feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
+        out.append(replace(s, cap=cap, feedback=feedback))
+    return out
+
+
+def seen_through_checks(workflow: Workflow, tools: Mapping[str, Tool]) -> Workflow:
+    """The workflow as its error figures see it. A check (a rule check, a person) that reads a
+    piece of work directly and also through an earlier check of it sees it in full, and the earlier
+    check's catches stand (what it flags is stopped or reworked): the direct read is read through
+    that check. A step that is no check (an action, a drafter) reading the raw work beside the
+    checked one does bypass the check, and keeps its direct read."""
+    by_id = {s.id: s for s in workflow.steps}
+
+    def checks(step_id: str) -> bool:
+        step = by_id.get(step_id)
+        return step is not None and step.tool in tools and tools[step.tool].is_check
+
+    steps = []
+    for step in workflow.steps:
+        earlier = [i for i in step.inputs if checks(i)]
+        if not checks(step.id) or not earlier:
+            steps.append(step)
+            continue
+        through = set().union(*(upstream(workflow, c) for c in earlier))
+        steps.append(step.model_copy(update={"inputs": [i for i in step.inputs if i not in through]}))
+    return Workflow(sources=workflow.sources, steps=steps)
 
 
 def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str] | None = None) -> SimulationResult:
@@ -145,6 +220,72 @@ def _coverage(
     return share, performers, Scored("coverage", share, evidence, feedback)
 
 
+UNFOUNDED_CREDIT = 0.5  # a stage done without the work it builds on is done only in part
+
+
+def _founded(
+    exercise: DesignWorkflowExercise,
+    workflow: Workflow,
+    tools: Mapping[str, Tool],
+    performers: Mapping[str, list[Step]],
+    scored: Scored,
+) -> tuple[float, Scored]:
+    """Coverage that counts a stage in part when its step never reads the work of a stage the
+    reference builds it on (a compensation worked out without the looked-up weight, a letter
+    written without the account): the stage is done, on the wrong inputs. Checks and people are
+    left to the controls criterion, and stages the design does not cover to coverage itself."""
+    needs = _stage_needs(exercise, tools)
+    unfounded: list[str] = []
+    names = {st.id: st.name for st in exercise.stages}
+    for stage_id, wanted in needs.items():
+        done = performers.get(stage_id)
+        if not done:
+            continue
+        before = upstream(workflow, done[0].id)
+        missing = [t for t in wanted if performers.get(t) and not any(p.id in before for p in performers[t])]
+        if missing:
+            unfounded.append(
+                f"'{names[stage_id]}' never reads the work of {join([repr(names[t]) for t in missing], 2)}"
+            )
+    if not unfounded:
+        return scored.score, scored
+    share = max(0.0, scored.score - (1 - UNFOUNDED_CREDIT) * len(unfounded) / len(exercise.stages))
+    evidence = scored.evidence + " " + "; ".join(unfounded[:3]) + "."
+    feedback = (
+        "Each stage must read what the stages before it produce: "
+        + unfounded[0]
+        + ", so it works on incomplete inputs."
+    )
+    # what a stage gets wrong without its inputs is beyond the simulation: a person judges how much
+    weight = next((c.weight for c in exercise.scored_rubric if c.id == scored.id), 0.0)
+    doubt = min(1.0, MIN_DOUBT * len(unfounded) / weight) if weight else 0.0  # enough for a person to look
+    why = "a stage that works without what it builds on"
+    return share, replace(scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why)
+
+
+def _stage_needs(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> dict[str, list[str]]:
+    """Stage id -> the stages whose work the reference design's step for it reads (through the
+    graph), leaving out checks and people (judged as controls)."""
+    steps = list(exercise.reference.steps)
+    performers = _coverage(exercise, steps, tools)[1]
+    if graph_problems(Workflow(sources=exercise.sources, steps=steps), tools):
+        return {}
+    reference = Workflow(sources=exercise.sources, steps=steps)
+
+    def plain(step: Step) -> bool:
+        tool = tools.get(step.tool)
+        return tool is not None and not tool.is_check and tool.kind != ToolKind.human
+
+    owner = {p.id: sid for sid, done in performers.items() for p in done if plain(p)}
+    needs: dict[str, list[str]] = {}
+    for stage_id, done in performers.items():
+        if not plain(done[0]):
+            continue
+        before = upstream(reference, done[0].id)
+        needs[stage_id] = sorted({owner[u] for u in before if u in owner and owner[u] != stage_id})
+    return needs
+
+
 def _tool_fit(
     exercise: DesignWorkflowExercise,
     steps: list[Step],
@@ -157,10 +298,14 @@ def _tool_fit(
         if not chosen:
             continue
         step = chosen[0]
-        if not stage.preferred_tools or step.tool in stage.preferred_tools:
-            points += 1
-        else:
-            points += 0.5
+        listed = [tools[t] for t in stage.preferred_tools if t in tools]
+        credit = (
+            1.0
+            if not listed or step.tool in stage.preferred_tools
+            else alternative_fit(tools[step.tool], listed, exercise)
+        )
+        points += credit
+        if credit < 1:
             better = join([tools[t].name if t in tools else t for t in stage.preferred_tools], 3)
             notes.append(f"'{step.name}' uses {tools[step.tool].name}; {better} fits '{stage.name}' better")
     score = points / len(exercise.stages)
@@ -174,6 +319,25 @@ def _tool_fit(
         else "Match each stage to the tool built for it: " + (notes[0] if notes else "cover every stage first") + "."
     )
     return Scored("tool_fit", score, evidence, feedback)
+
+
+def alternative_fit(tool: Tool, listed: list[Tool], exercise: DesignWorkflowExercise) -> float:
+    """The fit of a capable tool the exercise does not list for a stage, judged by what it does
+    against the best listed one rather than by the list: full when it errs no more, catches no less
+    and costs no more (an equal alternative the author did not name); otherwise half, less in
+    proportion to how much more often it errs and how much more it costs (each measured against the
+    exercise's own error target and budget, so small differences weigh little)."""
+    err = sum(tool.error_rates.values())
+    catch = sum(tool.catch_rates.values())
+    best_err = min(sum(t.error_rates.values()) for t in listed)
+    best_catch = max(sum(t.catch_rates.values()) for t in listed)
+    best_cost = min(t.cost_per_item for t in listed)
+    if err <= best_err and catch >= best_catch and tool.cost_per_item <= best_cost:
+        return 1.0
+    c = exercise.constraints
+    errs = (best_err + c.max_error_rate) / (err + c.max_error_rate)
+    costs = (best_cost + ALT_COST_SLACK * c.budget_per_item) / (tool.cost_per_item + ALT_COST_SLACK * c.budget_per_item)
+    return 0.5 * min(1.0, errs) * min(1.0, costs)
 
 
 def _guards(
@@ -256,6 +420,11 @@ def _controls(
         ]
         if not chosen:
             problems.append(f"'{stage.name}' is not in the design, so nothing guards it")
+            if stage.capability in DECISIONS and _acts_irreversibly(exercise, performers):
+                # a person's decision no one with the authority makes, while the irreversible steps
+                # built on it still run: they act on no one's decision
+                critical = True
+                problems.append(f"the irreversible steps run without anyone able to '{stage.capability}'")
             continue
         target = chosen[0]
         stage_earned = weight
@@ -317,6 +486,10 @@ def _controls(
     if critical:
         feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
     return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
+
+
+def _acts_irreversibly(exercise: DesignWorkflowExercise, performers: Mapping[str, list[Step]]) -> bool:
+    return any(performers.get(st.id) for st in exercise.stages if st.risk == Risk.irreversible)
 
 
 def _misfit_checks(
@@ -452,6 +625,9 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
     cost = _over(sim.cost_per_item, c.budget_per_item, 0.5)
     speed = _over(sim.latency_mean_s, c.turnaround_s, 0.5)
     score = cost * speed * coverage  # a design that breaks either limit is not feasible
+    # far over a hard limit (where this criterion reaches 0), a design cannot run as the business
+    # needs it, however safe: it is not proficient work
+    infeasible = cost == 0 or speed == 0
     evidence = (
         f"Simulated cost ${sim.cost_per_item:.3f} per item against a budget of ${c.budget_per_item:.3f}; "
         f"mean turnaround {_duration(sim.latency_mean_s)} against {_duration(c.turnaround_s)}."
@@ -466,7 +642,12 @@ def _constraints(exercise: DesignWorkflowExercise, sim: SimulationResult, covera
     if coverage < 1 and not advice:
         advice.append("the figures only count for the stages you covered")
     feedback = "Within budget and turnaround." if not advice else "To meet the constraints, " + "; ".join(advice) + "."
-    return Scored("constraints", score, evidence, feedback)
+    if infeasible:
+        feedback += (
+            " A design this far over a hard limit cannot run as the business needs it: "
+            f"it caps the grade at {INFEASIBLE_CAP:g}."
+        )
+    return Scored("constraints", score, evidence, feedback, cap=INFEASIBLE_CAP if infeasible else None)
 
 
 def _reliability(exercise: DesignWorkflowExercise, sim: SimulationResult, coverage: float) -> Scored:

@@ -14,9 +14,10 @@ from functools import cache, lru_cache
 
 from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
-from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission
+from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission, FixType
 from exercises.workflow import Tool
 from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
+from grading.fix_stance import argued_against, proposed, samples_only
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
 
@@ -45,6 +46,7 @@ NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a nei
 DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not where it starts
 FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
 FIX_TYPE_SHARE = 0.25  # the rest of a fix's fit is what it says: the substance weighs most
+SAMPLED_FIT = 0.5  # a person on a sample only, where a person must decide every item
 _TIE = 1e-9  # prefer the fault's own step when two flags would serve a fault equally well
 
 
@@ -165,6 +167,9 @@ def chance_precision(exercise: FindFailuresExercise) -> float:
 def _hit(places: _Places, fault: Fault, step: str, category: FaultCategory) -> float:
     """How much a flag on this step with this category points at this fault (0: not at all)."""
     location = places.credit[fault.id].get(step, 0.0)
+    # generous to chance on purpose (a harsher bar for flagging everything): where a fault only
+    # shows, its spread or a neighbour's name counts here, though a flag needs a fix aimed at the
+    # fault as well to find it
     if location < 1 and category == FaultCategory.error_propagation:
         return location
     if _category_credit(fault, category) <= WRONG_CATEGORY_CREDIT:
@@ -199,9 +204,16 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
         if location == 0:
             return 0.0
         if raw > WRONG_CATEGORY_CREDIT:  # named, or a neighbour
+            if raw < 1 and location < 1 and not _remedies(fault, flag):
+                # a neighbour's name where the fault only shows, with a fix for something else: two
+                # of the three signs (step, category, fix) miss, too thin to say this fault was seen
+                return 0.0
             return WRONG_CATEGORY_CREDIT + (raw - WRONG_CATEGORY_CREDIT) * hedge[flag.step]
-        if location < 1:  # where a fault only shows, a flag finds it if it names it or its spread
-            return WRONG_CATEGORY_CREDIT if flag.category == FaultCategory.error_propagation else 0.0
+        if location < 1:
+            # where a fault only shows, naming its spread finds it only with a fix aimed at it: the
+            # generic "errors propagate" on a later step is thin evidence of having seen this fault
+            spread = flag.category == FaultCategory.error_propagation
+            return WRONG_CATEGORY_CREDIT if spread and _remedies(fault, flag) else 0.0
         # misnamed: the fix shows whether the learner saw this fault; a fix for something else
         # says the flag is about a different problem, as raters read it (a false alarm)
         return WRONG_CATEGORY_CREDIT if _remedies(fault, flag) else 0.0
@@ -439,18 +451,20 @@ def fixed_faults(exercise: FindFailuresExercise, submission: FindFailuresSubmiss
 
 def _fix_text(fault: Fault, flag: FaultFlag) -> tuple[float, bool]:
     """How fully the fix's words say what a fitting fix says (0-1), and whether it is prose at all."""
-    return _read_fix(flag.fix, tuple(tuple(cue) for cue in fault.fix_cues))
+    every_item = FixType.keep_human_decision in fault.fix_types  # a person must decide each item
+    return _read_fix(proposed(flag.fix), tuple(tuple(cue) for cue in fault.fix_cues), every_item)
 
 
 @lru_cache(maxsize=8_192)
-def _read_fix(fix: str, cues: tuple[tuple[str, ...], ...]) -> tuple[float, bool]:
+def _read_fix(fix: str, cues: tuple[tuple[str, ...], ...], every_item: bool) -> tuple[float, bool]:
     prose = [s for s in analyse(fix) if s.word_count >= 3]
     if not prose:
         return 0.0, False
+    full = SAMPLED_FIT if every_item and samples_only(fix) else 1.0
     if not cues:
-        return 1.0, True
+        return full, True
     if any(concept_found(s.stems, cues) for s in prose):
-        return 1.0, True
+        return full, True
     return 0.3 * cue_share(stems(fix), cues), True
 
 
@@ -462,7 +476,9 @@ def _remedies(fault: Fault, flag: FaultFlag) -> bool:
 
 
 def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
-    type_ok = flag.fix_type in fault.fix_types
+    # a fix argued against in its own words ("not an AI fault", "no need for a review") proposes
+    # nothing, whatever type was ticked
+    type_ok = flag.fix_type in fault.fix_types and not argued_against(flag.fix)
     text_ok, _ = _fix_text(fault, flag)
     # what the fix changes, and where, weighs most: a fix that says the right thing is accepted
     # even if its type was not ticked, and a ticked type with nothing said is not

@@ -7,13 +7,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from exercises.model import Claim, ValidateOutputExercise
-from exercises.submission import SEVERITY_RANK, ClaimMark, ValidateSubmission
+from exercises.submission import SEVERITY_RANK, ClaimError, ClaimMark, ValidateSubmission
 from exercises.workflow import Tool
 from grading.detection import Detection
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
+CORRECTED_FALSE_FLAG_WEIGHT = 3.0  # one "corrected" as well weighs as a high one (see _false_flag_weight)
+E = ClaimError
+# Error types that describe the same wrong claim from another side (a stale figure is also a wrong
+# number; an inference stated without its caveat is also unsupported): raters split on how much a
+# neighbour earns, so it is doubt, not a score. Defined once, symmetric.
+_NEIGHBOUR_PAIRS = (
+    (E.wrong_number, E.calculation_error),
+    (E.wrong_number, E.outdated),
+    (E.wrong_number, E.wrong_entity),
+    (E.unsupported_inference, E.missing_caveat),
+    (E.unsupported_inference, E.fabricated_fact),
+)
+NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = {
+    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
+    for c in ClaimError
+}
+NEIGHBOUR_DOUBT = 0.5  # the share of a claim's type credit a person may give a neighbouring type
+
+
+def _false_flag_weight(mark: ClaimMark) -> float:
+    """A correct claim flagged costs a reviewer's time; "corrected" as well, it would put an error
+    into the output if the correction were applied: that weighs as a high-severity error."""
+    return CORRECTED_FALSE_FLAG_WEIGHT if mark.correction.strip() else FALSE_FLAG_WEIGHT
 
 
 def _w(claim: Claim) -> float:
@@ -57,7 +80,7 @@ def score_validation(
     missed = [c for c in errors if c.id not in marks]
 
     tp = sum(_w(c) for c in caught)
-    flagged_w = tp + FALSE_FLAG_WEIGHT * len(false_flags)
+    flagged_w = tp + sum(_false_flag_weight(marks[c.id]) for c in false_flags)
     correct = [c for c in exercise.claims if c.error is None]
     found = Detection(
         found=tp / err_w,
@@ -91,13 +114,16 @@ def score_validation(
         feedback = "Every error caught and no correct claim flagged."
     detection = Scored("detection", found.score, evidence, feedback)
 
-    typed_w, wrong_types = 0.0, []
+    typed_w, wrong_types, near_w = 0.0, [], 0.0
     for c in caught:
         accepted = {c.error, *c.also_errors}
-        if marks[c.id].error_type in accepted:
+        given = marks[c.id].error_type
+        if given in accepted:
             typed_w += _w(c)
         else:
             wrong_types.append(c)
+            if given is not None and any(given in NEIGHBOURS[a] for a in accepted if a is not None):
+                near_w += _w(c) * NEIGHBOUR_DOUBT
     types_evidence = f"{len(caught) - len(wrong_types)} of {len(errors)} errors given the right type."
     if wrong_types:
         c = wrong_types[0]
@@ -115,7 +141,14 @@ def score_validation(
             if missed
             else "Every error typed correctly."
         )
-    error_types = Scored("error_types", typed_w / err_w, types_evidence, type_feedback)
+    error_types = Scored(
+        "error_types",
+        typed_w / err_w,
+        types_evidence,
+        type_feedback,
+        doubt=near_w / err_w,
+        doubt_why="error types next to the right one",
+    )
 
     corr_w, poor, unread = 0.0, [], 0.0
     for c in caught:
@@ -127,7 +160,10 @@ def score_validation(
             poor.append(c)
         said = marks[c.id].correction
         placed = needs_human or bool(c.correction_numbers and numbers(said))  # numbers are checked exactly
-        if not placed and (0 < fit < 1 or (fit == 0 and on_topic(said, c.correction, c.why))):
+        # the right verdict with a correction that states no figure in digits where the source has
+        # one: it may give it in words ("half a year", a sum spelled out) the grader cannot read
+        in_words = c.correction_numbers and not placed and marks[c.id].error_type in {c.error, *c.also_errors}
+        if not placed and (0 < fit < 1 or (fit == 0 and (in_words or on_topic(said, c.correction, c.why)))):
             unread += _w(c) * (1 - fit)  # words the grader could not place: a person may credit them
     corr_evidence = f"{len(caught) - len(poor)} of {len(errors)} errors corrected to the source."
     if poor:
@@ -177,8 +213,11 @@ def _omissions(exercise: ValidateOutputExercise, submission: ValidateSubmission)
         feedback = "You named what the output should have said."
     if missed and len(missed) > 1:
         feedback += f" Also missing: {join([s.text for s in missed[1:]], 2)}"
-    # a listed omission about what is missing, in words the cues do not know: a person may credit it
-    about = [t for spot in missed for t in (spot.text, spot.why)]
-    unplaced = [line for line in submission.omissions if line.strip() and on_topic(line, *about)]
-    doubt = (1 - score) * 0.5 if missed and unplaced else 0.0
+    # a listed omission about a missed point, in words the cues do not know: a person may credit
+    # it. Per missed point, and only from lines that made no point already (thin evidence is no doubt)
+    spare = [
+        o for o in submission.omissions if o.strip() and not any(concept_found(tuple(stems(o)), s.cues) for s in found)
+    ]
+    near = [s for s in missed if any(on_topic(line, s.text, s.why) for line in spare)]
+    doubt = 0.5 * sum(SEVERITY_RANK[s.severity] for s in near) / total
     return Scored("omissions", score, evidence, feedback, doubt=doubt, doubt_why="omissions in other words")

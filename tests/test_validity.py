@@ -72,13 +72,9 @@ KNOWN_MISSES = {
         [
             "edu-explain-extenuating-circumstances:w05",
             "edu-explain-extenuating-circumstances:w09",
-            "legal-explain-court-deadlines:w01",
-            "pub-explain-foi-requests:w06",
         ],
         "explanations: claims, not words (#17, the explain grader)",
     ),
-    "edu-failures-coursework-feedback:w06": "a fix argued against in its own words still reads as fitting",
-    "cs-explain-refund-triage:h11": "right facts as terse bullet notes: most points are not read from notes",
 }
 
 

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the app served by `streamlit run` on a free loopback port, driven by
+"""Real-browser fixtures: the app served as `make run` serves it on a free loopback port, driven by
 Debian's Chromium through Playwright (no browser download)."""
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, log_name: str) -> None:
 
 
 def serve_app(folder: Path, env: dict[str, str], extra: Sequence[str] = ()) -> tuple[subprocess.Popen, str, IO[str]]:
-    """Start `streamlit run app.py` on a free loopback port; return the process, its URL, its log."""
+    """Start `streamlit run serve.py` (app.py as `make run` serves it) on a free loopback port;
+    return the process, its URL, its log."""
     port = free_port()
     log = (folder / f"streamlit-{port}.log").open("w")
     command = [
@@ -75,7 +76,7 @@ def serve_app(folder: Path, env: dict[str, str], extra: Sequence[str] = ()) -> t
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "serve.py",
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

@@ -134,6 +134,46 @@ def test_a_fault_flagged_where_it_shows_earns_partial_credit(fault: dict[str, An
     assert elsewhere.details["detection"]["found"] == 0  # downstream, only a flag that names the fault finds it
 
 
+_SPREAD = FaultCategory.error_propagation
+_NOT_THE_SPREAD = [c for c in FaultCategory if c != _SPREAD and c not in NEIGHBOURS[_SPREAD]]
+
+
+@pytest.mark.parametrize("fault", AP_FAULTS[:3], ids=[f["id"] for f in AP_FAULTS[:3]])
+@pytest.mark.parametrize("category", _NOT_THE_SPREAD)
+def test_naming_only_the_spread_where_a_fault_shows_needs_a_fix_aimed_at_it(
+    fault: dict[str, Any], category: FaultCategory
+) -> None:
+    exercise = failures_exercise([{**fault, "category": category, "also_categories": []}])
+    start = exercise.faults[0]
+    own = {start.step, *start.also_steps}
+    later = [s.id for s in AP_STEPS if s.id not in own and start.step in _upstream_ids(s.id)]
+    aimed = perfect_flag(start).model_copy(update={"step": later[0], "category": _SPREAD})
+    elsewhere = aimed.model_copy(update={"fix": "Add a spell checker to the letters.", "fix_type": None})
+    assert grade(exercise, flags(aimed)).details["detection"]["found"] > 0
+    # "errors propagate" on a later step, with a fix for something else: thin evidence, no find
+    assert grade(exercise, flags(elsewhere)).details["detection"]["found"] == 0
+
+
+@pytest.mark.parametrize("fault", AP_FAULTS[:3], ids=[f["id"] for f in AP_FAULTS[:3]])
+@pytest.mark.parametrize("category", list(FaultCategory))
+def test_a_neighbours_name_where_a_fault_only_shows_needs_a_fix_aimed_at_it(
+    fault: dict[str, Any], category: FaultCategory
+) -> None:
+    own_category = next(c for c in FaultCategory if c != category and category in NEIGHBOURS[c])
+    exercise = failures_exercise([{**fault, "category": own_category, "also_categories": []}])
+    start = exercise.faults[0]
+    own = {start.step, *start.also_steps}
+    later = [s.id for s in AP_STEPS if s.id not in own and start.step in _upstream_ids(s.id)]
+    aimed = perfect_flag(start).model_copy(update={"step": later[0], "category": category})
+    elsewhere = aimed.model_copy(update={"fix": "Add a spell checker to the letters.", "fix_type": None})
+    assert grade(exercise, flags(aimed)).details["detection"]["found"] > 0
+    # two of the three signs miss (not where it starts, not its name, a fix for something else)
+    assert grade(exercise, flags(elsewhere)).details["detection"]["found"] == 0
+    # at the step where it starts, the neighbour's name alone still finds it
+    at_start = elsewhere.model_copy(update={"step": start.step})
+    assert grade(exercise, flags(at_start)).details["detection"]["found"] > 0
+
+
 def _upstream_ids(step_id: str) -> set[str]:
     by_id = {s.id: s for s in AP_STEPS}
     seen: set[str] = set()

@@ -102,8 +102,9 @@ def test_outside_input_must_pass_a_check_before_an_action() -> None:
     ]
     result = grade(exercise, design(unchecked), tools=CATALOGUE)
     assert "dr-outside" in result.criterion("data_rules").evidence
-    assert result.details["cap"]["at"] == 44.0
-    assert result.total <= 44.0
+    # the breach caps at 44 on its own; with the unguarded payment it is a second critical flaw
+    assert result.details["cap"]["at"] < 44.0
+    assert result.total <= result.details["cap"]["at"]
 
 
 def test_a_created_class_is_traced_like_a_source_class() -> None:
