@@ -9,7 +9,13 @@ without a signature"). A learner's sentence makes a point only with a stance and
 reference (or the point's own text) also uses for it, so "no refund is paid until it is checked"
 still makes the point "every refund is checked before it is paid", while "every refund is not
 checked" does not. Known limit: "not paid before it is approved" reads as a denial, since only
-the order of the words tells it from "not approved before it is paid"."""
+the order of the words tells it from "not approved before it is paid".
+
+A decision can also be undone without a negation: by keeping the machine acting alone where the
+decision adds a person ("payments stay fully automatic"), or by narrowing the new control to a
+part ("only the flagged accounts go to a specialist"). Either reverses the decision, unless the
+reference itself says so. And a claim of certainty where the case names a remaining risk denies
+that risk."""
 
 from __future__ import annotations
 
@@ -20,7 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
-from grading.text import analyse, concept_found, cue_found, stems
+from grading.text import FUNCTION_WORDS, analyse, concept_found, cue_found, stems
+
+_FUNCTION_STEMS = frozenset(stems(" ".join(FUNCTION_WORDS)))
 
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
@@ -76,6 +84,8 @@ class Polarity:
 
     against: frozenset[bool]
     denied: frozenset[bool]
+    keeps_old: bool = False  # the reference itself keeps the machine acting alone somewhere (see keeps_old_state)
+    narrows: bool = False  # the reference itself puts the point's person over only part of it (see narrows_scope)
 
     @property
     def plain(self) -> bool:
@@ -83,14 +93,14 @@ class Polarity:
         return False in self.against and False in self.denied
 
 
-_EXPECTED: dict[tuple[str, int, str], dict[str, Polarity]] = {}
+_EXPECTED: dict[tuple[str, int, str, tuple[tuple[str, str], ...]], dict[str, Polarity]] = {}
 
 
 def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarity]:
     """Key point id -> the stances and denials with which the reference makes it (in every
     sentence that makes it, or pair of sentences where no single one does) and the point's own
     text states it."""
-    key = (exercise.id, exercise.version, exercise.reference.text)
+    key = (exercise.id, exercise.version, exercise.reference.text, tuple((p.id, p.text) for p in exercise.key_points))
     if key not in _EXPECTED:
         reference = [s for s in analyse(exercise.reference.text) if s.word_count]
         singles = [(s.text, s.stems) for s in reference]
@@ -102,7 +112,10 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
             stated = stated or [text for text, tokens in pairs if concept_found(tokens, point.cues)]
             stated.append(point.text)
             expected[point.id] = Polarity(
-                frozenset(argues_against(text) for text in stated), frozenset(denies(point, text) for text in stated)
+                frozenset(argues_against(text) for text in stated),
+                frozenset(denies(point, text) for text in stated),
+                any(keeps_old_state(point, text) for text, _ in singles),
+                any(narrows_scope(point, text) for text, _ in singles),
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -117,6 +130,16 @@ def may_contradict(text: str) -> bool:
     return bool(_NEGATION.search(text)) or argues_against(text)
 
 
+def reverses_change(point: KeyPoint, expected: Polarity, text: str) -> bool:
+    """Whether a sentence undoes the change a decision makes, where the reference never does:
+    it keeps the old state (see keeps_old_state) or narrows the new control (see narrows_scope)."""
+    if "decision" not in point.roles:
+        return False
+    return (not expected.keeps_old and keeps_old_state(point, text)) or (
+        not expected.narrows and narrows_scope(point, text)
+    )
+
+
 def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence[str]) -> bool:
     """Whether a sentence that carries a point's words says the opposite of it: a stance against,
     or a denial, that the reference never uses for that point."""
@@ -126,10 +149,127 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
     return denies(point, text) not in expected.denied
 
 
+# --- the old state kept ---------------------------------------------------------------------------
+# Most decisions Baton asks learners to explain put a person or a check where the machine acted
+# alone. A sentence that keeps the machine acting alone ("payments stay fully automatic", "we
+# should go ahead with automatic payment") asserts the opposite of that change, whatever words
+# of the decision it shares.
+
+_HUMAN_CONTROL = frozenset(
+    stems(
+        "person human people handler clerk officer manager lead approve review check sign manual specialist expert"
+        " reviewer adviser advisor caseworker underwriter lawyer solicitor clinician assessor supervisor"
+    )
+)
+_AUTOMATIC = re.compile(
+    r"\b(?:automatic\w*|automated|automation|unattended|unchecked|unreviewed|straight[- ]through|on its own"
+    r"|by itself|without (?:a |any )?(?:check|review|person|human|handler|approval)\w*)\b",
+    re.IGNORECASE,
+)
+_KEPT = re.compile(
+    r"\b(?:stay|stays|stayed|remain|remains|remained|continue|continues|unchanged"
+    r"|as (?:now|today|before|usual|it is))\b"
+    r"|\bcarr(?:y|ies) on\b|\bno change\b",
+    re.IGNORECASE,
+)
+_SUPPORTS = re.compile(
+    r"\b(?:i|we)\b(?:\s+\w+){0,2}?\s+(?:recommend|propose|suggest|advise|should|must)\b"
+    r"|\bgo ahead with\b|\b(?:switch|turn)(?:es|ed|s)? on\b|\blet(?:'s| us) (?:go|switch|turn|move|start)\b",
+    re.IGNORECASE,
+)
+_ANY_DENIAL = re.compile(
+    r"\b(?:not|never|no|nor|\w+n't|instead of|rather than|against|avoid)\b"
+    r"|\b(?:stop|end|halt|pause|postpone|defer|delay|suspend|drop|hold(?:ing)? (?:back|off))(?:s|ed|ped|ing|ping)?\b",
+    re.IGNORECASE,
+)
+
+
+def adds_human_control(point: KeyPoint) -> bool:
+    """Whether the point puts a person or a check into the process."""
+    return bool(_HUMAN_CONTROL & set(stems(point.text)))
+
+
+def keeps_old_state(point: KeyPoint, text: str) -> bool:
+    """Whether a clause keeps the machine acting alone over the point's subject, with a stance for
+    it ("we should go ahead with...") or a claim that it stays so ("...stay fully automatic"), and
+    no denial in the clause. The subject is a cue group of the point that names neither a control
+    nor automation (the payments, the refunds), so automation of something else does not count."""
+    text = text.replace("’", "'")
+    if not adds_human_control(point):
+        return False
+    subjects = [g for g in point.cues if not any(_AUTOMATIC.search(a) or _NEGATION.search(a) for a in g)]
+    subjects = [g for g in subjects if not _HUMAN_CONTROL & {t for a in g for t in stems(a)}] or subjects
+    named = _named(point.text)
+    stance = bool(_SUPPORTS.search(text))
+    for clause in _CLAUSE.split(text):
+        if not _AUTOMATIC.search(clause) or _ANY_DENIAL.search(clause):
+            continue
+        tokens = stems(clause)
+        if any(cue_found(tokens, group) for group in subjects) and (stance or _KEPT.search(clause)):
+            return True
+        # urging the machine to act alone on what the decision names ("let claims under €50 pay automatically")
+        if stance and named & set(tokens):
+            return True
+    return False
+
+
+def _named(text: str) -> frozenset[str]:
+    """What a point puts under control, beyond the controls themselves ("claims", "payment"):
+    the words of its clauses that leave nothing automatic (what it keeps automatic is not it)."""
+    return frozenset(
+        t
+        for clause in _CLAUSE.split(text)
+        if not _AUTOMATIC.search(clause)
+        for t in stems(clause)
+        if len(t) > 3 and t.isalpha() and t not in _HUMAN_CONTROL and t not in _FUNCTION_STEMS
+    )
+
+
+# --- a control narrowed to part of what it covers -------------------------------------------------
+
+_UNIVERSAL = re.compile(r"\b(not\s+)?(?:every|each|all)\s+(?:(?:of\s+)?(?:the|our)\s+)?(\w+)", re.IGNORECASE)
+# "only the flagged accounts", or a share picked out by a condition ("the 31 % of accounts where it finds signs")
+_PART = re.compile(
+    r"\b(?:only|just)\b[^.,;:]{0,50}"
+    r"|\b(?!100\b)\d+(?:\.\d+)?\s?%\s+of\s+(?:the\s+|our\s+)?(?:\w+\s+)?\w+\s+(?:where|which|that|it|they)\b",
+    re.IGNORECASE,
+)
+
+
+def narrows_scope(point: KeyPoint, text: str) -> bool:
+    """Whether a sentence puts the point's person over only part of what the point puts under
+    them ("a specialist reviews the 31 % of accounts the software flags", "only the flagged
+    accounts go to a specialist, not every account") where the point says every one: the
+    control the decision adds, narrowed. A sentence that also says every one is not."""
+    text = text.replace("’", "'")
+    people = _HUMAN_CONTROL & set(stems(point.text))
+    covered = {t for m in _UNIVERSAL.finditer(point.text) if not m.group(1) for t in stems(m.group(2))[:1]}
+    if not covered or not people & set(stems(text)):
+        return False
+    for noun in covered:
+        said = [m for m in _UNIVERSAL.finditer(text) if stems(m.group(2))[:1] == [noun]]
+        if said and all(m.group(1) for m in said):
+            return True  # "..., not every account"
+    for clause in _CLAUSE.split(text):
+        if not people & set(stems(clause)):
+            continue  # the part of the sentence about the person
+        for noun in covered:
+            said = [m for m in _UNIVERSAL.finditer(clause) if stems(m.group(2))[:1] == [noun]]
+            if any(not m.group(1) for m in said):
+                continue  # "every account" said, not denied
+            parts = [stems(m.group(0)) for m in _PART.finditer(clause)]
+            # "only a specialist decides" restricts who, not what: the person right after "only"
+            parts = [p for p in parts if not people & set(p[1:3])]
+            if said or any(noun in p for p in parts):
+                return True
+    return False
+
+
 # --- certainty the facts do not give ---------------------------------------------------------------
 
 _ABSOLUTE = re.compile(
-    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through)\b"
+    r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through"
+    r"|get through|get past|go through)\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
     r"|\beliminat\w*"
     r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
     r"|\bguarantee\w*"
@@ -138,7 +278,13 @@ _ABSOLUTE = re.compile(
     r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
     r"|\brisk-free\b"
     r"|\bnothing (?:wrong|incorrect|bad|harmful) (?:goes|gets|will go|will get|can go|can get|is sent|is paid)\b"
-    r"|\b(?:closes?|closing|closed) the gap (?:completely|entirely|fully)\b",
+    r"|\b(?:closes?|closing|closed) the gap (?:completely|entirely|fully)\b"
+    # "nobody vulnerable can slip through": no one at all, not a rule about how ("without ...")
+    r"|\b(?:nobody|no one|no-one|nothing|no \w+)\b[^.,;]{0,40}\b(?:can|could|will|would)"
+    r" (?:slip|get|go|fall) through\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
+    # "the risk of a wrongful fitting is effectively removed"
+    r"|\brisks?\b[^.,;]{0,60}\b(?:is|are|will be|has been|have been) (?:now )?(?:effectively |completely |"
+    r"fully |entirely )?(?:removed|gone|eliminated|ended|solved)\b",
     re.IGNORECASE,
 )
 

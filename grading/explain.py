@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
+from exercises.plain_text import clean_text
 from exercises.submission import ExplainSubmission
 from exercises.workflow import Tool
 from grading.bands import PROFICIENT
-from grading.claims import expected_polarities, overclaims
+from grading.claims import expected_polarities, overclaims, reverses_change
 from grading.explain_match import (
     FRAGMENT_CREDIT,
     PointMatch,
@@ -41,6 +42,9 @@ OVERCLAIM_CAP = 44.0
 MISSTATED_CONCERN_CREDIT = 0.5  # a concern answered by a text that misstates the case is half answered
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
 LONG_SENTENCE_WORDS = 30
+MIXED_HIGH, MIXED_LOW = 0.75, 0.1  # points made and plain words this far apart: the grader's two readings disagree
+SHORT_PROSE = 6  # this few sentences carry too little evidence to grade without a second look
+JARGON_COST = 0.2  # each unexplained term: the reader is not technical, so a term they cannot follow costs a fifth
 EXPLAINERS = ("(", " which means", " meaning ", " i.e.", " that is,", " in other words", " — ", " - ", ": ")
 
 
@@ -64,7 +68,7 @@ def score_explanation(
     total_w = sum(p.weight for p in points)
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
-    relevance = case_relevance(coverage)
+    relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
     slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
@@ -78,7 +82,7 @@ def score_explanation(
             f"Makes {len(made)} of {len(points)} key points" + (": " + "; ".join(shown) if shown else "") + "."
         )
         if any(not u.prose for u in found):
-            kp_evidence += " Points made only as fragments earn half."
+            kp_evidence += " Points made only in notes earn less than in sentences, bare fragments half."
         if slips:
             kp_evidence += " Wrong figure: " + "; ".join(f"{p.id} states {slip}" for p, slip in slips) + "."
     if opposed:
@@ -112,9 +116,29 @@ def score_explanation(
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
-    # on topic and substantial, yet the points are not found: likely a paraphrase the cues miss
-    thin = len(prose) >= 4 and topical >= 0.8 and coverage <= 0.5
-    return Scoring(scored, [Flag.needs_review] if thin else [])
+    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, coverage, scored[1].score)
+    return Scoring(scored, [Flag.needs_review] if doubt else [])
+
+
+def doubts(
+    exercise: ExplainReasoningExercise,
+    text: str,
+    prose: int,
+    notes: int,
+    topical: float,
+    coverage: float,
+    plain: float,
+) -> str | None:
+    """Where the grader is likely wrong, in words, or None: the signs its evidence is thin or
+    pulls two ways, so a person should look."""
+    if prose >= 4 and topical >= 0.8 and coverage <= 0.5:
+        return "on topic and substantial, yet the points are not found: likely a paraphrase the cues miss"
+    if (coverage >= MIXED_HIGH and plain <= MIXED_LOW) or (plain >= MIXED_HIGH and coverage <= MIXED_LOW):
+        return "the points are there but the words are not (or the reverse): raters weigh the two apart"
+    if topical >= 0.9 and word_count(text) < exercise.word_min and notes < prose <= SHORT_PROSE:
+        # notes state their facts outright; a few sentences are where a paraphrase goes unseen
+        return "short yet on topic: a few sentences decide the grade, so one missed paraphrase moves it far"
+    return None
 
 
 def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
@@ -132,7 +156,15 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
     """The key points the text asserts, and the words of any certainty it claims where the case
     names a remaining risk (then the risk points are not made: the text denies them)."""
-    made = match_points(exercise.key_points, found, expected_polarities(exercise))
+    expected = expected_polarities(exercise)
+    made = match_points(exercise.key_points, found, expected)
+    # a text that undoes the change the decision makes has not made it, wherever else it names it
+    reversed_ids = {
+        p.id
+        for p in exercise.key_points
+        if p.id in expected and any(reverses_change(p, expected[p.id], u.text) for u in found)
+    }
+    made = {k: m for k, m in made.items() if k not in reversed_ids}
     certain = overclaims(exercise, " ".join(u.text for u in found))
     if certain:
         risks = {p.id for p in exercise.key_points if "risk" in p.roles}
@@ -167,6 +199,66 @@ def unexplained_abbreviations(exercise: ExplainReasoningExercise, prose: list[Se
     return found
 
 
+# Technical and management words a non-technical reader stumbles on whatever the sector: jargon
+# unless the reader's own brief uses them or the sentence explains them.
+GENERAL_JARGON = (
+    "pipeline",
+    "deterministic",
+    "human-in-the-loop",
+    "back-test",
+    "backtest",
+    "ingest",
+    "orchestration",
+    "architecture",
+    "latency",
+    "throughput",
+    "endpoint",
+    "inference",
+    "retrieval",
+    "hallucinate",
+    "hallucination",
+    "prompt injection",
+    "false positive",
+    "false negative",
+    "edge case",
+    "use case",
+    "unit economics",
+    "remediation",
+    "validation layer",
+    "system of record",
+    "materiality",
+    "efficiency gain",
+    "leverage",
+    "synergy",
+    "scalable",
+    "ai-enabled",
+    "ai-powered",
+    "ml model",
+    "algorithm",
+    "deploy",
+    "deployment",
+)
+
+
+def unexplained_general_jargon(exercise: ExplainReasoningExercise, prose: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """Words from GENERAL_JARGON the reader's brief never uses, left unexplained."""
+    known = set(
+        stems(" ".join([exercise.brief, exercise.stakeholder.role, *(c.text for c in exercise.stakeholder.concerns)]))
+    )
+    found: list[tuple[str, Sentence]] = []
+    for term in GENERAL_JARGON:
+        term_stems = stems(term)
+        if set(term_stems) <= known:
+            continue
+        for s in prose:
+            if contains_phrase(s.stems, term_stems):
+                lowered = s.text.lower()
+                if not any(e in lowered for e in EXPLAINERS):
+                    found.append((term, s))
+                break
+    return found
+
+
 def case_relevance(coverage: float) -> float:
     """How far the text is about this case, judged by the claims it makes (the key points), not by
     the domain's vocabulary: a fluent text that makes none of them is not about the case, however
@@ -178,7 +270,7 @@ def reading_level(text: str) -> float:
     """The reading grade of an explanation, the one figure the learner sees while typing and in
     the grade: Flesch-Kincaid over the text's prose sentences (over the whole text if it has none),
     leaving out any passage addressed to the grader; never below 0."""
-    text = strip_injection(text)
+    text = strip_injection(clean_text(text))  # the text as stored and graded: control characters gone
     return _reading_level(text, units(text))
 
 
@@ -220,8 +312,10 @@ def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[U
             break
     listed = {t for t, _ in unexplained}
     unexplained += [(a, s) for a, s in unexplained_abbreviations(exercise, prose) if a not in listed]
+    listed |= {t for t, _ in unexplained}
+    unexplained += [(t, s) for t, s in unexplained_general_jargon(exercise, prose) if t not in listed]
     long_share = sum(s.word_count > LONG_SENTENCE_WORDS for s in prose) / len(prose)
-    penalty = min(0.6, 0.15 * len(unexplained)) + 0.3 * long_share
+    penalty = min(0.6, JARGON_COST * len(unexplained)) + 0.3 * long_share
     # fragments are quick to scan but cannot be forwarded as they are: they earn half
     prose_share = sum(s.word_count for s in prose) / max(1, sum(u.sentence.word_count for u in found))
     score = max(0.0, grade_score - penalty) * relevance * (FRAGMENT_CREDIT + (1 - FRAGMENT_CREDIT) * prose_share)
@@ -254,7 +348,8 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     for p in points:
         if p.id in made and made[p.id].credit >= FRAGMENT_CREDIT:
             for role in p.roles:  # a point may play several roles (a risk and its mitigation)
-                by_role.setdefault(role, []).append(made[p.id].last)
+                # the bottom line counts where the reader first meets it; the ask where they last do
+                by_role.setdefault(role, []).append(made[p.id].latest if role == "ask" else made[p.id].earliest)
     has_mitigation_points = any("mitigation" in p.roles for p in points)
     score, notes = 0.0, []
     decision_at = min(by_role.get("decision", [len(prose)]))

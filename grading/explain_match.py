@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
-from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict
+from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict, reverses_change
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -28,8 +28,13 @@ from grading.text import (
 )
 
 MAX_POINTS_PER_UNIT = 2
-FRAGMENT_CREDIT = 0.5  # a fact stated as a fragment informs, but cannot be forwarded as it is
+FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: half the credit for style
+# a note that states the point (its subject, its figure, the decision) makes the claim: a bullet
+# is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
+NOTE_CLAIM_CREDIT = 0.85
+PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
 SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
+PLACED_CREDIT = 0.75  # a point made this fully (not just partly) places it in the text for its order
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -37,6 +42,12 @@ PERIODS = ("day", "week", "month", "quarter", "year")
 class Unit:
     sentence: Sentence
     prose: bool
+    marked: bool = False  # a note set out as one (a bullet, a label, a sign): it states, not lists
+
+    @property
+    def claim_credit(self) -> float:
+        """The most a key point made in this unit can earn."""
+        return 1.0 if self.prose else NOTE_CLAIM_CREDIT if self.marked else FRAGMENT_CREDIT
 
     @property
     def text(self) -> str:
@@ -49,6 +60,14 @@ class PointMatch:
     last: int  # unit where it is complete (a point may take two sentences)
     credit: float
     note: str = ""
+    form: float = 1.0  # the most its form can earn: 1 in a sentence, less in a note
+    earliest: int = -1  # first and last unit where the text makes the point at all (for its order)
+    latest: int = -1
+
+    @property
+    def reach(self) -> float:
+        """How fully the claim is made, whatever its form: what makes a text about the case."""
+        return self.credit / self.form
 
 
 SALAD_SHARE = 0.2  # a text with this share of its sentences out of English word order is word salad
@@ -60,22 +79,34 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
     whose sentences are largely out of English word order is word salad and yields nothing."""
     analysed = analyse(text)
     lines = {line.strip(" \t-*•") for line in text.splitlines()}
+    bullets = {line.strip(" \t-*•") for line in text.splitlines() if _BULLET.match(line)}
     long_enough = [s for s in analysed if s.word_count >= 5 and any(w in FUNCTION_WORDS for w in s.stems)]
     broken = [s for s in long_enough if not coherent(s.text)]
     if len(broken) >= 2 and len(broken) >= SALAD_SHARE * len(long_enough):
         return []
     found = []
     for s in analysed:
+        if s.word_count <= 4 and _COURTESY.match(s.text):
+            continue  # "Dear Councillor Hendry," opens the letter, not its bottom line
         if s.is_prose:
             found.append(Unit(s, True))
         elif 3 <= s.word_count <= 15 and _note(s.text, lines) and coherent(s.text):
             content = [t for t in s.stems if t not in FUNCTION_WORDS]
-            if s.word_count <= 6 and all(t in cue_vocabulary for t in content):
-                continue
-            found.append(Unit(s, False))
+            marked = s.text.strip(" \t-*•") in bullets or bool(_NOTE_MARKS.search(s.text))
+            if not marked and s.word_count <= 6 and all(t in cue_vocabulary for t in content):
+                continue  # a keyword typed on a line of its own; a bullet or a label makes it a note
+            found.append(Unit(s, False, marked))
     return found
 
 
+# a greeting or a sign-off on a line of its own: courtesy, not content
+_COURTESY = re.compile(
+    r"^\W*(?:(?:dear|hi|hello|good (?:morning|afternoon|evening))\b[^.!?\n]{0,40}"
+    r"|(?:thanks|thank you|many thanks|best|regards|kind regards|best wishes|yours sincerely|cheers)\b[^.!?\n]{0,30})"
+    r"[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 _NOTE_MARKS = re.compile(r"[:;=()/~<>+]| - | v ")
 
 
@@ -109,12 +140,26 @@ def _period_after(tokens: list[str], value: float) -> str | None:
     return None
 
 
+_THRESHOLD = re.compile(r"\b(?:over|above|below|under|more than|less than|up to|at least)\s+[$£€]?\d", re.IGNORECASE)
+_ANY_SIZE = re.compile(
+    r"\bwhatever (?:the|its) (?:amount|size|value|sum)\b|\bregardless of (?:the |its )?(?:amount|size|value|sum)\b"
+    r"|\bno matter (?:how (?:much|small|large|big)|the (?:amount|size|value))\b|\bof any (?:size|amount|value)\b"
+    r"|\bhowever (?:small|large|big)\b",
+    re.IGNORECASE,
+)
+
+
 def wrong_figure(point: KeyPoint, text: str) -> str | None:
-    """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), or
-    over the wrong period (36 hours a month for 36 a week). Returns what was said."""
+    """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), over
+    the wrong period (36 hours a month for 36 a week), or a threshold the point sets ("above
+    $100") said not to apply ("whatever the amount"). Returns what was said."""
     gold = numbers(point.text)
     if not gold:
         return None
+    threshold = _THRESHOLD.search(point.text)
+    scope = _ANY_SIZE.search(text)
+    if threshold and scope:
+        return f"“{scope.group(0)}” (the facts say {threshold.group(0)}…)"
     said = numbers(text)
     for g in gold:
         if number_matches(said, g, 0.05):
@@ -134,6 +179,15 @@ def wrong_figure(point: KeyPoint, text: str) -> str | None:
             if shifted or transposed:
                 return f"{s:g} (the facts say {g:g})"
     return None
+
+
+VAGUE_CREDIT = 0.75  # a point the reader weighs by its figures, made with none of them: made, but vaguely
+
+
+def vague(point: KeyPoint, text: str) -> bool:
+    """Whether a point whose own text gives figures is made with no figure at all ("most",
+    "a lot", "very few"): the reader cannot weigh it."""
+    return bool(numbers(point.text)) and not any(t[:1].isdigit() for t in stems(text))
 
 
 def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str, bool]]:
@@ -166,43 +220,78 @@ def match_points(
     for point in points:
         matches = []
         for first, last, tokens, raw, prose in windows:
-            base = 1.0 if prose else FRAGMENT_CREDIT
+            base = found[first].claim_credit if first == last else 1.0
+            # a bare run of words on a line states the point less surely than a marked note does
+            form = 1.0 if base == FRAGMENT_CREDIT else base
             polarity = expected.get(point.id) if expected else None
             if concept_found(tokens, point.cues):
-                if _opposed(point, polarity, raw, tokens):
+                if _opposed(point, polarity, raw, tokens) or ("decision" in point.roles and announces(raw)):
                     continue
                 slip = wrong_figure(point, raw)
-                matches.append(
-                    PointMatch(first, last, min(base, SLIP_CREDIT) if slip else base, f"states {slip}" if slip else "")
-                )
-            elif prose and len(point.cues) >= 3 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9:
-                if not _opposed(point, polarity, raw, tokens):
-                    matches.append(PointMatch(first, last, 0.5, "partly made"))
+                if slip:
+                    matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
+                elif vague(point, raw):
+                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "made without its figures", form))
+                else:
+                    matches.append(PointMatch(first, last, base, "", form))
             elif (
                 prose
                 and first == last
                 and "decision" in point.roles
+                and not announces(raw)
                 and recommends(point, raw, tokens)
                 and not _opposed(point, polarity, raw, tokens)
             ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
+            elif (
+                base > FRAGMENT_CREDIT
+                and len(point.cues) >= 3
+                and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
+            ) and not _opposed(point, polarity, raw, tokens):
+                matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
     for point in sorted(points, key=lambda p: (len(options[p.id]), -p.weight)):
         for option in options[point.id]:
             if all(load[i] < MAX_POINTS_PER_UNIT for i in range(option.first, option.last + 1)):
-                made[point.id] = option
+                # where the reader first meets the point, and last, whichever match earns the credit
+                places = [o.last for o in options[point.id] if o.credit >= PLACED_CREDIT] or [option.last]
+                made[point.id] = replace(option, earliest=min(places), latest=max(places))
                 for i in range(option.first, option.last + 1):
                     load[i] += 1
                 break
     return made
 
 
+_ANNOUNCES = re.compile(
+    r"^\W*(?:purpose|subject|re)\s*:"
+    r"|\bthis (?:note|email|memo|message|letter|paper|update|briefing)\b[^.]{0,30}?\b(?:summari[sz]es|sets out"
+    r"|explains|describes|outlines|is about|asks|seeks|covers)\b"
+    r"|\b(?:i am|i'm|we are|we're) writing (?:to|about)\b"
+    r"|^\W*(?:to seek|seeking) your (?:approval|agreement|support|decision)\b"
+    r"|\b(?:asked|asks|wondered|wonders) (?:about|whether|if|what|how|why)\b",  # a question reported, not answered
+    re.IGNORECASE,
+)
+
+
+def announces(raw: str) -> bool:
+    """Whether a sentence only announces what the message is for ("Purpose: to seek your approval
+    for the new workflow", "This note summarises the proposal") or reports a question ("the paper
+    has asked about computers deciding"): it names the decision without making it, so it is not
+    the bottom line. A sentence that also recommends does make it."""
+    text = raw.replace("’", "'")
+    for part in (text, text.split(":", 1)[-1]):
+        if _ANNOUNCES.search(part):
+            return not _RECOMMENDS.search(text)
+    return False
+
+
 RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly
 _RECOMMENDS = re.compile(
     r"\b(?:i|we)\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\bmy (?:advice|recommendation|proposal)\b"
-    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b",
+    r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b"
+    r"|^\W*(?:\w+,\s*)?(?:i think )?we should\b(?!\s+(?:have|not|never)\b)",
     re.IGNORECASE,
 )
 
@@ -228,6 +317,10 @@ def argued_against(
     windows = _windows(found)
     for point in points:
         if point.id not in expected:
+            continue
+        reversed_in = next((u for u in found if reverses_change(point, expected[point.id], u.text)), None)
+        if reversed_in is not None:
+            result.append((point, reversed_in))
             continue
         for first, _, tokens, raw, _ in windows:
             if expected[point.id].plain and not may_contradict(raw):
@@ -262,9 +355,9 @@ def _content(text: str) -> frozenset[str]:
 
 def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:
     best = 0.0
-    for _, _, tokens, _, prose in _windows(found):
+    for first, last, tokens, _, _ in _windows(found):
         if concept_found(tokens, concern.cues):
-            best = max(best, 1.0 if prose else FRAGMENT_CREDIT)
+            best = max(best, found[first].claim_credit if first == last else 1.0)
     return best
 
 

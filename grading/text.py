@@ -336,13 +336,68 @@ def _percent(tokens: list[str]) -> list[str]:
     return out
 
 
+# Note-taking shorthand, read as the words it stands for: a terse note ("refunds >$100 wait ~15 min,
+# 36 hrs/wk") states the same facts as the sentence it abbreviates.
+_SHORTHAND_SIGNS = (
+    (re.compile(r"(?<![\w>])>=?\s*(?=[$£€]?\d)"), " over "),
+    (re.compile(r"(?<![\w<])<=?\s*(?=[$£€]?\d)"), " under "),
+    (re.compile(r"[~≈]\s*(?=[$£€]?\d)"), " about "),
+    (re.compile(r"(?<![\w])\+\s*(?=[$£€]?\d)"), " more "),
+    (re.compile(r"(?<=\d)c\b"), " cents"),
+    (re.compile(r"\bw/o\b", re.IGNORECASE), "without"),
+    (re.compile(r"\bw/(?=\s)", re.IGNORECASE), "with"),
+    (
+        re.compile(r"(?<=[a-z0-9])/(?=(?:day|week|wk|month|mth|year|yr|hour|hr|claim|email|order|request|ticket)s?\b)"),
+        " per ",
+    ),
+    (re.compile(r"&"), " and "),
+    (re.compile(r"\bauto-(?=[a-z])", re.IGNORECASE), "automatic "),
+)
+_SHORTHAND_WORDS = {
+    "hr": "hour",
+    "hrs": "hours",
+    "wk": "week",
+    "wks": "weeks",
+    "min": "minutes",
+    "mins": "minutes",
+    "mth": "month",
+    "mths": "months",
+    "yr": "year",
+    "yrs": "years",
+    "approx": "about",
+    "rec": "recommend",
+    "recs": "recommend",
+    "vs": "versus",
+    "v": "versus",
+    "govt": "government",
+    "dept": "department",
+    "mgmt": "management",
+    "ppl": "people",
+    "info": "information",
+}
+
+
+@lru_cache(maxsize=16_384)
+def expand_shorthand(text: str) -> str:
+    """The text with note shorthand written out (signs before figures, "hrs", "wks", "vs", "23c"),
+    for matching only: counts of words and reading grades use the text as written."""
+    for pattern, words_for in _SHORTHAND_SIGNS:
+        text = pattern.sub(words_for, text)
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND_WORDS[m.group(0).lower()], text)
+
+
+_SHORTHAND_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(_SHORTHAND_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
 def stems(text: str) -> list[str]:
     return list(_stems(text))
 
 
 @lru_cache(maxsize=16_384)
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in numberize(words(text)))
+    return tuple(stem(w) for w in numberize(words(expand_shorthand(text))))
 
 
 def sentences(text: str) -> list[str]:
@@ -394,9 +449,14 @@ def word_order_breaks(text: str) -> int:
         for i, m in enumerate(found)
         if i > 1  # the second word may follow a salutation: "Dana, We ..."
     )
-    for a, b in itertools.pairwise(ws):
+    for i, (a, b) in enumerate(itertools.pairwise(ws)):
         if a in _DETERMINERS:
-            breaks += (b in FUNCTION_WORDS and b not in _AFTER_DETERMINER) or (a in ("a", "an") and _plural(b))
+            # "a claims" breaks the order, "a claims handler" is a compound noun
+            after = ws[i + 2] if i + 2 < len(ws) else ""
+            compound = bool(after) and after not in FUNCTION_WORDS and not _plural(after)
+            breaks += (b in FUNCTION_WORDS and b not in _AFTER_DETERMINER) or (
+                a in ("a", "an") and _plural(b) and not compound
+            )
         elif a in _PREPOSITIONS:
             breaks += b in _AUXILIARIES or b in _CONJUNCTIONS or b in _PREPOSITIONS
         elif a in _AUXILIARIES:
@@ -438,7 +498,7 @@ def analyse(text: str) -> list[Sentence]:
     result = []
     for raw in sentences(text):
         ws = words(raw)
-        result.append(Sentence(raw, tuple(stem(w) for w in numberize(ws)), len(ws), _is_prose(raw, ws)))
+        result.append(Sentence(raw, _stems(raw), len(ws), _is_prose(raw, ws)))
     return result
 
 

@@ -72,12 +72,9 @@ KNOWN_MISSES = {
         [
             "edu-explain-extenuating-circumstances:w05",
             "edu-explain-extenuating-circumstances:w09",
-            "legal-explain-court-deadlines:w01",
-            "pub-explain-foi-requests:w06",
         ],
         "explanations: claims, not words (#17, the explain grader)",
     ),
-    "cs-explain-refund-triage:h11": "right facts as terse bullet notes: most points are not read from notes",
 }
 
 

@@ -12,10 +12,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exercises.model import KeyPoint
 from grading import grade
-from grading.claims import argues_against, denies
-from grading.explain import points_made, reading_level
-from grading.explain_match import cue_vocabulary, units
+from grading.claims import argues_against, denies, keeps_old_state, narrows_scope
+from grading.explain import (
+    ARGUED_AGAINST_CAP,
+    GENERAL_JARGON,
+    MIXED_HIGH,
+    MIXED_LOW,
+    SHORT_PROSE,
+    doubts,
+    points_made,
+    reading_level,
+)
+from grading.explain_match import (
+    NOTE_CLAIM_CREDIT,
+    VAGUE_CREDIT,
+    announces,
+    cue_vocabulary,
+    recommends,
+    units,
+    wrong_figure,
+)
 from grading.injection import strip_injection
 from grading.text import analyse, coherent, sentences, stems, words
 
@@ -185,33 +203,21 @@ def test_feedback_is_in_plain_words(exercise) -> None:
             assert not STATISTICS.search(criterion.evidence), criterion.evidence
 
 
-# --- certainty the facts do not give --------------------------------------------------------------
+# --- the decision in the writer's own words; abbreviations the reader does not use -------------------
 
 
 @pytest.mark.parametrize(
-    "claim",
+    ("sentence", "recommending"),
     [
-        "With this change a late payment cannot happen again.",
-        "The change eliminates the risk of paying a supplier late.",
-        "The new run stopped every wrong payment in testing.",
-        "There is zero risk that a supplier is paid late.",
-        "We guarantee that suppliers are paid on time.",
+        ("Daniel, we should restart on 1 April once a specialist has looked at each account.", True),
+        ("We should restart on 1 April, with a specialist looking at each account.", True),
+        ("We should have restarted on 1 April with a specialist looking at each account.", False),
+        ("Last year went badly, and we should restart on 1 April with a specialist on each account.", False),
+        ("We should not restart on 1 April, even with a specialist on each account.", False),
     ],
 )
-def test_claiming_certainty_where_a_risk_remains_loses_the_risk_point_and_is_capped(claim: str) -> None:
-    clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
-    claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
-    assert "delay" in made(EXPLAIN_REFERENCE)
-    assert "delay" not in made(EXPLAIN_REFERENCE + "\n\n" + claim)
-    assert claimed.total <= 69 < clean.total
-
-
-@pytest.mark.parametrize("hedged", ["Checks caught all but one wrong payment.", "The risk is smaller, not zero."])
-def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
-    assert "delay" in made(EXPLAIN_REFERENCE + "\n\n" + hedged)
-
-
-# --- the decision in the writer's own words; abbreviations the reader does not use -------------------
+def test_we_should_recommends_when_it_opens_the_sentence_and_looks_ahead(sentence: str, recommending: bool) -> None:
+    assert recommends(SPECIALIST_POINT, sentence, stems(sentence)) is recommending
 
 
 @pytest.mark.parametrize(
@@ -255,3 +261,294 @@ def test_an_abbreviation_the_reader_never_uses_is_jargon_unless_explained(abbrev
 )
 def test_notes_marked_up_as_notes_count_as_fragments_inside_a_paragraph(note: str) -> None:
     assert {"loss", "cost"} <= made(note)  # bare words inside a paragraph: see the word-salad attacks
+
+
+NOTES = {
+    "decision": "- Approvals: before the payment run",
+    "loss": "- March: $41,900 paid out wrongly",
+    "cost": "- Cost: ~$1,150/month clerk time",
+    "delay": "- Risk: payments go one day later",
+    "urgent": "- Urgent ones: still same day",
+    "ask": "- Ask: please approve by Friday",
+}
+
+
+@pytest.mark.parametrize("point", sorted(NOTES))
+def test_a_marked_note_that_states_the_point_makes_the_claim(point: str) -> None:
+    found = units(NOTES[point], cue_vocabulary(EXERCISE))
+    match = points_made(EXERCISE, found)[0][point]
+    assert match.credit == pytest.approx(NOTE_CLAIM_CREDIT)
+    assert match.reach == pytest.approx(1.0)
+    # the same point in a full sentence still earns more: a note cannot be forwarded as it is
+    assert points_made(EXERCISE, units(AFFIRMED.get(point, EXPLAIN_REFERENCE)))[0][point].credit >= match.credit
+
+
+def test_a_text_of_notes_that_makes_every_point_is_about_the_case() -> None:
+    notes = "Dana - summary:\n" + "\n".join([*NOTES.values(), "- Suppliers: none paid late (30-day terms)"])
+    result = grade(EXERCISE, explanation(notes))
+    assert result.criterion("key_points").score >= NOTE_CLAIM_CREDIT - 1e-9
+    # relevance comes from the claims made, in any form: style and audience are not thrown away
+    assert result.criterion("audience").score >= NOTE_CLAIM_CREDIT - 1e-9
+    assert result.criterion("plain_language").score > 0
+
+
+# --- the old state kept where the decision changes it ----------------------------------------------
+
+CONTROL_POINT = KeyPoint(
+    id="pay",
+    role="decision",
+    text="Payments now need a person's approval before they go out.",
+    cues=[["payment", "payments", "pay"], ["person", "handler", "approval", "approve"]],
+)
+KEEPS = [
+    "{s} stay fully automatic.",
+    "{s} will remain automatic, as now.",
+    "{s} continue without any approval.",
+    "We should go ahead with automatic {l}.",
+    "I recommend we switch on automatic {l} from May.",
+]
+CHANGES = [
+    "{s} are no longer automatic.",
+    "{s} will not stay automatic.",
+    "We should stop automatic {l}.",
+    "Automatic {l} ends, and a person approves each one.",
+    "I suggest we keep the replies automatic but hold back on automatic {l}.",
+    "{s} will wait for a person's approval.",
+]
+SUBJECTS = ["Payments", "Supplier payments", "The payments"]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("template", KEEPS)
+def test_keeping_the_machine_acting_alone_reverses_a_change_that_adds_a_person(subject: str, template: str) -> None:
+    sentence = template.format(s=subject, l=subject.lower().removeprefix("the "))
+    assert keeps_old_state(CONTROL_POINT, sentence), sentence
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("template", CHANGES)
+def test_stating_the_change_or_denying_the_old_state_does_not(subject: str, template: str) -> None:
+    sentence = template.format(s=subject, l=subject.lower().removeprefix("the "))
+    assert not keeps_old_state(CONTROL_POINT, sentence), sentence
+
+
+@pytest.mark.parametrize("template", KEEPS)
+def test_the_old_state_of_something_else_or_a_change_without_a_person_is_not_a_reversal(template: str) -> None:
+    other = template.format(s="Acknowledgements", l="acknowledgements")
+    assert not keeps_old_state(CONTROL_POINT, other), other
+    cheaper = CONTROL_POINT.model_copy(update={"text": "Payments now cost half as much."})
+    assert not keeps_old_state(cheaper, template.format(s="Payments", l="payments"))
+
+
+@pytest.mark.parametrize("sentence", ["Payment runs stay fully automatic, as now.", "Payments remain automatic."])
+def test_an_answer_that_keeps_the_old_state_loses_the_decision_and_is_capped(sentence: str) -> None:
+    result = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    assert "decision" not in made(EXPLAIN_REFERENCE + "\n\n" + sentence)
+    assert result.total <= ARGUED_AGAINST_CAP < grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).total
+
+
+# --- a point weighed by its figures, made without them ------------------------------------------------
+
+SHARE_POINT = KeyPoint(
+    id="share",
+    text="About 720 refunds a week, 8 % of emails, wait for a team lead.",
+    cues=[["refund", "refunds"], ["wait", "waits"], ["team lead", "team leads"]],
+)
+
+
+@pytest.mark.parametrize("vague", ["Some", "Many", "A few", "Most large", "Only the big"])
+@pytest.mark.parametrize("exact", ["About 720", "Seven hundred and twenty", "Roughly 8 % of"])
+def test_a_point_made_without_its_figures_earns_less_than_with_them(vague: str, exact: str) -> None:
+    exercise = EXERCISE.model_copy(update={"key_points": [*EXERCISE.key_points, SHARE_POINT]})
+    without = points_made(exercise, units(f"{vague} refunds wait for a team lead each week."))[0]["share"]
+    with_figure = points_made(exercise, units(f"{exact} refunds wait for a team lead each week."))[0]["share"]
+    assert without.credit == pytest.approx(VAGUE_CREDIT * with_figure.credit)
+
+
+# --- technical words the reader does not use --------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(GENERAL_JARGON))
+def test_a_general_technical_term_is_jargon_unless_explained_or_the_reader_s_own(term: str) -> None:
+    sentence = f"The {term} was the part we checked most closely."
+    bare = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence))
+    explained = grade(
+        EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence.replace(term, f"{term} (the new way of working)"))
+    )
+    assert bare.criterion("plain_language").score < explained.criterion("plain_language").score
+    own = EXERCISE.model_copy(update={"brief": EXERCISE.brief + f" Dana often talks about the {term}."})
+    assert grade(own, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence)).criterion(
+        "plain_language"
+    ).score == pytest.approx(explained.criterion("plain_language").score, abs=0.02)
+
+
+# --- where the grader is likely wrong ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("coverage", "plain", "doubt"),
+    [(1.0, 0.0, True), (MIXED_HIGH, MIXED_LOW, True), (0.0, 1.0, True), (0.9, 0.5, False), (0.6, 0.4, False)],
+)
+def test_points_and_plain_words_far_apart_are_sent_to_review(coverage: float, plain: float, doubt: bool) -> None:
+    text = EXPLAIN_REFERENCE
+    found = doubts(EXERCISE, text, prose=9, notes=0, topical=1.0, coverage=coverage, plain=plain)
+    assert (found is not None) is doubt
+
+
+@pytest.mark.parametrize("prose", range(1, 10))
+@pytest.mark.parametrize("notes", [0, 5])
+def test_short_on_topic_prose_is_sent_to_review_and_notes_are_not(prose: int, notes: int) -> None:
+    short = " ".join(EXPLAIN_REFERENCE.split()[: EXERCISE.word_min - 5])
+    found = doubts(EXERCISE, short, prose=prose, notes=notes, topical=1.0, coverage=0.8, plain=0.8)
+    assert (found is not None) is (notes < prose <= SHORT_PROSE)
+    # a text of the asked length, or off the case, is no such doubt
+    assert doubts(EXERCISE, EXPLAIN_REFERENCE * 3, prose=prose, notes=0, topical=1.0, coverage=0.8, plain=0.8) is None
+    assert doubts(EXERCISE, short, prose=prose, notes=0, topical=0.5, coverage=0.8, plain=0.8) is None
+
+
+# --- a sentence that announces the message is not its bottom line ---------------------------------
+
+ANNOUNCING = [
+    "Purpose: to seek your approval for moving every approval before the payment run.",
+    "The auditors have asked about every approval before the payment run.",
+    "This note summarises why every approval should come before the payment run.",
+    "I am writing about moving every approval before the payment run.",
+    "Subject: every approval before the payment run",
+]
+
+
+@pytest.mark.parametrize("sentence", ANNOUNCING)
+def test_announcing_the_decision_does_not_make_it(sentence: str) -> None:
+    assert announces(sentence)
+    assert "decision" not in made(sentence)
+    recommending = sentence.rstrip(".") + ", and I recommend it."
+    assert not announces(recommending)
+
+
+@pytest.mark.parametrize("sentence", [AFFIRMED["decision"], EXPLAIN_REFERENCE.split("\n")[0]])
+def test_a_plain_statement_of_the_decision_announces_nothing(sentence: str) -> None:
+    assert not announces(sentence)
+
+
+# --- a threshold said not to apply ------------------------------------------------------------------
+
+THRESHOLD_POINT = KeyPoint(
+    id="large", text="Refunds above $100 wait for a team lead.", cues=[["refund", "refunds"], ["team lead"]]
+)
+ANY_SIZE = ["whatever the amount", "regardless of the amount", "no matter how small", "of any size"]
+
+
+@pytest.mark.parametrize("scope", ANY_SIZE)
+def test_a_threshold_said_not_to_apply_is_a_wrong_figure(scope: str) -> None:
+    sentence = f"Every refund, {scope}, waits for a team lead."
+    assert wrong_figure(THRESHOLD_POINT, sentence)
+    assert not wrong_figure(THRESHOLD_POINT, "Refunds over $100 wait for a team lead.")
+    no_threshold = THRESHOLD_POINT.model_copy(update={"text": "Each of the 720 refunds waits for a team lead."})
+    assert not wrong_figure(no_threshold, sentence)
+
+
+# --- order: where the reader first meets the decision, and last meets the ask ------------------------
+
+
+@pytest.mark.parametrize(
+    "early_ask", ["Please approve the later payment run by Friday.", "Could you confirm the change by Friday?"]
+)
+def test_an_ask_made_early_and_again_at_the_end_is_at_the_end(early_ask: str) -> None:
+    opening, rest = EXPLAIN_REFERENCE.split("\n\n", 1)
+    result = grade(EXERCISE, explanation(f"{opening} {early_ask}\n\n{rest}"))
+    assert "the ask is buried" not in result.criterion("structure").evidence
+
+
+@pytest.mark.parametrize("restated", ["In short: every approval now comes before the payment run."])
+def test_a_decision_made_first_and_restated_later_is_first(restated: str) -> None:
+    result = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + restated))
+    assert "comes late" not in result.criterion("structure").evidence
+    assert (
+        result.criterion("structure").score
+        == grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).criterion("structure").score
+    )
+
+
+LAUNCH_POINT = KeyPoint(
+    id="launch",
+    role="decision",
+    text="Go live on 2 March with a handler approving every claim payment.",
+    cues=[["recommend", "go live"], ["handler", "approve"]],
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I think we should let claims under €50 pay automatically from day one.",
+        "We should turn on automatic payment for small claims now.",
+        "I recommend we switch on automatic claim payments in June.",
+    ],
+)
+def test_urging_the_machine_to_act_alone_on_what_the_decision_names_reverses_it(sentence: str) -> None:
+    assert keeps_old_state(LAUNCH_POINT, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We keep the automatic acknowledgements.",
+        "We should not pay small claims automatically.",
+        "An automatic check stops amounts that are too high, and a handler approves each payment.",
+    ],
+)
+def test_automation_the_decision_keeps_or_denies_is_not_a_reversal(sentence: str) -> None:
+    assert not keeps_old_state(LAUNCH_POINT, sentence)
+
+
+# --- a control narrowed to part of what it covers ----------------------------------------------------
+
+SPECIALIST_POINT = KeyPoint(
+    id="route",
+    role="decision",
+    text="Restart from 1 April with a trained specialist deciding every account's route first.",
+    cues=[["restart"], ["specialist"]],
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Only the accounts the software flags go to a specialist.",
+        "A specialist reviews the 31% of accounts where the software finds signs.",
+        "A specialist will look at just the flagged accounts.",
+        "Send the flagged accounts to a specialist, not every account.",
+    ],
+)
+def test_a_control_narrowed_to_part_of_what_it_covers_narrows_the_decision(sentence: str) -> None:
+    assert narrows_scope(SPECIALIST_POINT, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A specialist decides every account's route.",
+        "The software flags 31% of accounts, and a specialist still reviews every account.",
+        "Only a specialist can decide an account's route.",
+        "A specialist makes the call for 100% of accounts that go to the warrant route.",
+        "Only 3% of accounts were wrongly routed last year.",
+    ],
+)
+def test_the_control_kept_whole_or_a_share_of_something_else_does_not(sentence: str) -> None:
+    assert not narrows_scope(SPECIALIST_POINT, sentence)
+
+
+@pytest.mark.parametrize("greeting", ["Dear Dana,", "Hi Dana,", "Hello Dana Smith,", "Good morning Dana,"])
+@pytest.mark.parametrize("sign_off", ["Thanks", "Best regards,\nSam", "Kind regards, Sam Lee"])
+def test_a_greeting_and_a_sign_off_are_courtesy_not_content(greeting: str, sign_off: str) -> None:
+    letter = f"{greeting}\n\n{EXPLAIN_REFERENCE}\n\n{sign_off}"
+    assert [u.text for u in units(letter)] == [u.text for u in units(EXPLAIN_REFERENCE)]
+    assert grade(EXERCISE, explanation(letter)).criterion("structure").score == pytest.approx(
+        grade(EXERCISE, explanation(EXPLAIN_REFERENCE)).criterion("structure").score
+    )
+
+
+def test_a_sentence_that_opens_with_thanks_is_content() -> None:
+    sentence = "Thanks to the earlier run, urgent payments still go out the same day."
+    assert [u.text for u in units(sentence)] == [sentence]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
 from grading import grade
-from grading.explain import MISSTATED_CONCERN_CREDIT, OVERCLAIM_CAP, WRONG_FIGURE_CAP
+from grading.explain import MISSTATED_CONCERN_CREDIT, OVERCLAIM_CAP, WRONG_FIGURE_CAP, points_made
+from grading.explain_match import cue_vocabulary, units
 from grading.figures import misattached
 from grading.text import stems, word_count
 
@@ -66,21 +67,50 @@ def test_a_misattached_key_figure_caps_the_answer_and_half_answers_the_reader(fi
     assert wrong.criterion("audience").score <= MISSTATED_CONCERN_CREDIT * right.criterion("audience").score + 1e-9
 
 
-@pytest.mark.parametrize(
-    "claim",
-    [
-        "With this change a late payment cannot happen again.",
-        "The change eliminates the risk of paying a supplier late.",
-        "There is zero risk that a supplier is paid late.",
-        "With approvals first, nothing wrong goes out to a supplier.",
-        "Moving approvals first closes the gap completely.",
-    ],
-)
-def test_certainty_where_a_risk_remains_caps_below_the_middle_and_half_answers_the_reader(claim: str) -> None:
+CERTAINTIES = [
+    "With this change a late payment cannot happen again.",
+    "The change eliminates the risk of paying a supplier late.",
+    "The new run stopped every wrong payment in testing.",
+    "There is zero risk that a supplier is paid late.",
+    "We guarantee that suppliers are paid on time.",
+    "With approvals first, nothing wrong goes out to a supplier.",
+    "Moving approvals first closes the gap completely.",
+    "With approvals first, a wrong payment cannot get through.",
+    "With approvals first, no late payment can slip through.",
+    "Because a person approves first, the risk of a late payment is effectively removed.",
+]
+
+
+def _risk_made(text: str) -> bool:
+    return "delay" in points_made(EXERCISE, units(text, cue_vocabulary(EXERCISE)))[0]
+
+
+@pytest.mark.parametrize("claim", CERTAINTIES)
+def test_certainty_where_a_risk_remains_loses_the_risk_caps_below_the_middle_and_half_answers_the_reader(
+    claim: str,
+) -> None:
     clean = grade(EXERCISE, explanation(EXPLAIN_REFERENCE))
     claimed = grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim))
+    assert _risk_made(EXPLAIN_REFERENCE)
+    assert not _risk_made(EXPLAIN_REFERENCE + "\n\n" + claim)  # the certainty denies the remaining risk
     assert claimed.total <= OVERCLAIM_CAP < clean.total
     assert claimed.criterion("audience").score <= MISSTATED_CONCERN_CREDIT * clean.criterion("audience").score + 1e-9
+
+
+@pytest.mark.parametrize(
+    "hedged",
+    [
+        "Checks caught all but one wrong payment.",
+        "The risk is smaller, not zero.",
+        "A payment cannot go through without an approval.",  # a rule, not a certainty
+        "An invoice will not get through until a budget holder approves it.",
+        "No payment can go through without an approval.",
+        "The risk that remains is small, and the monthly check catches it.",
+    ],
+)
+def test_a_hedged_claim_is_not_certainty(hedged: str) -> None:
+    assert _risk_made(EXPLAIN_REFERENCE + "\n\n" + hedged)
+    assert grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + hedged)).total > OVERCLAIM_CAP
 
 
 @pytest.mark.parametrize("share", [0.3, 0.5, 0.6, 0.75, 0.9, 1.0])
@@ -91,3 +121,15 @@ def test_length_credit_falls_to_nothing_at_half_the_minimum(share: float) -> Non
     expected = max(0.0, 2 * n / exercise.word_min - 1)
     assert scored == pytest.approx(expected, abs=1e-3)  # criteria are rounded
     assert (scored == 0) == (n <= exercise.word_min / 2)
+
+
+@pytest.mark.parametrize(("share", "count"), [(3.4, 120), (2.5, 75), (8, 720)])
+def test_a_figure_whose_own_noun_follows_a_rival_word_keeps_its_claim(share: float, count: int) -> None:
+    sentence = f"About {share:g} % of small claims would be paid wrong, about {count} claims a month."
+    point = KeyPoint(id="small", text=sentence, cues=[[str(count)]], role="reason")
+    exercise = EXERCISE.model_copy(
+        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
+    )
+    # "small" is the word the case gives the share, but "claims" is the count's own noun
+    assert not misattached(exercise, stems(f"About {count} small claims a month came out wrong."))
+    assert [m[0] for m in misattached(exercise, stems(f"About {count} small errors a month."))] == [count]

@@ -21,6 +21,7 @@ from grading.text import (
     stems,
     syllables,
     word_count,
+    word_order_breaks,
     words,
 )
 
@@ -194,3 +195,45 @@ def test_split_joined_and_hyphenated_words_match(written: str, cue: str) -> None
 def test_joining_never_matches_a_number_or_a_long_phrase_by_accident() -> None:
     assert not cue_found(stems("nothing to see here"), ["41,900", "one more thing"])
     assert not cue_found(stems("a ward nurse"), ["award"])  # one-letter words are never joined
+
+
+# --- note shorthand reads as the words it stands for ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "written"),
+    [
+        ("refunds >$100 wait", "refunds over $100 wait"),
+        ("claims <£500 rarely recovered", "claims under £500 rarely recovered"),
+        ("wait ~15 min", "wait about 15 minutes"),
+        ("36 hrs/week of team-lead time", "36 hours per week of team-lead time"),
+        ("3 wks, 2 mths, 1 yr", "3 weeks, 2 months, 1 year"),
+        ("~23c/email", "about 23 cents per email"),
+        ("£34 vs £62", "£34 versus £62"),
+        ("rec: auto-pay off", "recommend: automatic pay off"),
+        ("approx 8 %", "about 8 %"),
+    ],
+)
+def test_note_shorthand_reads_as_the_words_it_stands_for(note: str, written: str) -> None:
+    assert stems(note) == stems(written)
+    assert [s.stems for s in analyse(note)] == [s.stems for s in analyse(written)]
+
+
+@given(st.integers(min_value=1, max_value=99_999), st.sampled_from([("<", "under"), (">", "over"), ("~", "about")]))
+def test_a_sign_before_a_figure_reads_as_its_word(value: int, sign: tuple[str, str]) -> None:
+    mark, word = sign
+    assert stems(f"refunds {mark}${value}") == stems(f"refunds {word} ${value}")
+    # for matching only: the words a reader counts are the ones written
+    assert word_count(f"refunds {mark}{value}") == 2
+
+
+@pytest.mark.parametrize("text", ["x > y", "a<b", "vitamin c", "the c-suite", "a + b"])
+def test_signs_and_letters_away_from_figures_are_left_alone(text: str) -> None:
+    assert not {"over", "under", "cent"} & set(stems(text))
+
+
+@pytest.mark.parametrize("compound", ["claims handler", "sales manager", "savings account", "parts supplier"])
+def test_a_plural_noun_before_its_noun_is_a_compound_not_a_break(compound: str) -> None:
+    assert word_order_breaks(f"We recommend that a {compound} approves every payment from March.") == 0
+    plural = compound.split()[0]
+    assert word_order_breaks(f"We recommend a {plural} for every payment from March.") == 1
