@@ -93,6 +93,7 @@ def score_design(
     runnable = not problems
 
     coverage, performers, coverage_scored = _coverage(exercise, steps, offered)
+    performed = coverage  # the share of stages performed at all, before any counts in part
     if runnable:
         coverage, coverage_scored = _founded(exercise, workflow, offered, performers, coverage_scored)
     scored = [coverage_scored, _tool_fit(exercise, steps, offered, performers)]
@@ -116,7 +117,7 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
-    scored = [_not_a_workflow(s, len(performers) / len(exercise.stages)) if s.id == "coverage" else s for s in scored]
+    scored = [_not_a_workflow(s, performed) if s.id == "coverage" else s for s in scored]
     if _compounded(exercise, scored):
         flags.append(Flag.needs_review)
     return Scoring(scored, flags, details)
@@ -222,7 +223,7 @@ def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str
 
 def stages_performed(exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]) -> float:
     """The share of the exercise's stages some step performs with a capable tool."""
-    return len(_coverage(exercise, steps, tools)[1]) / len(exercise.stages)
+    return _coverage(exercise, steps, tools)[0]
 
 
 def irreversible_in(exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]) -> set[str]:
