@@ -78,13 +78,13 @@ class Match:
         return self.category >= 1.0
 
     @property
-    def weight(self) -> float:
-        """How much of the find counts: in part when the worst fault is dismissed."""
+    def counted(self) -> float:
+        """The share of the find that counts: in part when the worst fault is dismissed."""
         return DISMISSED_CREDIT if self.dismissed else 1.0
 
     @property
     def found(self) -> float:
-        return self.location * self.category * self.weight
+        return self.location * self.category * self.counted
 
 
 @dataclass(frozen=True)
@@ -389,7 +389,7 @@ def score_failures(
     )
 
     classification = sum(
-        _weight(m.fault) * _classification_credit(m.category) * m.diagnosis * m.weight for m in matches
+        _weight(m.fault) * _classification_credit(m.category) * m.diagnosis * m.counted for m in matches
     )
     classification /= total_w
     wrong = [m for m in matches if not m.category_right]
