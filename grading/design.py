@@ -28,9 +28,9 @@ HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error l
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
-# the lowest a cap alone sets: the shipped golden cases put a design with the right tools and one
-# misplaced control at 35 or more; lower than that is for its criteria to say. A design with no
-# check anywhere has no control to misplace: its harm cap has no floor.
+# the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
+# right tools and one misplaced control at 35 or more; lower than that is for its criteria to say.
+# A second, independent flaw, or no check anywhere (no control to misplace), has no floor.
 CAP_FLOOR = 35.0
 # a design that performs under half of the stages is not yet a workflow for the problem: raters
 # hold it in the lowest band, in proportion to the work it does, whatever its constraints, data
@@ -173,7 +173,7 @@ def harm_cap(harm_ratio: float, flaws: int = 1, floor: bool = True) -> float:
 def _caps_by_harm(scored: list[Scored], harm_ratio: float, floor: bool = True) -> list[Scored]:
     """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
     simulated uncaught error rate exceeds the target; every cap by how many critical flaws there
-    are; with no floor when the design has no check at all."""
+    are; the floor only for a single flaw in a design with a check somewhere."""
     flaws = sum(s.cap == CRITICAL_CAP for s in scored)
     if not flaws:
         return scored
@@ -182,7 +182,7 @@ def _caps_by_harm(scored: list[Scored], harm_ratio: float, floor: bool = True) -
         if s.cap != CRITICAL_CAP:
             out.append(s)
             continue
-        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws, floor)
+        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws, floor and flaws == 1)
         feedback = s.feedback.replace(f"caps the grade at {CRITICAL_CAP:g}", f"caps the grade at {cap:g}")
         feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
         out.append(replace(s, cap=cap, feedback=feedback))
