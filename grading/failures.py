@@ -16,7 +16,7 @@ from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission, FixType
 from exercises.workflow import Tool
-from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, neighbours, noisy
 from grading.fix_stance import argued_against, proposed, samples_only
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
@@ -36,10 +36,7 @@ _NEIGHBOUR_PAIRS = (
     (C.bias, C.automated_judgement),
     (C.cost_latency_blowup, C.missing_check),
 )
-NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
-    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
-    for c in FaultCategory
-}
+NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = neighbours(_NEIGHBOUR_PAIRS, FaultCategory)
 NEIGHBOUR_CREDIT = 0.8  # found with a neighbouring category
 WRONG_CATEGORY_CREDIT = 0.6  # the right step and a fix for this fault, but an unrelated category: seen, misnamed
 NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimError, ClaimMark, ValidateSubmission
 from exercises.workflow import Tool
-from grading.detection import Detection
+from grading.detection import Detection, neighbours
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, number_matches, numberize, numbers, stems, words
 
@@ -26,10 +26,7 @@ _NEIGHBOUR_PAIRS = (
     (E.unsupported_inference, E.missing_caveat),
     (E.unsupported_inference, E.fabricated_fact),
 )
-NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = {
-    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
-    for c in ClaimError
-}
+NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = neighbours(_NEIGHBOUR_PAIRS, ClaimError)
 NEIGHBOUR_DOUBT = 0.5  # the share of a claim's type credit a person may give a neighbouring type
 
 
