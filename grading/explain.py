@@ -111,7 +111,8 @@ def score_explanation(
     caps = [ARGUED_AGAINST_CAP] * bool(against_decision) + [OVERCLAIM_CAP] * bool(certain)
     caps += [WRONG_FIGURE_CAP] * bool(slips)
     cap = min(caps, default=None)
-    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
+    # arguing against the decision is stated outright, not inferred: a cap raters do not split on
+    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap, firm=bool(against_decision))]
     scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
-from grading import grade
+from grading import grade, in_doubt
 from grading.claims import argues_against, denies, keeps_old_state, narrows_scope
 from grading.explain import (
     ARGUED_AGAINST_CAP,
@@ -81,6 +81,8 @@ def test_an_answer_arguing_against_the_decision_is_capped(lead: str) -> None:
     result = grade(EXERCISE, explanation(text))
     assert result.total <= 45
     assert "argues against the decision" in result.criterion("key_points").feedback
+    # stated outright: the cap is firm, so the close-call rule does not send it to review
+    assert result.details["capped"]["firm"] and not in_doubt(result.total, result.details)
 
 
 @pytest.mark.parametrize(
