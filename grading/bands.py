@@ -34,13 +34,11 @@ def in_doubt(total: float, details: Mapping[str, object]) -> bool:
     below the cap), and so is a firm cap (its flaw stated outright, e.g. the decision argued
     against in so many words)."""
     capped = details.get("capped")
-    if (
-        isinstance(capped, Mapping)
-        and not capped.get("firm")
-        and (
-            capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT
-            or capped.get("criterion_score", 0.0) >= CRITERION_MET
-        )
+    if isinstance(capped, Mapping) and capped.get("firm"):
+        capped = None  # stated outright: no close call
+    if isinstance(capped, Mapping) and (
+        capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT
+        or capped.get("criterion_score", 0.0) >= CRITERION_MET
     ):
         return True
     doubt = details.get("doubt")

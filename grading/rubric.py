@@ -81,9 +81,8 @@ def assemble(
         if total > cap:
             # the capping criterion's own score: a flaw found amid work it otherwise credits is a close call
             score = round(clamp(by_id[reason].score), 4)
-            info["capped"] = {"at": cap, "by": reason, "uncapped_total": round(total, 1), "criterion_score": score}
-            if by_id[reason].firm:
-                info["capped"]["firm"] = True
+            capped: dict[str, object] = {"at": cap, "by": reason, "uncapped_total": round(total, 1)}
+            info["capped"] = capped | {"criterion_score": score} | ({"firm": True} if by_id[reason].firm else {})
             total = cap
     return Grade(
         total=round(max(0.0, min(100.0, total)), 1),
