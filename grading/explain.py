@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.plain_text import clean_text
@@ -18,6 +19,7 @@ from grading.bands import PROFICIENT
 from grading.claims import expected_polarities, overclaims, reverses_change
 from grading.explain_match import (
     FRAGMENT_CREDIT,
+    SLIP_CREDIT,
     PointMatch,
     Unit,
     argued_against,
@@ -29,11 +31,20 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
-from grading.figures import misattached
+from grading.figures import ABOUT, misattached, stated, unfounded
 from grading.injection import strip_injection
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
-from grading.text import Sentence, contains_phrase, numbers, reading_grade, stems, word_count
+from grading.text import (
+    Sentence,
+    concept_found,
+    contains_phrase,
+    number_matches,
+    numbers,
+    reading_grade,
+    stems,
+    word_count,
+)
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
@@ -64,6 +75,9 @@ def score_explanation(
     points = exercise.key_points
     expected = expected_polarities(exercise)
     made, certain = points_made(exercise, found)
+    invented, unsupported = invented_figures(exercise, found)
+    # a point made with an invented figure in place of its own misinforms, as a wrong figure does
+    made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
     opposed = argued_against(points, found, expected, made)
     against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
@@ -71,6 +85,7 @@ def score_explanation(
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
     slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
+    slips += [(p, slip) for p, slip in invented if all(p.id != q.id for q, _ in slips)]
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -119,6 +134,8 @@ def score_explanation(
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
     doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, coverage, scored[1].score)
+    if unsupported:  # raters mark an invented key figure as a wrong one; the grader may not see the point
+        doubt = doubt or f"a figure the case does not give ({unsupported[0]:g}) in a sentence on a key point"
     return Scoring(scored, [Flag.needs_review] if doubt else [])
 
 
@@ -153,6 +170,34 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
             if point is not None and all(p.id != point.id for p, _ in result):
                 result.append((point, f"{value:g} where the facts give that to {owner:g}"))
     return result
+
+
+def invented_figures(
+    exercise: ExplainReasoningExercise, found: list[Unit]
+) -> tuple[list[tuple[KeyPoint, str]], list[float]]:
+    """Figures the case does not give (see grading.figures.unfounded) in sentences on a key point:
+    where the sentence makes a point whose own figures it leaves out, the invented figure stands in
+    for them (a wrong figure of that point); anywhere else on a key point it is doubt."""
+    slips: list[tuple[KeyPoint, str]] = []
+    doubtful: list[float] = []
+    for u in found:
+        invented = unfounded(exercise, u.sentence.stems)
+        if not invented:
+            continue
+        given = stated(u.text)
+        replaced = [
+            p
+            for p in exercise.key_points
+            if stated(p.text)
+            and concept_found(u.sentence.stems, p.cues)
+            and not any(number_matches(given, g, ABOUT) for g in stated(p.text))
+        ]
+        for p in replaced:
+            if all(p.id != q.id for q, _ in slips):
+                slips.append((p, f"{invented[0]:g}, a figure the facts do not give"))
+        if not replaced and any(concept_found(u.sentence.stems, p.cues) for p in exercise.key_points):
+            doubtful += invented
+    return slips, doubtful
 
 
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
