@@ -15,6 +15,7 @@ from exercises.workflow import MAX_STEPS, Id, Step
 
 MAX_TEXT = 20_000  # characters of one free-text answer (an explanation, a rationale)
 MAX_LINE = 2_000  # characters of one line of an answer (a fix, a correction, an omission)
+MAX_REASON = 2_000  # characters of an instructor's reason for an override (the form and the grade row)
 MAX_FLAGS = 40
 MAX_MARKS = 60
 MAX_OMISSIONS = 20

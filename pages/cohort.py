@@ -15,6 +15,7 @@ from store.attempts import attempt_detail
 from store.db import session_scope
 from store.items import MIN_ITEM_LEARNERS, WEAK_DISCRIMINATION, criteria_by_kind
 from store.models import Role, User, row_id
+from ui import state
 from ui.attempt_view import show_answer, show_attempt
 from ui.cohort_view import show_exercises, show_members, show_overview
 from ui.kinds import show_reference
@@ -27,7 +28,7 @@ from ui.progress_view import (
     show_profile,
     show_trend_and_misses,
 )
-from ui.review_view import FLASH, override_form, show_queue, step_pick
+from ui.review_view import FLASH, FLASH_INFO, OverrideRequest, confirm_override, override_form, show_queue, step_pick
 from ui.text import escape_markdown
 
 user = signed_in(Role.instructor, Role.admin)
@@ -117,25 +118,50 @@ def review_attempt(attempt_id: int, key: str, confirm: bool) -> None:
                 st.rerun()
             rubric = {c.id: c.description for c in exercise.rubric} if exercise else {}
             # keyed by the grade: moving to another attempt (or after a save) starts from its own values
-            request = override_form(f"{key}-{attempt_id}-{view.grade.id}", view.grade.total, view.criteria, rubric)
+            form_key = f"{key}-{attempt_id}-{view.grade.id}"
+            pending: dict[str, OverrideRequest] = st.session_state[state.PENDING_OVERRIDE]
+            for other in [k for k in pending if k != form_key]:  # another grade's unconfirmed request lapses
+                del pending[other]
+            request = override_form(form_key, view.grade.total, view.criteria, rubric)
             if request is not None:
-                try:
-                    with session_scope(engine()) as session:
-                        saved = review.override_grade(
-                            session, user, attempt_id, request.reason, request.total, request.criteria
-                        )
-                except (AccessDenied, ValueError) as exc:
-                    st.error(str(exc), title="Not saved")
-                else:
-                    st.session_state[FLASH] = (
-                        f"Override saved: the grade is now {saved.total:.1f}. The earlier grade stays in the history."
+                pending[form_key] = request  # asked for; saved only once confirmed
+            request = pending.get(form_key)
+            if request is None:
+                return
+            weights = {c.criterion_id: c.weight for c in view.criteria}
+            old = {c.criterion_id: c.score for c in view.criteria}
+            new_total = (
+                request.total
+                if request.total is not None
+                else review.override_total(view.grade.total, weights, old, request.criteria)
+            )
+            titles = {c.criterion_id: c.title for c in view.criteria}
+            decision = confirm_override(form_key, request, view.grade.total, new_total, titles)
+            if decision is None:
+                return
+            pending.pop(form_key, None)
+            if not decision:
+                st.session_state[FLASH_INFO] = "Override cancelled: nothing was saved."
+                st.rerun()
+            try:
+                with session_scope(engine()) as session:
+                    saved = review.override_grade(
+                        session, user, attempt_id, request.reason, request.total, request.criteria
                     )
-                    st.rerun()
+            except (AccessDenied, ValueError) as exc:
+                st.error(str(exc), title="Not saved")
+            else:
+                st.session_state[FLASH] = (
+                    f"Override saved: the grade is now {saved.total:.1f}. The earlier grade stays in the history."
+                )
+                st.rerun()
 
 
 st.title("Cohort")
 if flash := st.session_state.pop(FLASH, None):
     st.success(flash, icon=":material/check_circle:")
+if news := st.session_state.pop(FLASH_INFO, None):
+    st.info(news, icon=":material/info:")
 
 with session_scope(engine()) as session:
     taught = users.cohorts_taught(session, user)

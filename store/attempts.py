@@ -22,7 +22,7 @@ from exercises.assessment import unseen_seed
 from exercises.loader import Bank
 from exercises.model import AnyExercise
 from exercises.plain_text import clean_payload, clean_text
-from exercises.submission import AnySubmission
+from exercises.submission import MAX_REASON, AnySubmission
 from grading.model import Grade
 from store import integrity
 from store.access import AccessDenied, can_view_attempt, require_user, visible_attempts
@@ -241,6 +241,8 @@ def record_override(
         raise AccessDenied("only instructors override grades")
     if not reason.strip():
         raise ValueError("an override needs a reason the learner will read")
+    if len(reason) > MAX_REASON:
+        raise ValueError(f"a reason is at most {MAX_REASON:,} characters")
     if not 0 <= total <= 100:
         raise ValueError("a total is between 0 and 100")
     detail = attempt_detail(session, instructor, attempt_id)

@@ -10,6 +10,8 @@ from typing import Protocol
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from exercises.submission import MAX_REASON
+
 
 class _Stored(Protocol):
     id: int | None
@@ -148,7 +150,7 @@ class GradeRow(SQLModel, table=True):
     grader_version: str = Field(max_length=40)
     source: str = Field(default=GradeSource.auto, max_length=20)
     author_id: int | None = Field(default=None, foreign_key="users.id")
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=MAX_REASON)
     details: dict | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=now)
 

@@ -37,6 +37,7 @@ from store.models import (
 
 DEMO_COHORT_CODE = "DEMO2026"  # the first cohort's code; store.demo looks the demo up by it
 PERIOD_DAYS = 56
+DUE_AFTER_DAYS = 21  # the demo's assignments: the last, set 12 days before the demo is made, is still open
 BATCH_LEARNERS = 250
 SUBMISSIONS_UP_TO = 50_000  # bigger runs store submissions only for flagged attempts
 FIRST_NAMES = [
@@ -234,8 +235,9 @@ class Generator:
         return user_id
 
     def _assign(self, conn: Connection, cohort_id: int, instructor: int) -> dict[str, float]:
-        """Two easier exercises of each kind, one a week, each due ten days after it is set.
-        Returns {exercise id: day it was assigned}."""
+        """Two easier exercises of each kind, one a week, each due three weeks after it is set: on
+        the day the demo is made the latest is open, the one before is due in three days, and the
+        older ones are past due. Returns {exercise id: day it was assigned}."""
         picks: list[str] = []
         for kind in Kind:
             pool = [i.exercise for i in self.items if i.exercise.kind == kind and i.exercise.difficulty <= 2]
@@ -249,7 +251,7 @@ class Generator:
                 "exercise_id": exercise_id,
                 "assigned_by": instructor,
                 "assigned_at": self.start + timedelta(days=day),
-                "due": self.start + timedelta(days=day + 10),
+                "due": self.start + timedelta(days=day + DUE_AFTER_DAYS),
             }
             for exercise_id, day in chosen.items()
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -9,7 +11,11 @@ import plotly.graph_objects as go
 
 from exercises.workflow import Source, Tool, ToolKind
 
-WIDE_STEPS = 6  # up to this many steps the graph reads left to right; more, top to bottom
+# A single step reads left to right beside its sources; more read top to bottom, so the graph
+# stays narrow enough to be legible on a phone (left to right, 3 steps already need 700 px).
+WIDE_STEPS = 1
+LINE = 20  # characters per line of a node's label: narrow nodes keep the graph legible on a phone
+LONGEST = 140  # characters of a label kept whole; longer ones end in an ellipsis
 _FILL = {ToolKind.ai: "#dbeafe", ToolKind.rule: "#e5e7eb", ToolKind.human: "#fef3c7", ToolKind.action: "#fee2e2"}
 
 
@@ -17,10 +23,19 @@ def _q(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")[:60] + '"'
 
 
+def _lines(text: str) -> str:
+    """A label wrapped into short lines (DOT's line break), never cut mid-word."""
+    text = " ".join(str(text).replace('"', "'").replace("\\", "/").split())
+    if len(text) > LONGEST:
+        text = text[: LONGEST - 1].rsplit(" ", 1)[0] + "…"
+    return "\\n".join(textwrap.wrap(text, LINE, break_long_words=True)) or " "
+
+
 def workflow_dot(sources: Iterable[Source], steps: Iterable[Mapping[str, Any]], tools: Mapping[str, Tool]) -> str:
     """DOT for a workflow: sources as notes, steps coloured by tool kind, checks as badges. Drawn
-    at its natural size (`width="content"` where it is shown, scaled down only to fit): a short
-    workflow reads left to right, a long one top to bottom, so neither is blown up nor squeezed."""
+    at its natural size (`width="content"` where it is shown, scaled down only to fit), labels
+    wrapped into short lines: one step reads left to right, more top to bottom, so neither is blown
+    up nor squeezed, at 1400 px or at 390."""
     steps = list(steps)
     lines = [
         "digraph G {",
@@ -30,7 +45,7 @@ def workflow_dot(sources: Iterable[Source], steps: Iterable[Mapping[str, Any]], 
         'edge [color="#6b7280", arrowsize=0.7];',
     ]
     for src in sources:
-        lines.append(f'{_q("src:" + src.id)} [label={_q(src.name)}, shape=note, fillcolor="#f3f4f6"];')
+        lines.append(f'{_q("src:" + src.id)} [label="{_lines(src.name)}", shape=note, fillcolor="#f3f4f6"];')
     known = {"src:" + s.id: True for s in sources}
     ids = {str(s.get("id")) for s in steps if s.get("id")}
     for step in steps:
@@ -40,19 +55,32 @@ def workflow_dot(sources: Iterable[Source], steps: Iterable[Mapping[str, Any]], 
         tool = tools.get(str(step.get("tool") or ""))
         fill = _FILL.get(tool.kind, "#ffffff") if tool else "#ffffff"
         checks = [tools[c].name for c in step.get("checks") or [] if c in tools]
-        label = f"{step.get('name') or sid}\\n[{tool.name if tool else 'no tool'}]"
+        label = _lines(str(step.get("name") or sid)) + "\\n" + _lines(f"[{tool.name if tool else 'no tool'}]")
         if checks:
-            label += "\\n✔ " + ", ".join(checks)
+            label += "\\n" + _lines("✔ " + ", ".join(checks))
         share = step.get("share")
         if isinstance(share, int | float) and share < 1:
             label += f"\\n({share:.0%} of items)"
-        lines.append(f'{_q(sid)} [label="{label.replace(chr(34), "")}", fillcolor="{fill}"];')
+        lines.append(f'{_q(sid)} [label="{label}", fillcolor="{fill}"];')
         for inp in step.get("inputs") or []:
             node = "src:" + inp if "src:" + inp in known else inp
             if node in known or inp in ids:
                 lines.append(f"{_q(node)} -> {_q(sid)};")
     lines.append("}")
     return "\n".join(lines)
+
+
+SANKEY_LABEL = 24  # characters of a Sankey label: a left and a right one fit side by side at 390 px
+
+
+def sankey_label(text: str, limit: int = SANKEY_LABEL) -> str:
+    """A Sankey node's label on one line (plotly centres each label on its node, so a taller label
+    would run into its neighbour's), shortened at a word with the whole text on hover. Plotly
+    reads tags and entities in labels, and step names are the learner's text: escaped, so they
+    show as typed."""
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,") + "…"
+    return html.escape(text)
 
 
 def error_sankey(flows: list[dict[str, Any]], names: Mapping[str, str], cases: int) -> go.Figure:
@@ -67,13 +95,16 @@ def error_sankey(flows: list[dict[str, Any]], names: Mapping[str, str], cases: i
             labels.append(label)
         return index[label]
 
+    def name(step_id: str) -> str:
+        return names.get(step_id, step_id)
+
     src, dst, val = [], [], []
     for f in flows:
-        origin = node(f"Made at: {names.get(f['origin'], f['origin'])}")
+        origin = node(f"Made at: {name(f['origin'])}")
         if f["outcome"] == "caught":
-            end = node(f"Caught at: {names.get(f['at'], f['at'])}")
+            end = node(f"Caught at: {name(f['at'])}")
         elif f["outcome"] == "harm":
-            end = node(f"Harm at: {names.get(f['at'], f['at'])}")
+            end = node(f"Harm at: {name(f['at'])}")
         else:
             end = node("Reached the end uncaught")
         src.append(origin)
@@ -84,7 +115,13 @@ def error_sankey(flows: list[dict[str, Any]], names: Mapping[str, str], cases: i
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": labels, "pad": 22, "thickness": 14},
+            node={
+                "label": [sankey_label(t) for t in labels],
+                "customdata": [html.escape(t) for t in labels],
+                "hovertemplate": "%{customdata}: %{value:,} errors<extra></extra>",
+                "pad": 22,
+                "thickness": 14,
+            },
             link={"source": src, "target": dst, "value": val},
             textfont={"size": 12},
         )

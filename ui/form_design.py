@@ -1,8 +1,7 @@
-"""Design-a-workflow form: an editable step table with tool pickers, the graph drawn live."""
+"""Design-a-workflow form: the tool catalogue, a step builder across the page, the graph drawn live."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,59 +15,8 @@ from exercises.workflow import Tool, Workflow
 from grading.design import irreversible_in, project
 from ui.charts import workflow_dot
 from ui.form_scope import practice_aids
-from ui.tables import frame, records
+from ui.step_builder import render_steps
 from ui.tool_catalogue import show_catalogue
-
-COLUMNS = {
-    "id": "string",
-    "name": "string",
-    "tool": "string",
-    "inputs": "list",
-    "stage": "string",
-    "checks": "list",
-    "share": "float",
-}
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")[:40]
-
-
-def steps_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as typed into the editor, turned into step payloads (ids filled from names)."""
-    steps = []
-    for n, row in enumerate(rows, start=1):
-        step_id = str(row.get("id") or "").strip() or slug(str(row.get("name") or "")) or f"step{n}"
-        share = row.get("share")
-        steps.append(
-            {
-                "id": step_id,
-                "name": str(row.get("name") or step_id).strip(),
-                "tool": row.get("tool") or "",
-                "inputs": [str(i) for i in row.get("inputs") or []],
-                "stage": row.get("stage") or None,
-                "checks": [str(c) for c in row.get("checks") or []],
-                "share": 1.0 if share in (None, "") else float(share),
-            }
-        )
-    return steps
-
-
-def pending_rows(base: list[dict[str, Any]], edits: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The editor's rows as they stand after the learner's latest edit (Streamlit keeps the edit as
-    a delta on the rows the editor started from), so "Reads from" can offer a step just added."""
-    if not edits:
-        return list(base)
-    deleted = set(edits.get("deleted_rows") or [])
-    rows = []
-    for n, row in enumerate(base):
-        if n in deleted:
-            continue
-        rows.append(
-            {**row, **((edits.get("edited_rows") or {}).get(n) or (edits.get("edited_rows") or {}).get(str(n)) or {})}
-        )
-    rows += [dict(r) for r in edits.get("added_rows") or []]
-    return rows
 
 
 def show_trial(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], steps: list[dict[str, Any]]) -> None:
@@ -117,61 +65,15 @@ def render(
     exercise: DesignWorkflowExercise, tools: Mapping[str, Tool], base: dict[str, Any], scope: str = ""
 ) -> dict[str, Any]:
     offered = [t for t in exercise.tools if t in tools]
-    checks = [t for t in offered if tools[t].is_check]
-    editor_key = f"{scope}design:{exercise.id}:steps"
-    # Every step the table holds now, the ones added since the last rerun included. When the steps'
-    # ids change, the editor restarts from the table as it stands, so "Reads from" offers them
-    # (an editor whose options change would drop its pending edits).
-    current = steps_from_rows(
-        records(frame(pending_rows(base.get("steps") or [], st.session_state.get(editor_key)), COLUMNS))
-    )
-    if [s["id"] for s in current] != [s.get("id") for s in base.get("steps") or []]:
-        base["steps"] = current
-        st.session_state.pop(editor_key, None)
-    base_steps = base.get("steps") or []
-    step_ids = list(dict.fromkeys(s["id"] for s in current))
-    stage_names = {s.id: s.name for s in exercise.stages}
-    source_names = {s.id: s.name for s in exercise.sources}
-    step_names = {s["id"]: f"{s['name']} ({s['id']})" for s in current}
     st.subheader("Your workflow")
     with st.expander("Tool catalogue: cost, time, error rates and data clearance", expanded=True):
         show_catalogue(offered, tools, exercise.sources, key=f"{scope}design:{exercise.id}:catalogue")
     st.caption(
-        "One row per step. **Reads from** names sources or other steps: add a step as a row first, then pick it "
-        "here. **Checked by** adds checks on that step's output. **Share** below 1 sends only that share of "
+        "One card per step, in the order items flow. **Reads from** names sources or other steps. "
+        "**Checked by** adds checks on that step's output. **Share** below 1 sends only that share of "
         "items through the step (e.g. 0.1 for a review of exceptions)."
     )
-    edited = st.data_editor(
-        frame(base_steps, COLUMNS),
-        key=editor_key,
-        width="stretch",
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "id": st.column_config.TextColumn(
-                "Step id", help="Short id other steps read from, e.g. extract", max_chars=64
-            ),
-            "name": st.column_config.TextColumn("What it does", max_chars=200),
-            "tool": st.column_config.SelectboxColumn("Tool", options=offered, format_func=lambda t: tools[str(t)].name),
-            "inputs": st.column_config.MultiselectColumn(
-                "Reads from",
-                options=list(source_names) + [i for i in step_ids if i not in source_names],
-                format_func=lambda i: f"{source_names[i]} (source)" if i in source_names else step_names.get(i, i),
-                width="large",
-            ),
-            "stage": st.column_config.SelectboxColumn(
-                "Stage it performs", options=list(stage_names), format_func=lambda s: stage_names.get(str(s), str(s))
-            ),
-            "checks": st.column_config.MultiselectColumn(
-                "Checked by", options=checks, format_func=lambda t: tools[str(t)].name
-            ),
-            "share": st.column_config.NumberColumn(
-                "Share", min_value=0.01, max_value=1.0, step=0.01, default=1.0, format="%.2f"
-            ),
-        },
-        alt="Editable table of workflow steps",
-    )
-    steps = steps_from_rows(records(edited))
+    steps = render_steps(exercise, tools, base.get("steps") or [], f"{scope}design:{exercise.id}:steps")
     if steps:
         st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Your workflow as a graph")
         if practice_aids(scope) and st.button(

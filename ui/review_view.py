@@ -10,12 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from exercises.kinds import kind_label
+from exercises.submission import MAX_REASON
+from ui.text import escape_markdown
 
 if TYPE_CHECKING:  # the store's dataclasses, for types only: ui does not import the store at run time
     from store.models import CriterionRow
     from store.review import ReviewItem
 
 FLASH = "cohort_flash"  # session-state key: a message to show after the rerun that follows a change
+FLASH_INFO = "cohort_flash_info"  # the same, for news that is not a success (an override cancelled)
 REASON_TEXT = {
     "grader_error": "Grader failed",
     "possible_injection": "Text addressed to the grader",
@@ -61,6 +64,35 @@ def show_queue(items: list[ReviewItem], titles: Mapping[str, str], key: str) -> 
             "Why": st.column_config.MultiselectColumn(options=list(REASON_TEXT.values()), color="auto"),
         },
     )
+
+
+def confirm_override(
+    key: str, request: OverrideRequest, old_total: float, new_total: float, titles: Mapping[str, str]
+) -> bool | None:
+    """Ask before saving: the old and new total, the criteria changed and the reason, as the
+    learner will read it. True to save, False to cancel (nothing saved), None while undecided."""
+    with st.container(border=True, key=f"{key}_confirm_box"):
+        st.warning(
+            f"The total goes from **{old_total:.1f}** to **{new_total:.1f}**.",
+            title="Save this override?",
+            icon=":material/gavel:",
+        )
+        if request.criteria:
+            st.markdown(
+                "\n".join(
+                    f"- {escape_markdown(titles.get(c, c))}: now {score:.0%}" for c, score in request.criteria.items()
+                )
+            )
+        st.caption("Reason, as the learner will read it:")
+        st.markdown(escape_markdown(request.reason))
+        row = st.container(horizontal=True)
+        save = row.button("Confirm and save", type="primary", icon=":material/check:", key=f"{key}_confirm_save")
+        cancel = row.button("Cancel", icon=":material/close:", key=f"{key}_confirm_cancel")
+    if save:
+        return True
+    if cancel:
+        return False
+    return None
 
 
 def step_pick(key: str, order: list[Any], step: int) -> None:
@@ -114,7 +146,7 @@ def override_form(
             },
             alt="Each criterion's score: edit Your score to override it",
         )
-        reason = st.text_area("Reason (the learner reads it)", max_chars=2000, key=f"{key}_reason")
+        reason = st.text_area("Reason (the learner reads it)", max_chars=MAX_REASON, key=f"{key}_reason")
         if not st.form_submit_button("Save override", type="primary", icon=":material/gavel:"):
             return None
     if not reason.strip():

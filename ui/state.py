@@ -18,6 +18,7 @@ SITTING_BASE = "sitting_base"  # (sitting id, exercise id) -> draft the assessme
 SITTING_SAVED = "sitting_saved"  # (sitting id, exercise id) -> draft last written to the store
 PENDING_SITTING = "pending_sitting"  # the assessment whose rules are shown before its clock starts
 CONFIRM_FINISH = "finish_pending"  # sitting id whose submission waits for the learner's confirmation
+PENDING_OVERRIDE = "pending_override"  # review form key -> the override waiting for the instructor's confirmation
 NOW_OVERRIDE = "now_override"  # tests inject the clock here (a datetime); never set by the app
 SECRETS = "secrets_read"  # what pages/common.py read from the secrets file, once per session
 
@@ -33,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     SITTING_SAVED: {},
     PENDING_SITTING: None,
     CONFIRM_FINISH: None,
+    PENDING_OVERRIDE: {},
     NOW_OVERRIDE: None,
 }
 

@@ -12,7 +12,7 @@ from exercises.workflow import ErrorType, Source, Tool
 from ui.text import label
 
 
-def _rates(rates: Mapping[ErrorType, float]) -> str:
+def rates_text(rates: Mapping[ErrorType, float]) -> str:
     shown = [f"{label(str(kind))} {rate:.1%}" for kind, rate in sorted(rates.items(), key=lambda r: -r[1]) if rate > 0]
     return ", ".join(shown) or "none"
 
@@ -27,8 +27,8 @@ def catalogue_frame(offered: Sequence[str], tools: Mapping[str, Tool]) -> pd.Dat
                 "Kind": label(tool.kind.value),
                 "Cost per item": tool.cost_per_item,
                 "Seconds per item": tool.latency_s,
-                "Errors it makes": _rates(tool.error_rates),
-                "Errors it catches": _rates(tool.catch_rates) if tool.is_check else "—",
+                "Errors it makes": rates_text(tool.error_rates),
+                "Errors it catches": rates_text(tool.catch_rates) if tool.is_check else "—",
                 "May receive": ", ".join(label(c.value) for c in tool.data_clearance),
             }
         )

@@ -25,11 +25,7 @@ def answer_with(at, exercise, submission, scope: str = "") -> None:
     if exercise.kind == Kind.explain_reasoning:
         at.text_area(key=f"{scope}explain:{exercise.id}:text").set_value(data["text"])
     elif exercise.kind == Kind.design_workflow:
-        at.session_state[f"{scope}design:{exercise.id}:steps"] = {
-            "edited_rows": {},
-            "added_rows": data["steps"],
-            "deleted_rows": [],
-        }
+        at.session_state[f"{scope}design:{exercise.id}:steps"] = data["steps"]  # the step builder's rows
         at.text_area(key=f"{scope}design:{exercise.id}:rationale").set_value(data["rationale"])
     elif exercise.kind == Kind.find_failures:
         at.session_state[f"{scope}failures:{exercise.id}:flags"] = {
@@ -94,7 +90,7 @@ def test_an_invalid_answer_is_refused_with_reasons_and_the_draft_is_kept(open_ap
     exercise = first(Kind.design_workflow)
     at = open_app(exercise.id)
     bad_step = {"id": "Extract Totals!", "name": "Extract", "tool": None, "inputs": [], "share": 1.0}
-    at.session_state[f"design:{exercise.id}:steps"] = {"edited_rows": {}, "added_rows": [bad_step], "deleted_rows": []}
+    at.session_state[f"design:{exercise.id}:steps"] = [bad_step]
     at.run()
     at.button(key="submit").click().run()
     assert not at.exception

@@ -86,13 +86,14 @@ def test_the_fixes_are_simulated_before_and_after(open_app) -> None:
     assert error_metric.proto.delta.startswith("-")  # fixing the faults lowers the error rate
 
 
-def reads_from_options(at) -> list[str]:
-    import json
+def reads_from_options(at, step: int) -> list[str]:
+    """The labels offered in "Reads from" on the builder's card number `step` (from 0)."""
+    boxes = [m for m in at.multiselect if m.key and m.key.endswith(":inputs")]
+    return list(boxes[step].options)
 
-    editor = next(df for df in at.dataframe if df.proto.editing_mode)
-    column = json.loads(editor.proto.columns)["inputs"]
-    assert "accept_new_options" not in column["type_config"] or not column["type_config"]["accept_new_options"]
-    return [o["value"] for o in column["type_config"]["options"]]
+
+def source_labels(exercise) -> list[str]:
+    return [f"{s.name} (source)" for s in exercise.sources]
 
 
 def test_reads_from_offers_a_step_as_soon_as_it_is_added(open_app, app_db) -> None:
@@ -100,26 +101,23 @@ def test_reads_from_offers_a_step_as_soon_as_it_is_added(open_app, app_db) -> No
     and typing its id there picked a similarly named source instead."""
     exercise = first(Kind.design_workflow)
     at = open_app(exercise.id)
-    source = exercise.sources[0].id
-    assert reads_from_options(at) == [s.id for s in exercise.sources]
     key = f"design:{exercise.id}:steps"
-    at.session_state[key] = {
-        "edited_rows": {},
-        "added_rows": [{"id": "first_pass", "name": "First pass", "inputs": [source]}],
-        "deleted_rows": [],
-    }
-    at.run()
-    assert "first_pass" in reads_from_options(at)
-    at.session_state[key] = {
-        "edited_rows": {},
-        "added_rows": [
-            {"id": "first_pass", "name": "First pass", "inputs": [source]},
-            {"name": "Second look", "inputs": ["first_pass"]},
-        ],
-        "deleted_rows": [],
-    }
-    at.run()
-    assert {"first_pass", "second_look"} <= set(reads_from_options(at))  # an id made from the name counts too
+    at.button(key=f"{key}:add").click().run()
+    (step_id,) = (t for t in at.text_input if t.key and t.key.endswith(":id"))
+    step_id.set_value("first_pass").run()
+    at.button(key=f"{key}:add").click().run()
+    assert not at.exception
+    sources = source_labels(exercise)
+    assert reads_from_options(at, 0) == [*sources, "Step (step2)"]  # never itself
+    assert reads_from_options(at, 1) == [*sources, "Step (first_pass)"]
+    assert [m.value for m in at.multiselect if m.key.endswith(":inputs")][1] == ["first_pass"]
+    # no free typing: an id that is no step is never turned into a similar source
+    assert all(not m.proto.accept_new_options for m in at.multiselect if m.key.endswith(":inputs"))
+    # an id made from the name counts too
+    name = [t for t in at.text_input if t.key.endswith(":name")][1]
+    at.text_input(key=name.key.removesuffix(":name") + ":id").set_value("").run()
+    at.text_input(key=name.key).set_value("Second look").run()
+    assert "Second look (second_look)" in reads_from_options(at, 0)
 
 
 def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
@@ -145,3 +143,28 @@ def test_a_blank_answer_gets_no_encouraging_feedback(open_app, app_db, kind) -> 
         feedback = [r.feedback for r in s.exec(select(CriterionRow).where(CriterionRow.grade_id == grade_row.id))]
     engine.dispose()
     assert not [f for f in feedback if f and f in shown]  # not one criterion's sentence on an empty answer
+
+
+def test_the_builder_moves_removes_and_keeps_the_draft_over_a_reload(open_app, app_db) -> None:
+    exercise = first(Kind.design_workflow)
+    at = open_app(exercise.id)
+    answer_with(at, exercise, exercise.reference)
+    key = f"design:{exercise.id}:steps"
+    reference = [s.id for s in exercise.reference.steps]
+
+    def card_ids(app) -> list[str]:
+        return [t.value for t in app.text_input if t.key.startswith(key) and t.key.endswith(":id")]
+
+    assert card_ids(at) == reference
+    uids = [r["uid"] for r in at.session_state[key]]
+    at.button(key=f"{key}:{uids[1]}:up").click().run()
+    assert card_ids(at) == [reference[1], reference[0], *reference[2:]]
+    at.button(key=f"{key}:{uids[-1]}:remove").click().run()
+    assert not at.exception
+    assert card_ids(at) == [reference[1], reference[0], *reference[2:-1]]
+    # the draft is stored as the learner changes it, so a new session (a reload) shows it
+    again = open_app(exercise.id)
+    assert card_ids(again) == [reference[1], reference[0], *reference[2:-1]]
+    assert [m.value for m in again.multiselect if m.key.endswith(":inputs")] == [
+        s.inputs for s in (exercise.reference.steps[1], exercise.reference.steps[0], *exercise.reference.steps[2:-1])
+    ]

@@ -130,3 +130,44 @@ def test_no_page_scrolls_sideways_at_390_px_and_none_asks_another_host(page: Pag
             wide[title] = found
     assert wide == {}
     assert foreign == []
+
+
+def test_the_review_queue_asks_before_saving_an_override(page: Page, app_url: str, shots) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    visit(page, app_url, "")
+    cohort = page.get_by_role("link", name="Cohort")
+    for _ in range(3):  # a click while the first run still draws the page can be lost
+        page.get_by_text("Instructor", exact=True).click()
+        settle(page)
+        if cohort.count():
+            break
+    cohort.click()
+    settle(page)
+    page.get_by_role("tab", name="Review queue").click()
+    settle(page)
+    page.screenshot(path=shots / "review-queue-1400.png", full_page=True)
+    total = page.get_by_label("New total")
+    expect(total).to_be_visible(timeout=60_000)
+    before = float(total.input_value())
+    after = 100.0 if before < 100 else 50.0
+    total.fill(str(after))
+    page.get_by_label("Reason (the learner reads it)").fill("Second look: <b>the risk is stated</b>.")
+    page.get_by_role("button", name="Save override").click()
+    ask = page.get_by_text("Save this override?")
+    expect(ask).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"The total goes from {before:.1f} to {after:.1f}")).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text="Second look: <b>the risk is stated</b>.")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 900})
+    settle(page)
+    page.get_by_role("button", name="Confirm and save").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "review-confirm-390.png")
+    assert overflow(page) == []
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_text("Override cancelled: nothing was saved.")).to_be_visible(timeout=30_000)
+    expect(ask).to_have_count(0)
+    page.get_by_role("button", name="Save override").click()
+    expect(ask).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Confirm and save").click()
+    expect(page.get_by_text(f"Override saved: the grade is now {after:.1f}")).to_be_visible(timeout=30_000)
+    page.screenshot(path=shots / "review-saved-1400.png", full_page=True)

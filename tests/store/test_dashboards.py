@@ -10,7 +10,7 @@ import math
 import random
 import statistics
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import numpy as np
 import pytest
@@ -20,10 +20,11 @@ from sqlmodel import Session, col, func, select
 
 from exercises.kinds import KINDS
 from exercises.model import Kind
+from exercises.submission import MAX_REASON
 from grading.model import CriterionScore, Grade
 from store import assignments, attempts, dashboards, export, items, progress, review
 from store.db import make_engine, session_scope
-from store.demo import DEMO_COHORT_CODE, seed_demo
+from store.demo import DEMO_COHORT_CODE, DEMO_LEARNER, seed_demo
 from store.migrate import upgrade
 from store.models import Attempt, Cohort, CriterionRow, GradeRow, GradeSource, Membership, Role, User, now
 from store.quantiles import quantiles_by
@@ -294,6 +295,11 @@ def test_overriding_criteria_moves_the_total_by_their_weights(engine, bank, peop
         assert typed.total == 33.0
         with pytest.raises(ValueError, match="reason"):
             review.override_grade(s, people.instructor, attempt_id, "  ", total=10.0)
+        # one limit, in the form and in the store: a reason the form lets through is stored whole
+        review.override_grade(s, people.instructor, attempt_id, "x" * MAX_REASON, total=11.0)
+        with pytest.raises(ValueError, match=f"{MAX_REASON:,} characters"):
+            review.override_grade(s, people.instructor, attempt_id, "x" * (MAX_REASON + 1), total=12.0)
+    assert GradeRow.model_fields["reason"].metadata[0].max_length == MAX_REASON
     assert review.override_total(80.0, {"a": 40, "b": 60}, {"a": 0.5, "b": 1.0}, {"a": 1.0}) == 100.0
     assert review.override_total(10.0, {"a": 40}, {"a": 0.5}, {"a": 0.0}) == 0.0
 
@@ -510,3 +516,19 @@ def test_the_bulk_demo_is_plausible(engine, bank) -> None:
         newcomer = get_or_create_user(s, "newcomer", "New Comer")
     assert put(engine, newcomer, ex, 50.0) > max(expected)
     assert math.isfinite(dash.summary.attempts)
+
+
+def test_a_fresh_demo_has_open_due_soon_and_overdue_assignments(engine, bank) -> None:
+    """Issue #19: on a fresh `make run` every demo assignment was already overdue."""
+    seed_demo(engine, bank, learners=5, attempts=4)
+    at = now()
+    with session_scope(engine) as s:
+        learner = s.exec(select(User).where(User.external_id == DEMO_LEARNER)).one()
+        mine = assignments.learner_assignments(s, learner, learner.id)
+    days = sorted(
+        ((a.due.replace(tzinfo=UTC) if a.due.tzinfo is None else a.due) - at).total_seconds() / 86400 for a in mine
+    )
+    assert len(mine) == 8
+    assert sum(d > 3 for d in days) >= 1  # open, with time to spare
+    assert sum(0 < d <= 3 for d in days) == 1  # one due soon
+    assert any(a.overdue(at) for a in mine)  # and one past its date
