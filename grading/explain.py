@@ -133,7 +133,8 @@ def score_explanation(
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
-    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, coverage, scored[1].score)
+    found_share = sum(p.weight for p in points if p.id in made) / total_w
+    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, found_share, scored[1].score)
     if unsupported:  # raters mark an invented key figure as a wrong one; the grader may not see the point
         doubt = doubt or f"a figure the case does not give ({unsupported[0]:g}) in a sentence on a key point"
     return Scoring(scored, [Flag.needs_review] if doubt else [])
@@ -149,7 +150,8 @@ def doubts(
     plain: float,
 ) -> str | None:
     """Where the grader is likely wrong, in words, or None: the signs its evidence is thin or
-    pulls two ways, so a person should look."""
+    pulls two ways, so a person should look. `coverage` is the share of the key points' weight
+    found, however well made: a point found with a wrong figure is not a paraphrase missed."""
     if prose >= 4 and topical >= 0.8 and coverage <= 0.5:
         return "on topic and substantial, yet the points are not found: likely a paraphrase the cues miss"
     if (coverage >= MIXED_HIGH and plain <= MIXED_LOW) or (plain >= MIXED_HIGH and coverage <= MIXED_LOW):
