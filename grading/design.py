@@ -11,7 +11,7 @@ from exercises.graph import data_reaching, graph_problems, unchecked_to_action, 
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
 from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
-from grading.bands import MIN_DOUBT, PROFICIENT
+from grading.bands import BAND_EDGES, MIN_DOUBT, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
 from grading.rubric import CRITICAL_CAP, Scored, Scoring, join
@@ -28,9 +28,15 @@ HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error l
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
-# the lowest a cap alone sets: the shipped golden cases put a design with the right tools and one
-# misplaced control at 35 or more; lower than that is for its criteria to say
+# the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
+# right tools and one misplaced control at 35 or more; lower than that is for its criteria to say.
+# A second, independent flaw, or no check anywhere (no control to misplace), has no floor.
 CAP_FLOOR = 35.0
+# a design that performs under half of the stages is not yet a workflow for the problem: raters
+# hold it in the lowest band, in proportion to the work it does, whatever its constraints, data
+# rules and structure would earn on the little it covers
+WORKFLOW_SHARE = 0.5
+NOT_A_WORKFLOW_CAP = BAND_EDGES[0] - 1.0
 
 
 def catch_fit(check: Tool, errors: Mapping[ErrorType, float]) -> float:
@@ -87,6 +93,7 @@ def score_design(
     runnable = not problems
 
     coverage, performers, coverage_scored = _coverage(exercise, steps, offered)
+    performed = coverage  # the share of stages performed at all, before any counts in part
     if runnable:
         coverage, coverage_scored = _founded(exercise, workflow, offered, performers, coverage_scored)
     scored = [coverage_scored, _tool_fit(exercise, steps, offered, performers)]
@@ -100,7 +107,9 @@ def score_design(
         details["simulation"] = sim.model_dump(mode="json")
         scored.append(_constraints(exercise, sim, coverage))
         scored.append(_reliability(exercise, sim, coverage))
-        scored = _caps_by_harm(scored, sim.error_rate / exercise.constraints.max_error_rate)
+        scored = _caps_by_harm(
+            scored, sim.error_rate / exercise.constraints.max_error_rate, floor=_has_check(workflow, offered)
+        )
     else:
         flags.append(Flag.invalid_workflow)
         why = "The workflow cannot be run: " + "; ".join(problems[:3])
@@ -108,15 +117,41 @@ def score_design(
         scored += [Scored(c, 0.0, why, fix) for c in ("controls", "data_rules", "constraints", "reliability")]
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
+    scored = [_not_a_workflow(s, performed) if s.id == "coverage" else s for s in scored]
     if _compounded(exercise, scored):
         flags.append(Flag.needs_review)
     return Scoring(scored, flags, details)
 
 
+def not_a_workflow_cap(share: float) -> float | None:
+    """The most a design performing `share` of the stages can score: below the lowest band's edge
+    in proportion to the work done when it covers under half of them; no cap otherwise."""
+    if share >= WORKFLOW_SHARE:
+        return None
+    return round(NOT_A_WORKFLOW_CAP * share / WORKFLOW_SHARE, 1)
+
+
+def _not_a_workflow(coverage: Scored, share: float) -> Scored:
+    cap = not_a_workflow_cap(share)
+    if cap is None:
+        return coverage
+    feedback = (
+        coverage.feedback + f" A design that performs under {WORKFLOW_SHARE:.0%} of the stages is not yet a "
+        f"workflow for the problem: it caps the grade at {cap:g}, however sound the few steps are."
+    )
+    return replace(coverage, feedback=feedback, cap=cap if coverage.cap is None else min(cap, coverage.cap))
+
+
+def _has_check(workflow: Workflow, tools: Mapping[str, Tool]) -> bool:
+    """Whether any step is a check or carries one (a person, a rule check), wherever it sits."""
+    return any(tools[t].is_check for s in workflow.steps for t in (s.tool, *s.checks) if t in tools)
+
+
 def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
     """Whether more than one critical flaw holds the grade down: how far independent flaws compound
-    is a judgement raters make differently, so a person looks at it."""
-    caps = [s.cap for s in scored if s.cap is not None and s.cap < INFEASIBLE_CAP]
+    is a judgement raters make differently, so a person looks at it. Too little work done (the
+    coverage cap) is no flaw in what is done."""
+    caps = [s.cap for s in scored if s.cap is not None and s.cap < INFEASIBLE_CAP and s.id != "coverage"]
     if len(caps) < 2:
         return False
     weights = {c.id: c.weight for c in exercise.scored_rubric}
@@ -124,18 +159,21 @@ def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
     return total > min(caps)
 
 
-def harm_cap(harm_ratio: float, flaws: int = 1) -> float:
+def harm_cap(harm_ratio: float, flaws: int = 1, floor: bool = True) -> float:
     """The most a design with critical flaws can score, in proportion to the harm it would do: the
     critical cap where one flaw lets errors through at about the target rate, falling by
     `CAP_PER_DOUBLING` for each doubling of the uncaught error rate past the target and for each
-    further, independent critical flaw (an unguarded step and a data breach), never below the floor."""
+    further, independent critical flaw (an unguarded step and a data breach), never below the floor
+    (`floor=False`: a design with no check at all, never below 0)."""
     doublings = math.log2(max(1.0, harm_ratio)) + max(0, flaws - 1)
-    return round(max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * doublings), 1)  # a total's precision
+    lowest = CAP_FLOOR if floor else 0.0
+    return round(max(lowest, CRITICAL_CAP - CAP_PER_DOUBLING * doublings), 1)  # a total's precision
 
 
-def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
+def _caps_by_harm(scored: list[Scored], harm_ratio: float, floor: bool = True) -> list[Scored]:
     """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
-    simulated uncaught error rate exceeds the target; every cap by how many critical flaws there are."""
+    simulated uncaught error rate exceeds the target; every cap by how many critical flaws there
+    are; the floor only for a single flaw in a design with a check somewhere."""
     flaws = sum(s.cap == CRITICAL_CAP for s in scored)
     if not flaws:
         return scored
@@ -144,7 +182,7 @@ def _caps_by_harm(scored: list[Scored], harm_ratio: float) -> list[Scored]:
         if s.cap != CRITICAL_CAP:
             out.append(s)
             continue
-        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws)
+        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws, floor and flaws == 1)
         feedback = s.feedback.replace(f"caps the grade at {CRITICAL_CAP:g}", f"caps the grade at {cap:g}")
         feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
         out.append(replace(s, cap=cap, feedback=feedback))
@@ -181,6 +219,11 @@ def project(workflow: Workflow, tools: Mapping[str, Tool], irreversible: set[str
     if exact is not None:
         return exact
     return simulate(workflow, tools, cases=SIM_CASES, seed=SIM_SEED, irreversible=irreversible)
+
+
+def stages_performed(exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]) -> float:
+    """The share of the exercise's stages some step performs with a capable tool."""
+    return _coverage(exercise, steps, tools)[0]
 
 
 def irreversible_in(exercise: DesignWorkflowExercise, steps: list[Step], tools: Mapping[str, Tool]) -> set[str]:

@@ -11,11 +11,22 @@ above chance.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T", bound=Hashable)
 
 FOUND_SHARE = 0.6  # of the detection criterion: what was found
 CLEAN_SHARE = 1 - FOUND_SHARE  # how clean the flags are
 CHANCE_MARGIN = 0.25  # chance-corrected precision at which finds count in full
+
+
+def neighbours(pairs: Iterable[tuple[T, T]], members: Iterable[T]) -> dict[T, frozenset[T]]:
+    """Each member's neighbours from pairs that name the same problem from two sides: symmetric,
+    so a pair is written once."""
+    pairs = list(pairs)
+    return {m: frozenset({b for a, b in pairs if a == m} | {a for a, b in pairs if b == m}) for m in members}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from exercises.graph import downstream
 from exercises.model import Fault, FindFailuresExercise
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission, FixType
 from exercises.workflow import Tool
-from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, noisy
+from grading.detection import CLEAN_SHARE, FOUND_SHARE, Detection, neighbours, noisy
 from grading.fix_stance import argued_against, proposed, samples_only
 from grading.rubric import Scored, Scoring, join, on_topic
 from grading.text import analyse, concept_found, cue_share, stems
@@ -36,10 +36,7 @@ _NEIGHBOUR_PAIRS = (
     (C.bias, C.automated_judgement),
     (C.cost_latency_blowup, C.missing_check),
 )
-NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = {
-    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
-    for c in FaultCategory
-}
+NEIGHBOURS: dict[FaultCategory, frozenset[FaultCategory]] = neighbours(_NEIGHBOUR_PAIRS, FaultCategory)
 NEIGHBOUR_CREDIT = 0.8  # found with a neighbouring category
 WRONG_CATEGORY_CREDIT = 0.6  # the right step and a fix for this fault, but an unrelated category: seen, misnamed
 NEIGHBOUR_CLASSIFICATION = 0.5  # the classification criterion's share for a neighbouring category
@@ -47,6 +44,10 @@ DOWNSTREAM_CREDIT = 0.5  # flagged at a later step where the fault shows, not wh
 FIX_ACCEPTED = 0.75  # a fix this good is treated as fixing the fault (simulated after the grade)
 FIX_TYPE_SHARE = 0.25  # the rest of a fix's fit is what it says: the substance weighs most
 SAMPLED_FIT = 0.5  # a person on a sample only, where a person must decide every item
+# the exercise's worst faults found, yet each rated below its severity and given no fitting fix:
+# seen, not understood (nothing in the analysis would get them fixed first); raters credit such
+# finds in part
+DISMISSED_CREDIT = 0.5
 _TIE = 1e-9  # prefer the fault's own step when two flags would serve a fault equally well
 
 
@@ -57,6 +58,7 @@ class Match:
     location: float  # 1 on the fault's step or an accepted one, DOWNSTREAM_CREDIT where it shows
     category: float  # 1 exact, NEIGHBOUR_CREDIT, WRONG_CATEGORY_CREDIT; less for hedging
     fix_fit: float  # the best fix among the flags that name this fault
+    dismissed: bool = False  # a worst fault rated below its severity with no fitting fix, none handled
 
     @property
     def diagnosis(self) -> float:
@@ -73,8 +75,13 @@ class Match:
         return self.category >= 1.0
 
     @property
+    def counted(self) -> float:
+        """The share of the find that counts: in part when the worst fault is dismissed."""
+        return DISMISSED_CREDIT if self.dismissed else 1.0
+
+    @property
     def found(self) -> float:
-        return self.location * self.category
+        return self.location * self.category * self.counted
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,17 @@ class Assessment:
 
 def _weight(fault: Fault) -> float:
     return float(SEVERITY_RANK[fault.severity])
+
+
+def _dismissed(exercise: FindFailuresExercise, found: list[tuple[Fault, FaultFlag, float]]) -> set[str]:
+    """The ids of the exercise's worst faults (by severity) found but dismissed: rated lower than
+    they are and given no fitting fix, when no worst fault found is handled (rated at its severity
+    or fixed). One worst fault taken seriously shows the analysis puts first what comes first."""
+    worst = max(SEVERITY_RANK[f.severity] for f in exercise.faults)
+    top = [(fault, flag, fit) for fault, flag, fit in found if SEVERITY_RANK[fault.severity] == worst]
+    if any(SEVERITY_RANK[flag.severity] >= worst or fit >= FIX_ACCEPTED for _, flag, fit in top):
+        return set()
+    return {fault.id for fault, _, _ in top}
 
 
 def _severity_credit(fault: Fault, flag: FaultFlag) -> float:
@@ -266,6 +284,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
                 best_fit[k] = max(best_fit[k], fit(i, k))
         else:
             false_alarms.append(flags[i])
+    dismissed = _dismissed(exercise, [(faults[j], flags[i], best_fit[j]) for j, i in taken.items()])
     matches = [
         Match(
             faults[j],
@@ -273,6 +292,7 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
             places.credit[faults[j].id][flags[i].step],
             category(i, j),
             best_fit[j],
+            faults[j].id in dismissed,
         )
         for j, i in sorted(taken.items(), key=lambda kv: kv[1])
     ]
@@ -316,6 +336,12 @@ def score_failures(
     evidence += f", {len(shown)} flagged where they show rather than where they start)" if shown else ")"
     if result.repeats:
         evidence += f"; {len(result.repeats)} flag(s) repeat a fault already found"
+    dismissed = [m for m in matches if m.dismissed]
+    if dismissed:
+        where = join([repr(names.get(m.flag.step, m.flag.step)) for m in dismissed], 2)
+        evidence += (
+            f"; the worst fault(s) found, at {where}, rated below their severity with no fitting fix, count in part"
+        )
     if false_alarms:
         evidence += f"; {len(false_alarms)} of your {len(flags)} flags point at no real fault: " + join(
             [f"'{names.get(f.step, f.step)}' as {_label(f.category)}" for f in false_alarms], 3
@@ -345,7 +371,10 @@ def score_failures(
     # where a person may judge otherwise: many flags that match nothing (raters differ on what
     # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
     noise = noisy(len(false_alarms), len(matches))
-    partial = sum(_weight(m.fault) * (1 - m.found) for m in matches if m.category > WRONG_CATEGORY_CREDIT) / total_w
+    partial = sum(
+        _weight(m.fault) * (1 - m.location * m.category) for m in matches if m.category > WRONG_CATEGORY_CREDIT
+    )
+    partial /= total_w
     detection_scored = Scored(
         "detection",
         result.detection.score,
@@ -356,7 +385,9 @@ def score_failures(
         doubt_why=f"{len(false_alarms)} flags that match no fault" if noise else "partly matched flags",
     )
 
-    classification = sum(_weight(m.fault) * _classification_credit(m.category) * m.diagnosis for m in matches)
+    classification = sum(
+        _weight(m.fault) * _classification_credit(m.category) * m.diagnosis * m.counted for m in matches
+    )
     classification /= total_w
     wrong = [m for m in matches if not m.category_right]
     c_evidence = f"{n_right} of {len(exercise.faults)} faults named with the right category."

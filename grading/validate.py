@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from exercises.model import Claim, ValidateOutputExercise
 from exercises.submission import SEVERITY_RANK, ClaimError, ClaimMark, ValidateSubmission
 from exercises.workflow import Tool
-from grading.detection import Detection
+from grading.detection import Detection, neighbours
 from grading.rubric import Scored, Scoring, join, on_topic
-from grading.text import analyse, concept_found, cue_share, number_matches, numbers, stems
+from grading.text import analyse, concept_found, cue_share, number_matches, numberize, numbers, stems, words
 
 FALSE_FLAG_WEIGHT = 2.0  # a correct claim wrongly flagged weighs as a medium error
 CORRECTED_FALSE_FLAG_WEIGHT = 3.0  # one "corrected" as well weighs as a high one (see _false_flag_weight)
@@ -26,10 +26,7 @@ _NEIGHBOUR_PAIRS = (
     (E.unsupported_inference, E.missing_caveat),
     (E.unsupported_inference, E.fabricated_fact),
 )
-NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = {
-    c: frozenset({b for a, b in _NEIGHBOUR_PAIRS if a == c} | {a for a, b in _NEIGHBOUR_PAIRS if b == c})
-    for c in ClaimError
-}
+NEIGHBOURS: dict[ClaimError, frozenset[ClaimError]] = neighbours(_NEIGHBOUR_PAIRS, ClaimError)
 NEIGHBOUR_DOUBT = 0.5  # the share of a claim's type credit a person may give a neighbouring type
 
 
@@ -37,6 +34,19 @@ def _false_flag_weight(mark: ClaimMark) -> float:
     """A correct claim flagged costs a reviewer's time; "corrected" as well, it would put an error
     into the output if the correction were applied: that weighs as a high-severity error."""
     return CORRECTED_FALSE_FLAG_WEIGHT if mark.correction.strip() else FALSE_FLAG_WEIGHT
+
+
+def wrong_figure(claim: Claim, correction: str, tolerance: float) -> bool:
+    """A correction that states a figure of its own in digits, where the source gives one, and
+    nowhere (in digits or in words) the source's: applied, it would put another wrong figure into
+    the output. The claim's own figures quoted back ("not £11,500") state nothing new, and a
+    correction in words only is left to doubt (the grader may misread it)."""
+    if not claim.correction_numbers:
+        return False
+    quoted = numbers(claim.text)
+    stated = [f for f in numbers(correction) if f not in quoted]
+    said = numbers(correction) + numbers(" ".join(numberize(words(correction))))  # "six months" says 6
+    return bool(stated) and not any(number_matches(said, gold, tolerance) for gold in claim.correction_numbers)
 
 
 def _w(claim: Claim) -> float:
@@ -80,7 +90,11 @@ def score_validation(
     missed = [c for c in errors if c.id not in marks]
 
     tp = sum(_w(c) for c in caught)
+    # an error "corrected" to another wrong figure costs precision as a correct claim corrected
+    # does (both would put an error into the output), never what was caught
+    miscorrected = [c for c in caught if wrong_figure(c, marks[c.id].correction, exercise.number_tolerance)]
     flagged_w = tp + sum(_false_flag_weight(marks[c.id]) for c in false_flags)
+    flagged_w += CORRECTED_FALSE_FLAG_WEIGHT * len(miscorrected)
     correct = [c for c in exercise.claims if c.error is None]
     found = Detection(
         found=tp / err_w,
@@ -94,7 +108,10 @@ def score_validation(
     evidence = f"Caught {len(caught)} of {len(errors)} errors"
     if caught and len(caught) < len(errors):
         evidence += f" ({found.found:.0%} of what there was to catch, the serious ones counting more)"
-    evidence += f"; {len(false_flags)} correct claim(s) flagged as wrong."
+    evidence += f"; {len(false_flags)} correct claim(s) flagged as wrong"
+    if miscorrected:
+        evidence += f"; {len(miscorrected)} error(s) corrected to another wrong figure"
+    evidence += "."
     if not marks:
         feedback = (
             f"No claim flagged yet: {len(errors)} of the {len(exercise.claims)} claims are wrong. "

@@ -91,7 +91,10 @@ def test_each_answer_is_graded_within_its_raters_band_or_sent_to_review(rated, a
     result = grade(exercise, answer.submission(), tools=BANK.tools)
     bands = [band(r.total) for r in answer.ratings.values()]
     within = min(bands) - 1 <= band(result.total) <= max(bands) + 1
-    assert within or Flag.needs_review in result.flags, (result.total, [r.total for r in answer.ratings.values()])
+    # A failure shows the answer's id only (no traceback, no assertion rewrite of the grade or
+    # its feedback): held-out grades stay unprinted.
+    if not (within or Flag.needs_review in result.flags):
+        pytest.fail(f"{rated.exercise}:{answer.id}", pytrace=False)
 
 
 def test_flag_precision_by_hand() -> None:

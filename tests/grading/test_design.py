@@ -245,7 +245,7 @@ def test_an_expert_on_every_item_breaks_budget_and_turnaround() -> None:
 # --- every shipped design ------------------------------------------------------------------------
 
 
-def _without_checks(steps: list[Step]) -> list[Step]:
+def without_checks(steps: list[Step]) -> list[Step]:
     """The same design with every check step and attached check removed, inputs rewired past them."""
     removed = {s.id: s for s in steps if CATALOGUE[s.tool].is_check}
 
@@ -265,7 +265,7 @@ IRREVERSIBLE = [e for e in shipped("design_workflow") if any(s.risk == "irrevers
 
 @pytest.mark.parametrize("exercise", IRREVERSIBLE, ids=ids(IRREVERSIBLE))
 def test_a_shipped_reference_stripped_of_its_checks_is_capped(exercise) -> None:
-    stripped = exercise.reference.model_copy(update={"steps": _without_checks(list(exercise.reference.steps))})
+    stripped = exercise.reference.model_copy(update={"steps": without_checks(list(exercise.reference.steps))})
     result = grade(exercise, stripped)
     assert result.criterion("controls").score < 1
     assert result.total <= CRITICAL_CAP

@@ -1,7 +1,7 @@
 """Caps in proportion to expected harm (#17): a design whose unguarded risky step lets errors
 through at about the target rate is capped at the critical cap; each doubling of the uncaught
 error rate past the target, and each further independent critical flaw, lowers the cap, never
-below the floor. Stated as properties of the cap and over a family of targets and flaws."""
+below the floor for a single flaw. Stated as properties of the cap and over a family of targets and flaws."""
 
 from __future__ import annotations
 
@@ -63,8 +63,9 @@ def test_two_critical_flaws_cap_lower_than_either_alone() -> None:
     both = grade(exercise, design([PUBLIC, CHECK, step("pay", "payment_release", ["check"], stage="s-pay")]))
     assert both.details["cap"]["at"] < min(breach.details["cap"]["at"], unguarded.details["cap"]["at"])
     ratio = both.details["simulation"]["error_rate"] / exercise.constraints.max_error_rate
+    # the floor is for one misplaced control: a second, independent critical flaw may go below it
     assert both.details["cap"]["at"] == pytest.approx(
-        max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * (math.log2(max(1.0, ratio)) + 1)), abs=0.05
+        max(0.0, CRITICAL_CAP - CAP_PER_DOUBLING * (math.log2(max(1.0, ratio)) + 1)), abs=0.05
     )
 
 
