@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exercises.model import KeyPoint
+from exercises.model import ExplainReasoningExercise, KeyPoint
 from grading import Flag, grade
 from grading.explain import WRONG_FIGURE_CAP
 from grading.figures import unfounded
 from grading.text import analyse
 
-from .conftest import EXPLAIN_REFERENCE, explain_exercise, explanation
+from .conftest import EXPLAIN_REFERENCE, SHIPPED, explain_exercise, explanation, shipped
 
 BASE = explain_exercise()
 ERRORS = KeyPoint(
@@ -93,3 +93,13 @@ def test_an_invented_figure_on_a_key_point_it_does_not_replace_goes_to_review(fi
     result = grade(CASE, explanation(text))
     assert Flag.needs_review in result.flags
     assert Flag.needs_review not in grade(CASE, explanation(text.replace(f", {figure} of them", ""))).flags
+
+
+@pytest.mark.parametrize("exercise", shipped("explain_reasoning"), ids=lambda e: e.id)
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_no_figure_of_a_shipped_reference_is_invented(exercise, seed: int) -> None:
+    """The reference writes the case's own figures and fair derivations of them, in every variant."""
+    variant = SHIPPED.variant(exercise.id, seed) or exercise
+    assert isinstance(variant, ExplainReasoningExercise)
+    for sentence in analyse(variant.reference.text):
+        assert unfounded(variant, sentence.stems) == [], sentence.text
