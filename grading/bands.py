@@ -31,8 +31,11 @@ def in_doubt(total: float, details: Mapping[str, object]) -> bool:
     when the cap is a close call: it barely binds, or the criterion that imposes it is otherwise
     met (one flaw amid work that criterion credits; raters split on how much it should cost).
     A cap on weak work that its criterion also fails is confident (raters hold such answers well
-    below the cap)."""
+    below the cap), and so is a firm cap (its flaw stated outright, e.g. the decision argued
+    against in so many words)."""
     capped = details.get("capped")
+    if isinstance(capped, Mapping) and capped.get("firm"):
+        capped = None  # stated outright: no close call
     if isinstance(capped, Mapping) and (
         capped.get("uncapped_total", 0.0) - capped.get("at", 0.0) < CAP_DOUBT
         or capped.get("criterion_score", 0.0) >= CRITERION_MET

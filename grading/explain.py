@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from exercises.plain_text import clean_text
@@ -18,9 +19,11 @@ from grading.bands import PROFICIENT
 from grading.claims import expected_polarities, overclaims, reverses_change
 from grading.explain_match import (
     FRAGMENT_CREDIT,
+    SLIP_CREDIT,
     PointMatch,
     Unit,
     argued_against,
+    case_words,
     concern_credit,
     cue_vocabulary,
     match_points,
@@ -28,11 +31,20 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
-from grading.figures import misattached
+from grading.figures import ABOUT, misattached, stated, unfounded
 from grading.injection import strip_injection
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
-from grading.text import Sentence, contains_phrase, numbers, reading_grade, stems, word_count
+from grading.text import (
+    Sentence,
+    concept_found,
+    contains_phrase,
+    number_matches,
+    numbers,
+    reading_grade,
+    stems,
+    word_count,
+)
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
@@ -63,6 +75,9 @@ def score_explanation(
     points = exercise.key_points
     expected = expected_polarities(exercise)
     made, certain = points_made(exercise, found)
+    invented, unsupported = invented_figures(exercise, found)
+    # a point made with an invented figure in place of its own misinforms, as a wrong figure does
+    made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
     opposed = argued_against(points, found, expected, made)
     against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
@@ -70,6 +85,7 @@ def score_explanation(
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
     slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
+    slips += [(p, slip) for p, slip in invented if all(p.id != q.id for q, _ in slips)]
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -111,12 +127,16 @@ def score_explanation(
     caps = [ARGUED_AGAINST_CAP] * bool(against_decision) + [OVERCLAIM_CAP] * bool(certain)
     caps += [WRONG_FIGURE_CAP] * bool(slips)
     cap = min(caps, default=None)
-    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap)]
+    # arguing against the decision is stated outright, not inferred: a cap raters do not split on
+    scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap, firm=bool(against_decision))]
     scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
     scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
     scored.append(_length(exercise, text, relevance))
-    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, coverage, scored[1].score)
+    found_share = sum(p.weight for p in points if p.id in made) / total_w
+    doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, found_share, scored[1].score)
+    if unsupported:  # raters mark an invented key figure as a wrong one; the grader may not see the point
+        doubt = doubt or f"a figure the case does not give ({unsupported[0]:g}) in a sentence on a key point"
     return Scoring(scored, [Flag.needs_review] if doubt else [])
 
 
@@ -130,7 +150,8 @@ def doubts(
     plain: float,
 ) -> str | None:
     """Where the grader is likely wrong, in words, or None: the signs its evidence is thin or
-    pulls two ways, so a person should look."""
+    pulls two ways, so a person should look. `coverage` is the share of the key points' weight
+    found, however well made: a point found with a wrong figure is not a paraphrase missed."""
     if prose >= 4 and topical >= 0.8 and coverage <= 0.5:
         return "on topic and substantial, yet the points are not found: likely a paraphrase the cues miss"
     if (coverage >= MIXED_HIGH and plain <= MIXED_LOW) or (plain >= MIXED_HIGH and coverage <= MIXED_LOW):
@@ -153,11 +174,39 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
     return result
 
 
+def invented_figures(
+    exercise: ExplainReasoningExercise, found: list[Unit]
+) -> tuple[list[tuple[KeyPoint, str]], list[float]]:
+    """Figures the case does not give (see grading.figures.unfounded) in sentences on a key point:
+    where the sentence makes a point whose own figures it leaves out, the invented figure stands in
+    for them (a wrong figure of that point); anywhere else on a key point it is doubt."""
+    slips: list[tuple[KeyPoint, str]] = []
+    doubtful: list[float] = []
+    for u in found:
+        invented = unfounded(exercise, u.sentence.stems)
+        if not invented:
+            continue
+        given = stated(u.text)
+        replaced = [
+            p
+            for p in exercise.key_points
+            if stated(p.text)
+            and concept_found(u.sentence.stems, p.cues)
+            and not any(number_matches(given, g, ABOUT) for g in stated(p.text))
+        ]
+        for p in replaced:
+            if all(p.id != q.id for q, _ in slips):
+                slips.append((p, f"{invented[0]:g}, a figure the facts do not give"))
+        if not replaced and any(concept_found(u.sentence.stems, p.cues) for p in exercise.key_points):
+            doubtful += invented
+    return slips, doubtful
+
+
 def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[dict[str, PointMatch], str | None]:
     """The key points the text asserts, and the words of any certainty it claims where the case
     names a remaining risk (then the risk points are not made: the text denies them)."""
     expected = expected_polarities(exercise)
-    made = match_points(exercise.key_points, found, expected)
+    made = match_points(exercise.key_points, found, expected, case_words(exercise))
     # a text that undoes the change the decision makes has not made it, wherever else it names it
     reversed_ids = {
         p.id

@@ -20,6 +20,7 @@ from grading.text import (
     analyse,
     coherent,
     concept_found,
+    cue_found,
     cue_share,
     number_matches,
     numbers,
@@ -210,11 +211,15 @@ def _opposed(point: KeyPoint, polarity: Polarity | None, raw: str, tokens: Seque
 
 
 def match_points(
-    points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected | None = None
+    points: Sequence[KeyPoint],
+    found: Sequence[Unit],
+    expected: Expected | None = None,
+    case: frozenset[str] = frozenset(),
 ) -> dict[str, PointMatch]:
     """Key point id -> where and how well it is made. A unit carries at most two points, so one
     sentence stuffed with every keyword earns little. A sentence that carries a point's words but
-    says its opposite (see grading.claims) does not make it."""
+    says its opposite (see grading.claims) does not make it. `case` is the case's own words
+    (see case_words): a decision stated as a plan counts only in a sentence mostly made of them."""
     windows = _windows(found)
     options: dict[str, list[PointMatch]] = {}
     for point in points:
@@ -239,7 +244,7 @@ def match_points(
                 and first == last
                 and "decision" in point.roles
                 and not announces(raw)
-                and recommends(point, raw, tokens)
+                and (recommends(point, raw, tokens) or states_plan(point, raw, tokens, case))
                 and not _opposed(point, polarity, raw, tokens)
             ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
@@ -307,6 +312,40 @@ def recommends(point: KeyPoint, raw: str, tokens: Sequence[str]) -> bool:
     return len(_content(point.text) & set(tokens)) >= 2
 
 
+_PLAN = re.compile(
+    r"\b(?:will|(?:is|are|am) going to|(?:i|we) (?:want|plan|intend|aim) to|now (?:has|have|needs?) to"
+    r"|from now on)\b(?!\s+not\b)",
+    re.IGNORECASE,
+)
+
+
+# a cue group naming the writer's stance ("I recommend"), not what the decision changes; "approve"
+# is left out: it is as often the new control itself ("a handler approves every payment")
+_STANCE_CUES = frozenset(["recommend", "propose", "suggest", "advise"])
+
+
+PLAN_ON_CASE = 0.5  # share of a plan sentence's content words that must be the case's own
+
+
+def states_plan(point: KeyPoint, raw: str, tokens: Sequence[str], case: frozenset[str]) -> bool:
+    """A sentence that states the decision as what will now happen, leaving out the stance word
+    ("every claim will be checked by a handler", "we want to use software to read court orders"):
+    a plan (will, going to, want to, now has to) with no stance against, every cue group of the
+    point but its stance ("recommend", "propose"), two of the point's own content words, and
+    mostly the case's words (a sentence about a party that names a handler is not the decision).
+    A short note often makes its decision so. A point with no stance group is not made this way."""
+    text = raw.replace("’", "'")
+    stance = [alts for alts in point.cues if _STANCE_CUES.intersection(alts)]
+    if not stance or len(stance) == len(point.cues) or not _PLAN.search(text) or argues_against(text):
+        return False
+    own = _content(raw)
+    if not own or len(own & case) < PLAN_ON_CASE * len(own):
+        return False
+    if not all(cue_found(tokens, alts) for alts in point.cues if alts not in stance):
+        return False
+    return len(_content(point.text) & set(tokens)) >= 2
+
+
 def argued_against(
     points: Sequence[KeyPoint], found: Sequence[Unit], expected: Expected, made: Mapping[str, PointMatch]
 ) -> list[tuple[KeyPoint, Unit]]:
@@ -361,12 +400,19 @@ def concern_credit(concern: Concern, found: Sequence[Unit]) -> float:
     return best
 
 
+def case_words(exercise: ExplainReasoningExercise) -> frozenset[str]:
+    """The case's own content words: its situation, key points and the reader's concerns."""
+    source = [
+        exercise.situation,
+        *(p.text for p in exercise.key_points),
+        *(c.text for c in exercise.stakeholder.concerns),
+    ]
+    return _content(" ".join(source))
+
+
 def topical_relevance(exercise: ExplainReasoningExercise, text: str) -> float:
     """How much of the situation's own vocabulary the text uses: an off-topic text, however
     fluent, shares little of it; a paraphrase of the right content shares a lot."""
-    source = " ".join(
-        [exercise.situation, *(p.text for p in exercise.key_points), *(c.text for c in exercise.stakeholder.concerns)]
-    )
-    topic = {w for w in stems(source) if len(w) > 3 and w not in FUNCTION_WORDS and not w.isdigit()}
+    topic = case_words(exercise)
     used = {w for w in stems(text) if w in topic}
     return max(0.0, min(1.0, (len(used) - 3) / 12))

@@ -114,3 +114,156 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
             if not any(_same(v, owner) for v in stated):  # both figures given: a comparison, not a swap
                 result.append((value, head, owner))
     return result
+
+
+# --- figures the case does not give -------------------------------------------------------------------
+
+ABOUT = 0.1  # "about": a figure within a tenth of one the case gives or derives is that figure, rounded
+SMALL_COUNT = 10  # whole numbers up to this are incidental counts ("two merchants", "4 handlers"), not key figures
+# how many of each period make a year: a figure per one period may be restated per another
+_PER_YEAR = {"day": 365.0, "week": 52.0, "month": 12.0, "quarter": 4.0, "year": 1.0}
+
+
+def _derivations(sentences: Sequence[Sequence[tuple[float, str]]]) -> frozenset[float]:
+    """The case's figures and what a writer may fairly compute from them: from two figures of one
+    sentence a sum, a difference, a ratio, a percentage of or as a share; from a rate "1 in N",
+    "N in 1,000" and its complement; from a figure over a period, the same over another period
+    (a month's saving as a year's). Only related figures combine, so a figure the case does not
+    support is rarely matched by chance."""
+    out: set[float] = set()
+    for figures in sentences:
+        for a, kind in figures:
+            out.add(a)
+            if a < 100:  # in other units: cents as pounds, a percentage as a fraction, and back
+                out |= {a / 100} | ({100 * a} if not a.is_integer() else set())
+            if kind == "rate":
+                out |= {100 / a, 10 * a, 100 - a}
+            elif kind in _PER_YEAR:  # a figure per period, per another period
+                out |= {a * _PER_YEAR[kind] / n for n in _PER_YEAR.values()}
+        for a, _ in figures:
+            for b, _ in figures:
+                if a != b:
+                    out |= {a + b, abs(a - b), a / b, a * b / 100, 100 * a / b}
+    return frozenset(v for v in out if v)
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    founded: frozenset[float]  # the case's figures and their derivations
+    counts: frozenset[float]  # the figures it gives as counts or per period (not as rates)
+    rates: frozenset[float]  # figures the case gives only as rates ("0.7 %", the 7 of "7 in 1,000")
+
+
+_FOUNDED: dict[tuple[str, ...], CaseFigures] = {}
+_PERIOD_WORDS = {stems(p)[0]: p for p in _PER_YEAR}  # a period's lemma -> the period
+_PER = frozenset(stems("a an per each every"))
+
+
+def _ratio_base(tokens: Sequence[str], i: int) -> tuple[float, int] | None:
+    """The base of a ratio whose first figure is at i ("7 in 1,000", "23 of the 600", "7
+    households in 1,000") and where it stands, if the figure is one."""
+    for j in range(i + 1, min(i + 4, len(tokens) - 1)):
+        if _figure(tokens[j]) is not None:
+            return None
+        if tokens[j] in _BASES:
+            k = j + 2 if tokens[j + 1] == "the" and j + 2 < len(tokens) else j + 1
+            base = _figure(tokens[k])
+            return (base, k) if base else None
+    return None
+
+
+_SCALES = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+
+
+def _value(tokens: Sequence[str], i: int) -> float | None:
+    """The figure at i with the scale the lemmas split off it ("£3.2m" reads as 3.2, m)."""
+    value = _figure(tokens[i])
+    if value is not None and i + 1 < len(tokens) and tokens[i + 1] in _SCALES:
+        return value * _SCALES[tokens[i + 1]]
+    return value
+
+
+def _kinds(tokens: Sequence[str]) -> list[tuple[float, str]]:
+    """A sentence's figures, each a "rate" (a percentage or a ratio's first figure), the period
+    it is given per ("month": a figure per month) or a "count"; a ratio's base counts nothing."""
+    result: list[tuple[float, str]] = []
+    bases: set[int] = set()
+    for i, token in enumerate(tokens):
+        value = _value(tokens, i)
+        if value is None or not value or i in bases or _is_year(token):
+            continue
+        ratio = _ratio_base(tokens, i)
+        if ratio:
+            bases.add(ratio[1])
+        kind = "rate" if token.endswith("%") or ratio else _period(tokens, i) or "count"
+        result.append((value, kind))
+    return result
+
+
+def case_figures(exercise: ExplainReasoningExercise) -> CaseFigures:
+    """Every figure the case gives (brief, situation, reference, key points, concerns), which of
+    them it gives only as rates, and their simple derivations."""
+    source = [
+        exercise.brief,
+        exercise.situation,
+        exercise.reference.text,
+        *(p.text for p in exercise.key_points),
+        *(c.text for c in exercise.stakeholder.concerns),
+    ]
+    key = (exercise.id, str(exercise.version), *source)
+    if key not in _FOUNDED:
+        found = [_kinds(sentence.stems) for text in source for sentence in analyse(text)]
+        rates = {v for figures in found for v, kind in figures if kind == "rate"}
+        counts = [[(v, kind) for v, kind in figures if kind != "rate"] for figures in found]
+        if len(_FOUNDED) > 4096:
+            _FOUNDED.clear()
+        _FOUNDED[key] = CaseFigures(_derivations(found), frozenset(v for c in counts for v, _ in c), frozenset(rates))
+    return _FOUNDED[key]
+
+
+def _near(value: float, figures: frozenset[float]) -> bool:
+    return any(abs(value - f) <= ABOUT * abs(f) for f in figures)
+
+
+def _period(tokens: Sequence[str], i: int) -> str | None:
+    """The period the figure at i is stated per ("7 a *year*", "120 each *month*"), if any; not
+    a duration ("30 days")."""
+    for j in range(i + 1, min(i + 1 + HEAD_REACH, len(tokens))):
+        if _figure(tokens[j]) is not None or tokens[j] in _CLAUSE_OPENERS:
+            return None
+        if tokens[j] in _PERIOD_WORDS and tokens[j - 1] in _PER:
+            return _PERIOD_WORDS[tokens[j]]
+    return None
+
+
+def stated(text: str) -> list[float]:
+    """The figures a text states, leaving out what counts nothing (a ratio's base, a year)."""
+    return [v for sentence in analyse(text) for v, _ in _kinds(sentence.stems)]
+
+
+def unfounded(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list[float]:
+    """Figures in a sentence's lemmas that the case neither gives nor lets a writer derive (see
+    CaseFigures), within ABOUT: an invented key figure. A rate stated as a count over a period
+    ("about 7 a year" where the case gives 7 in 1,000) is one too. Years, dates, small whole
+    counts and "one of" count nothing; a ratio ("1 in 26") is judged as the rate it states."""
+    case = case_figures(exercise)
+    result = []
+    skip = -1
+    for i, token in enumerate(tokens):
+        value = _value(tokens, i)
+        if value is None or i <= skip or _is_year(token) or (i and tokens[i - 1] in _MONTHS):
+            continue
+        if tuple(tokens[i : i + 2]) == _ONE_OF or tuple(tokens[i + 1 : i + 2]) in _MONTH_AFTER:
+            continue
+        ratio = _ratio_base(tokens, i)
+        if ratio:  # "a in b": the rate it states, or both figures as the case gives them
+            base, skip = ratio
+            if not (
+                _near(100 * value / base, case.founded) or (_near(value, case.founded) and _near(base, case.founded))
+            ):
+                result.append(value)
+        elif not token.endswith("%") and _period(tokens, i) and value in case.rates and value not in case.counts:
+            result.append(value)  # a rate the case gives, stated as a count
+        elif not (value.is_integer() and 0 <= value <= SMALL_COUNT) and not _near(value, case.founded):
+            result.append(value)
+    return result

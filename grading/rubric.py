@@ -20,7 +20,9 @@ class Scored:
     """A scorer's verdict on one criterion before the rubric weights it. `cap` marks a
     critical flaw: the total may not exceed it. `doubt` is the share of the criterion the
     grader may have read wrongly (text it could not place, a partial match a person may judge
-    either way), with `doubt_why` saying where; it decides whether a person reviews the grade."""
+    either way), with `doubt_why` saying where; it decides whether a person reviews the grade.
+    `firm` marks a cap whose flaw the text states outright (a decision argued against in so many
+    words): raters do not split on it, so it is never a close call."""
 
     id: str
     score: float
@@ -29,6 +31,7 @@ class Scored:
     cap: float | None = None
     doubt: float = 0.0
     doubt_why: str = ""
+    firm: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def assemble(
         if total > cap:
             # the capping criterion's own score: a flaw found amid work it otherwise credits is a close call
             score = round(clamp(by_id[reason].score), 4)
-            info["capped"] = {"at": cap, "by": reason, "uncapped_total": round(total, 1), "criterion_score": score}
+            capped: dict[str, object] = {"at": cap, "by": reason, "uncapped_total": round(total, 1)}
+            info["capped"] = capped | {"criterion_score": score} | ({"firm": True} if by_id[reason].firm else {})
             total = cap
     return Grade(
         total=round(max(0.0, min(100.0, total)), 1),

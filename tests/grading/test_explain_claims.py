@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
-from grading import grade
+from grading import grade, in_doubt
 from grading.claims import argues_against, denies, keeps_old_state, narrows_scope
 from grading.explain import (
     ARGUED_AGAINST_CAP,
@@ -27,10 +27,13 @@ from grading.explain import (
 )
 from grading.explain_match import (
     NOTE_CLAIM_CREDIT,
+    RECOMMENDATION_CREDIT,
     VAGUE_CREDIT,
     announces,
+    case_words,
     cue_vocabulary,
     recommends,
+    states_plan,
     units,
     wrong_figure,
 )
@@ -81,6 +84,9 @@ def test_an_answer_arguing_against_the_decision_is_capped(lead: str) -> None:
     result = grade(EXERCISE, explanation(text))
     assert result.total <= 45
     assert "argues against the decision" in result.criterion("key_points").feedback
+    # stated outright: the cap is firm, so the close-call rule does not send it to review
+    assert result.details["capped"]["firm"]
+    assert not in_doubt(result.total, result.details)
 
 
 @pytest.mark.parametrize(
@@ -233,6 +239,51 @@ def test_the_decision_recommended_in_own_words_is_made(opening: str) -> None:
     assert "decision" not in made(
         opening.replace("approvals", "lunches").replace("approval", "lunch").replace("payment run", "canteen")
     )
+
+
+# the decision point as most exercises write it: a stance group ("recommend") and what changes
+STANCED = EXERCISE.model_copy(
+    update={
+        "key_points": [
+            p.model_copy(update={"cues": [["recommend", "propose", "suggest"], *p.cues]}) if p.id == "decision" else p
+            for p in EXERCISE.key_points
+        ]
+    }
+)
+PLANS = [
+    "From May, every approval will come before the payment run.",
+    "We are going to move each approval before the payment run.",
+    "We want to put approvals before the payment run.",
+    "Approvals now have to come before the payment run.",
+]
+
+
+@pytest.mark.parametrize("sentence", PLANS)
+def test_the_decision_stated_as_what_will_happen_is_made_without_a_stance_word(sentence: str) -> None:
+    """A short note states the decision as the plan ("will", "going to", "now has to"): made, at
+    the credit of a decision recommended in own words; its negation, the same words with no plan
+    (a past fact), the plan in a sentence about something else, and a point with no stance group
+    to leave out are not made this way."""
+    assert decision_credit(sentence) == RECOMMENDATION_CREDIT
+    assert decision_credit(negate(sentence)) == 0, negate(sentence)
+    # the same words as a past fact: at most partly made (three of its four cue groups)
+    past = re.sub(r"will come|are going to move|want to put|now have to come", "came", sentence)
+    assert decision_credit(past) < RECOMMENDATION_CREDIT, past
+    party = f"At the party there will be a quiz, with a prize table, music and cake, on {sentence[:-1].lower()}."
+    assert decision_credit(party) < RECOMMENDATION_CREDIT, party
+
+
+def decision_credit(text: str) -> float:
+    match = points_made(STANCED, units(text, cue_vocabulary(STANCED)))[0].get("decision")
+    return match.credit if match else 0.0
+
+
+@pytest.mark.parametrize("sentence", PLANS)
+def test_a_decision_with_no_stance_group_is_never_made_as_a_plan(sentence: str) -> None:
+    """Its cue groups all name what changes: a plan missing one of them leaves the change unsaid."""
+    plain, stanced = (next(p for p in e.key_points if p.id == "decision") for e in (EXERCISE, STANCED))
+    assert states_plan(stanced, sentence, stems(sentence), case_words(EXERCISE))
+    assert not states_plan(plain, sentence, stems(sentence), case_words(EXERCISE))
 
 
 @pytest.mark.parametrize("abbreviation", ["HITL", "KPIs", "SLA", "FOS"])

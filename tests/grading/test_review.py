@@ -94,6 +94,28 @@ def test_a_cap_imposed_by_a_criterion_that_is_otherwise_met_goes_to_review(margi
     assert in_doubt(44.0, capped | {"capped": capped["capped"] | {"criterion_score": met}})
 
 
+@given(st.floats(0, 40), st.floats(0, 1.0))
+def test_a_firm_cap_is_never_a_close_call(margin: float, criterion: float) -> None:
+    """A flaw stated outright (the decision argued against in so many words) is not one raters split on."""
+    capped = {"at": 44.0, "by": "key_points", "uncapped_total": 44.0 + margin, "criterion_score": criterion}
+    details = {"cap": {"at": 44.0, "by": "key_points"}, "capped": capped | {"firm": True}}
+    assert not in_doubt(44.0, details)
+    assert in_doubt(44.0, details | {"capped": capped}) == (margin < CAP_DOUBT or criterion >= CRITERION_MET)
+
+
+@given(st.floats(0, 1), st.floats(0.5, 1), st.booleans())
+def test_a_binding_cap_records_whether_it_is_firm(score: float, rest: float, firm: bool) -> None:
+    exercise = validate_exercise()
+    ids = [c.id for c in exercise.scored_rubric]
+    scored = [
+        Scored(i, score if i == ids[0] else rest, "", "", cap=1.0, firm=firm)
+        if i == ids[0]
+        else Scored(i, rest, "", "")
+        for i in ids
+    ]
+    assert assemble(exercise, scored).details["capped"].get("firm", False) == firm
+
+
 @given(st.floats(0, 1), st.floats(0.5, 1))
 def test_a_binding_cap_records_the_score_of_the_criterion_that_imposes_it(score: float, rest: float) -> None:
     exercise = validate_exercise()
