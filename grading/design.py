@@ -139,9 +139,7 @@ def _not_a_workflow(coverage: Scored, share: float) -> Scored:
         f"workflow for the problem: it caps the grade at {cap:g}, however sound the few steps are."
     )
     # a count of the stages performed, not a judgement of what a flaw costs: never a close call
-    return replace(
-        coverage, feedback=feedback, cap=cap if coverage.cap is None else min(cap, coverage.cap), firm=True
-    )
+    return replace(coverage, feedback=feedback, cap=cap if coverage.cap is None else min(cap, coverage.cap), firm=True)
 
 
 def _has_check(workflow: Workflow, tools: Mapping[str, Tool]) -> bool:
