@@ -28,6 +28,7 @@ HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error l
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points one flaw's cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
+MISCAST_CAP = INFEASIBLE_CAP  # a stage given to a tool that cannot do it: the design does not work as drawn
 # the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
 # right tools and one misplaced control at 35 or more; lower than that is for its criteria to say.
 # Independent flaws compound (`compounded_cap`), and no check anywhere (no control to misplace) has
@@ -248,6 +249,7 @@ def _coverage(
 ) -> tuple[float, dict[str, list[Step]], Scored]:
     performers: dict[str, list[Step]] = {}
     covered, missing, miscast = [], [], []
+    miscast_offered = 0
     for stage in exercise.stages:
         capable, wrong = _performers(stage, steps, tools)
         if capable:
@@ -257,6 +259,7 @@ def _coverage(
             missing.append(stage.name)
             for step in wrong:
                 miscast.append(f"'{step.name}' is tagged '{stage.name}' but {step.tool} cannot {stage.capability}")
+                miscast_offered += step.tool in tools
     share = len(covered) / len(exercise.stages)
     evidence = f"{len(covered)} of {len(exercise.stages)} stages covered"
     evidence += f"; missing: {join(missing)}." if missing else "."
@@ -268,7 +271,16 @@ def _coverage(
         else f"Add a step for {join(missing)}, using a tool with the capability that stage needs; "
         "a workflow that skips a stage leaves that work undone or done by hand off the books."
     )
-    return share, performers, Scored("coverage", share, evidence, feedback)
+    if not miscast_offered:
+        return share, performers, Scored("coverage", share, evidence, feedback)
+    # a stage given to an offered tool that cannot do it is worse than a stage left out: the design
+    # counts the work as done, and the steps after it trust output that was never produced (a person
+    # skimming where a summary was needed, a record written where a payment was due)
+    feedback += (
+        " A stage given to a tool that cannot do it is not a working design: the steps after it act on "
+        f"work that was never done, so it caps the grade at {MISCAST_CAP:g}."
+    )
+    return share, performers, Scored("coverage", share, evidence, feedback, cap=MISCAST_CAP)
 
 
 UNFOUNDED_CREDIT = 0.5  # a stage done without the work it builds on is done only in part
