@@ -295,9 +295,11 @@ def _founded(
 ) -> tuple[float, Scored]:
     """Coverage that counts a stage in part when its step never reads the work of a stage the
     reference builds it on (a compensation worked out without the looked-up weight, a letter
-    written without the account): the stage is done, on the wrong inputs. Checks and people are
+    written without the account, an email that goes out before the confirmed date it should carry
+    is entered): the stage is done, on the wrong inputs. Checks and people are
     left to the controls criterion, and stages the design does not cover to coverage itself."""
     needs = _stage_needs(exercise, tools)
+    sources = {s.id for s in workflow.sources}
     unfounded: list[str] = []
     names = {st.id: st.name for st in exercise.stages}
     for stage_id, wanted in needs.items():
@@ -305,7 +307,7 @@ def _founded(
         if not done:
             continue
         before = upstream(workflow, done[0].id)
-        missing = [t for t in wanted if performers.get(t) and not any(p.id in before for p in performers[t])]
+        missing = [t for t in wanted if performers.get(t) and not _reads_work(performers[t], before, tools, sources)]
         if missing:
             unfounded.append(
                 f"'{names[stage_id]}' never reads the work of {join([repr(names[t]) for t in missing], 2)}"
@@ -324,6 +326,15 @@ def _founded(
     doubt = min(1.0, MIN_DOUBT * len(unfounded) / weight) if weight else 0.0  # enough for a person to look
     why = "a stage that works without what it builds on"
     return share, replace(scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why)
+
+
+def _reads_work(done: list[Step], before: set[str], tools: Mapping[str, Tool], sources: set[str]) -> bool:
+    """Whether a step whose upstream steps are `before` reads the work of the steps in `done`. An
+    action's work is what it acts on (a diary entry is the confirmed date): reading every step the
+    action read is reading its work."""
+    return any(
+        p.id in before or (tools[p.tool].kind == ToolKind.action and set(p.inputs) - sources <= before) for p in done
+    )
 
 
 def _stage_needs(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> dict[str, list[str]]:
