@@ -28,7 +28,9 @@ HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error l
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points one flaw's cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
-MISCAST_CAP = INFEASIBLE_CAP  # a stage given to a tool that cannot do it: the design does not work as drawn
+# a stage given to a tool that cannot do it, or done without the work it builds on: the design does
+# not work as drawn, whatever the simulation (which sees neither) says
+UNSOUND_STAGE_CAP = INFEASIBLE_CAP
 # the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
 # right tools and one misplaced control at 35 or more; lower than that is for its criteria to say.
 # Independent flaws compound (`compounded_cap`), and no check anywhere (no control to misplace) has
@@ -278,9 +280,9 @@ def _coverage(
     # skimming where a summary was needed, a record written where a payment was due)
     feedback += (
         " A stage given to a tool that cannot do it is not a working design: the steps after it act on "
-        f"work that was never done, so it caps the grade at {MISCAST_CAP:g}."
+        f"work that was never done, so it caps the grade at {UNSOUND_STAGE_CAP:g}."
     )
-    return share, performers, Scored("coverage", share, evidence, feedback, cap=MISCAST_CAP)
+    return share, performers, Scored("coverage", share, evidence, feedback, cap=UNSOUND_STAGE_CAP)
 
 
 UNFOUNDED_CREDIT = 0.5  # a stage done without the work it builds on is done only in part
@@ -319,13 +321,18 @@ def _founded(
     feedback = (
         "Each stage must read what the stages before it produce: "
         + unfounded[0]
-        + ", so it works on incomplete inputs."
+        + ", so it works on incomplete inputs. The steps after it act on what it gets wrong, which "
+        f"no simulation of the tools' error rates shows: it caps the grade at {UNSOUND_STAGE_CAP:g}."
     )
-    # what a stage gets wrong without its inputs is beyond the simulation: a person judges how much
+    # what a stage gets wrong without its inputs is beyond the simulation: it caps the grade below
+    # Proficient (raters hold such designs there), and a person judges how much it costs
     weight = next((c.weight for c in exercise.scored_rubric if c.id == scored.id), 0.0)
     doubt = min(1.0, MIN_DOUBT * len(unfounded) / weight) if weight else 0.0  # enough for a person to look
     why = "a stage that works without what it builds on"
-    return share, replace(scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why)
+    cap = UNSOUND_STAGE_CAP if scored.cap is None else min(UNSOUND_STAGE_CAP, scored.cap)
+    return share, replace(
+        scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why, cap=cap
+    )
 
 
 def _reads_work(done: list[Step], before: set[str], tools: Mapping[str, Tool], sources: set[str]) -> bool:

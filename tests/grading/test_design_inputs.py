@@ -1,8 +1,9 @@
 """A stage must read what the stages it builds on produce (#17): where the reference design's step
 for a stage reads another stage's work (the amount is worked out from the looked-up record), a
 design whose step for it never does performs that stage on the wrong inputs. It counts in part
-for coverage, and the grade goes to a person: what such a stage gets wrong is beyond the
-simulation. Checks and people are judged as controls, not here. An action's work is what it acts
+for coverage and caps the design below Proficient (the steps after it act on what it gets wrong,
+which the simulation cannot see), and the grade goes to a person to judge how much that costs.
+Checks and people are judged as controls, not here. An action's work is what it acts
 on: a record of a payment written from the approval the payment acted on reads its work; one
 written before that approval does not."""
 
@@ -15,7 +16,7 @@ from exercises.model import DesignWorkflowExercise
 from exercises.submission import DesignSubmission
 from exercises.workflow import ToolKind, Workflow
 from grading import Flag, grade
-from grading.design import UNFOUNDED_CREDIT
+from grading.design import UNFOUNDED_CREDIT, UNSOUND_STAGE_CAP
 
 from .conftest import CATALOGUE, PAYMENT_TOOLS, design, payment_exercise, shipped, step
 
@@ -59,6 +60,9 @@ def test_a_stage_that_never_reads_the_work_it_builds_on_counts_in_part_and_goes_
     assert coverage.score == pytest.approx(1 - (1 - UNFOUNDED_CREDIT) / len(STAGES), abs=1e-4)
     assert "'Find the purchase order' never reads the work of 'Read the invoice'" in coverage.evidence
     assert Flag.needs_review in result.flags
+    # what it gets wrong reaches the payment, unseen by the simulation: below Proficient
+    assert result.total <= UNSOUND_STAGE_CAP
+    assert f"caps the grade at {UNSOUND_STAGE_CAP:g}" in coverage.feedback
 
 
 def test_a_check_or_a_person_reading_less_is_left_to_the_controls() -> None:
@@ -110,6 +114,7 @@ def test_reading_what_an_action_read_is_reading_its_work_and_reading_less_is_not
     # the record of a payment written from the approval the payment acted on: the same work
     beside = grade(exercise, _rewired(exercise, later, [*others, *steps[action].inputs]))
     assert f"never reads the work of '{name}'" not in beside.criterion("coverage").evidence
+    assert "cap" not in beside.details
     # written from what came before that approval: the action's work is not read
     earlier = [j for i in steps[action].inputs if i in steps for j in steps[i].inputs]
     rewired = _rewired(exercise, later, [*others, *earlier])
@@ -119,3 +124,4 @@ def test_reading_what_an_action_read_is_reading_its_work_and_reading_less_is_not
         return  # it still reads what the action read, along another path
     blind = grade(exercise, rewired)
     assert f"never reads the work of '{name}'" in blind.criterion("coverage").evidence
+    assert blind.total <= UNSOUND_STAGE_CAP

@@ -11,7 +11,7 @@ import pytest
 
 from exercises.model import DesignWorkflowExercise
 from grading import grade
-from grading.design import MISCAST_CAP
+from grading.design import UNSOUND_STAGE_CAP
 
 from .conftest import CATALOGUE, ids, shipped
 
@@ -51,9 +51,9 @@ def test_a_stage_given_to_a_tool_that_cannot_do_it_caps_below_proficient_and_lea
         return [s.model_copy(update={"tool": tool, **update}) if s.id == step_id else s for s in steps]
 
     tagged = grade(exercise, exercise.reference.model_copy(update={"steps": swapped()}))
-    assert tagged.total <= MISCAST_CAP
+    assert tagged.total <= UNSOUND_STAGE_CAP
     assert f"cannot {capability}" in tagged.criterion("coverage").evidence
-    assert f"caps the grade at {MISCAST_CAP:g}" in tagged.criterion("coverage").feedback
+    assert f"caps the grade at {UNSOUND_STAGE_CAP:g}" in tagged.criterion("coverage").feedback
     # the same step not claiming the stage: the work is left out, visibly, not miscast
     left_out = grade(exercise, exercise.reference.model_copy(update={"steps": swapped(stage=None)}))
     assert MISCAST_SENTENCE not in left_out.criterion("coverage").feedback
