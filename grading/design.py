@@ -319,7 +319,8 @@ def _founded(
     share = max(0.0, scored.score - (1 - UNFOUNDED_CREDIT) * len(unfounded) / len(exercise.stages))
     evidence = scored.evidence + " " + "; ".join(unfounded[:3]) + "."
     feedback = (
-        "Each stage must read what the stages before it produce: "
+        (scored.feedback + " " if scored.score < 1 else "")  # what coverage said of stages missing or miscast
+        + "Each stage must read what the stages before it produce: "
         + unfounded[0]
         + ", so it works on incomplete inputs. The steps after it act on what it gets wrong, which "
         f"no simulation of the tools' error rates shows: it caps the grade at {UNSOUND_STAGE_CAP:g}."
