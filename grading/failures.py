@@ -380,8 +380,11 @@ def score_failures(
     # noise costs), partial credit for a fault flagged where it shows or with a neighbour, and a
     # fault counted as missed that a false alarm's fix aims at (seen, but put where no credit is)
     noise = noisy(len(false_alarms), len(matches))
+    # doubt is about points at stake: a find that counts in part (dismissed) puts only that part in doubt
     partial = sum(
-        _weight(m.fault) * (1 - m.location * m.category) for m in matches if m.category > WRONG_CATEGORY_CREDIT
+        _weight(m.fault) * (1 - m.location * m.category) * m.counted
+        for m in matches
+        if m.category > WRONG_CATEGORY_CREDIT
     )
     partial /= total_w
     elsewhere = seen_elsewhere(missed, false_alarms)
@@ -428,7 +431,8 @@ def score_failures(
         classification,
         c_evidence,
         c_feedback,
-        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) for m in neighbours) / total_w,
+        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) * m.counted for m in neighbours)
+        / total_w,
         doubt_why="categories next to the right one",
     )
 

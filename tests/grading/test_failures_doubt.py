@@ -18,7 +18,7 @@ from exercises.graph import downstream
 from exercises.submission import SEVERITY_RANK, FaultCategory, FaultFlag, FindFailuresSubmission, FixType, Severity
 from grading import grade
 from grading.detection import FOUND_SHARE
-from grading.failures import FIX_TYPE_SHARE, assess, score_failures, seen_elsewhere
+from grading.failures import DISMISSED_CREDIT, FIX_TYPE_SHARE, NEIGHBOURS, assess, score_failures, seen_elsewhere
 
 from .conftest import AP_FAULTS, AP_FIXES, failures_exercise, perfect_flag
 
@@ -129,3 +129,23 @@ def test_a_person_on_a_sample_where_every_item_needs_one_is_decided_not_unread(
     scored = score_failures(exercise, FindFailuresSubmission(flags=[flag]), {})
     fixes = next(s for s in scored.criteria if s.id == "fixes")
     assert (fixes.doubt == 0) == needs_every_item
+
+
+# --- doubt is about the points at stake ------------------------------------------------------------------
+
+
+@given(
+    category=st.sampled_from(sorted(NEIGHBOURS[FAULTS["f-late"].category])),
+    severity=st.sampled_from([s for s in Severity if SEVERITY_RANK[s] < SEVERITY_RANK[FAULTS["f-late"].severity]]),
+)
+def test_a_find_that_counts_in_part_puts_only_that_part_in_doubt(category: FaultCategory, severity: Severity) -> None:
+    """The worst fault named with a neighbouring category: its classification is doubt. Rated below
+    its severity with no fitting fix, the find counts in part (dismissed), and so does the doubt."""
+    late = FAULTS["f-late"]
+    rest = [perfect_flag(f) for f in EXERCISE.faults if f.id != late.id]
+    named = perfect_flag(late, fix="").model_copy(update={"category": category})
+    taken = FindFailuresSubmission(flags=[named, *rest])
+    dismissed = FindFailuresSubmission(flags=[named.model_copy(update={"severity": severity}), *rest])
+    full = _criterion(taken, "classification").doubt
+    assert full > 0
+    assert abs(_criterion(dismissed, "classification").doubt - DISMISSED_CREDIT * full) < 1e-9
