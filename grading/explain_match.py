@@ -243,8 +243,15 @@ def point_statements(exercise: ExplainReasoningExercise) -> dict[str, tuple[froz
     for p in exercise.key_points:
         where = located.get(p.id)
         made_in = " ".join(u.text for u in reference[where.first : where.last + 1]) if where else ""
-        result[p.id] = tuple(s for s in (_content(p.text), _content(made_in)) if s)
+        result[p.id] = tuple(s for s in (claim_words(p.text), claim_words(made_in)) if s)
     return result
+
+
+@lru_cache(maxsize=4096)
+def claim_words(text: str) -> frozenset[str]:
+    """The words that carry a statement's claim: its lemmas but function words and figures, short
+    ones included ("pay", "day", "late"), since a short claim is made of short words."""
+    return frozenset(w for w in stems(text) if len(w) > 2 and w not in FUNCTION_WORDS and not w[:1].isdigit())
 
 
 def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> float:
@@ -262,6 +269,16 @@ def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
     if not any(len(s & own) >= max(least, PARAPHRASE_SHARE * len(s)) for s in statements):
         return 0.0
     return PARTLY_MADE if len(figures) > 1 and 2 * hit <= len(figures) else 1.0
+
+
+def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> bool:
+    """Whether a sentence with a point's cues carries its claim: it states one of the point's
+    figures, or shares half the content words of one of its statements (see restated). The cue
+    words alone ("complaints", "still", "visit") name the topic; the claim says what about it."""
+    if any(_states_figure(point.text, raw, g) for g in stated(point.text)):
+        return True
+    own = set(tokens)
+    return any(len(s & own) >= max(PARAPHRASE_WORDS, PARAPHRASE_SHARE * len(s)) for s in statements)
 
 
 def _states_figure(statement: str, raw: str, figure: float) -> bool:
@@ -325,6 +342,9 @@ def match_points(
                     matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
                 elif vague(point, raw):
                     matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "made without its figures", form))
+                elif statements and fact and not anchored(point, statements.get(point.id, ()), tokens, raw):
+                    # its words without its claim: made, at most as vaguely as without its figures
+                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "its topic, not its claim", form))
                 else:
                     matches.append(PointMatch(first, last, base, "", form))
             elif (

@@ -17,13 +17,15 @@ from grading.explain import points_made
 from grading.explain_match import (
     OWN_WORDS_CREDIT,
     PARTLY_MADE,
+    VAGUE_CREDIT,
     Unit,
+    claim_words,
     cue_vocabulary,
     match_points,
     restated,
     units,
 )
-from grading.text import analyse, stems
+from grading.text import analyse
 
 from .conftest import EXPLAIN_REFERENCE, explain_exercise
 
@@ -87,8 +89,7 @@ COMPARISON = KeyPoint.model_validate(
         "cues": [["fortnight"]],
     }
 )
-# the point's content words, as the grader reads a statement
-STATEMENTS = [frozenset(w for w in stems(COMPARISON.text) if len(w) > 3 and not w[:1].isdigit())]
+STATEMENTS = [claim_words(COMPARISON.text)]
 
 
 def _restated(sentence: str) -> float:
@@ -129,3 +130,37 @@ def test_a_bare_figure_cue_names_the_figure_however_it_is_set_out(whole: int, te
     assert "rate" in match_points([point], found)
     other = f"The rate falls to {written.format(f'{whole + 1}.{tenth}')} next year."
     assert "rate" not in match_points([point], units(other))
+
+
+# --- the point's words without its claim ------------------------------------------------------------
+
+TOPICS = [
+    ("complaints", "Complaints to the ombudsman rose to 120 last year, twice the year before."),
+    ("refunds", "Refunds paid in error came to $38,500 a week in March."),
+    ("warrants", "Warrants sent to vulnerable homes fell from 23 to 4 after the new review."),
+    ("handlers", "Handlers approve every payment before the money leaves the account."),  # no figure
+]
+# generic statements, some with an incidental figure: the point's words, not its claim
+GENERIC = [
+    "We take {topic} very seriously.",
+    "We will monitor {topic} closely for the next 6 months.",
+    "{Topic} matter a great deal to our customers.",
+    "The team of 15 has looked carefully at {topic}.",
+]
+
+
+@pytest.mark.parametrize(("topic", "claim"), TOPICS)
+@pytest.mark.parametrize("generic", GENERIC)
+def test_a_point_named_without_its_claim_earns_no_more_than_a_vague_one(topic: str, claim: str, generic: str) -> None:
+    """A sentence with a point's cue ("complaints") but neither its figures nor half its
+    statement's words names the topic, not the claim: at most VAGUE_CREDIT. The claim itself, or
+    its figure in a sentence on the topic, earns the full credit."""
+    point = KeyPoint.model_validate({"id": "p", "role": "reason", "text": claim, "cues": [[topic]]})
+    statements = {"p": (claim_words(claim),)}
+
+    def credit(text: str) -> float:
+        made = match_points([point], units(text), statements=statements)
+        return made["p"].credit if "p" in made else 0.0
+
+    assert credit(generic.format(topic=topic, Topic=topic.capitalize())) == pytest.approx(VAGUE_CREDIT)
+    assert credit(claim) == 1.0
