@@ -331,7 +331,12 @@ def match_points(
             if statements and first == last and fact and not concept_found(tokens, point.cues):
                 own_words = restated(point, statements.get(point.id, ()), tokens, raw)
             if own_words:
-                if not _opposed(point, polarity, raw, tokens) and not ("decision" in point.roles and announces(raw)):
+                if _opposed(point, polarity, raw, tokens):
+                    continue
+                slip = wrong_figure(point, raw)  # "36 hours a month" for 36 a week: its figure, misstated
+                if slip:
+                    matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
+                else:
                     credit = own_words * OWN_WORDS_CREDIT * base
                     matches.append(PointMatch(first, last, credit, "made in other words", form))
             elif concept_found(tokens, point.cues):

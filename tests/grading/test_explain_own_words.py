@@ -17,6 +17,7 @@ from grading.explain import points_made
 from grading.explain_match import (
     OWN_WORDS_CREDIT,
     PARTLY_MADE,
+    SLIP_CREDIT,
     VAGUE_CREDIT,
     Unit,
     claim_words,
@@ -164,3 +165,17 @@ def test_a_point_named_without_its_claim_earns_no_more_than_a_vague_one(topic: s
 
     assert credit(generic.format(topic=topic, Topic=topic.capitalize())) == pytest.approx(VAGUE_CREDIT)
     assert credit(claim) == 1.0
+
+
+PERIODS = ["day", "week", "month", "year"]
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("said", PERIODS)
+def test_a_claim_restated_over_another_period_is_a_wrong_figure(period: str, said: str) -> None:
+    """Restating a claim does not excuse its figure: "36 hours a month" for 36 a week misinforms."""
+    text = f"Team leads spend 36 hours a {period} on approvals."
+    point = KeyPoint.model_validate({"id": "p", "role": "reason", "text": text, "cues": [["rota"]]})
+    said_text = f"The approvals will take our team leads 36 hours a {said}."
+    made = match_points([point], units(said_text), statements={"p": (claim_words(text),)})
+    assert made["p"].credit == pytest.approx(OWN_WORDS_CREDIT if said == period else SLIP_CREDIT)
