@@ -256,8 +256,8 @@ def claim_words(text: str) -> frozenset[str]:
 
 def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> float:
     """How far a sentence makes the point's claim in its own words (1, PARTLY_MADE or 0): it
-    shares at least half the content words of the point's text or of the reference sentence that
-    makes it, and, where the point gives figures, states them (the figures the claim rests on).
+    shares at least half the content words of the point's text or, where the point gives figures,
+    of the reference sentence that makes it, and states those figures (what the claim rests on).
     Half of them or fewer ("14 days today" for "2 days instead of 14") is half the claim; the
     point's words without its figures, or a figure among other words, are not the claim."""
     figures = stated(point.text)
@@ -265,8 +265,12 @@ def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
     if figures and not hit:
         return 0.0
     own = set(tokens)
+    # with no figure to anchor it, only the point's own statement: a reference sentence may make
+    # two points, and half its words can be the other one's ("terms are 30 days, so no supplier
+    # is paid late" is not "urgent payments still go the same day")
+    candidates = statements if figures else [claim_words(point.text)]
     least = PARAPHRASE_WORDS + (not figures)
-    if not any(len(s & own) >= max(least, PARAPHRASE_SHARE * len(s)) for s in statements):
+    if not any(len(s & own) >= max(least, PARAPHRASE_SHARE * len(s)) for s in candidates):
         return 0.0
     return PARTLY_MADE if len(figures) > 1 and 2 * hit <= len(figures) else 1.0
 
