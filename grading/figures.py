@@ -8,6 +8,8 @@ at a word that opens a new clause ("£180,000, *which* pays ..."). A learner's f
 when its first head is one the case gives a different figure first in the same sentence and never
 gives this figure, no later head is the noun the case counts with this figure ("120 *small*
 claims"), and that other figure is not stated beside it (then the sentence compares the two).
+The tie must be to what the other figure counts: a unit of time ("for about two *months*") measures
+many of the case's figures and names none of them, and an auxiliary ("would *have* paid") is no head.
 Paraphrases are safe: a head the case gives to no rival figure ("37 *reviewed*") is not a
 misattachment. Some figures count nothing, so have no head: the base of a
 ratio ("2 in *100*"), "one of" a group ("one of our specialists"), a date ("1 April") and a year
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.model import ExplainReasoningExercise
-from grading.text import FUNCTION_WORDS, analyse, parse_number, stems
+from grading.text import FUNCTION_STEMS, FUNCTION_WORDS, analyse, parse_number, stems
 
 HEAD_REACH = 3  # content words after a figure in which its heads are looked for
 _BASES = frozenset(["in", "per", "every", "of"])  # "2 in 100", "out of 1,000": a ratio's base counts nothing
@@ -30,6 +32,8 @@ _YEARS = range(1900, 2100)
 # a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
 _MONTHS = frozenset(stems("january february march april may june july august september october november december"))
 _MONTH_AFTER = frozenset((m,) for m in _MONTHS)
+# units of time: "2 months", "45 days" measure a span; a shared unit ties a figure to no other's claim
+_TIME_UNITS = frozenset(stems("minute hour day week month quarter year"))
 
 
 def _figure(token: str) -> float | None:
@@ -109,11 +113,69 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
         rival = next((h for v, h in case.rival.items() if _same(value, v)), frozenset())
         lead = next((h for v, h in case.lead.items() if _same(value, v)), frozenset())
         # a later word the case leads this figure with is its noun ("120 small claims"): its own claim
-        if own and head not in own and head in rival and lead.isdisjoint(words[1:]):
-            owner = next(v for v, hs in case.own.items() if head in hs and not _same(v, value))
-            if not any(_same(v, owner) for v in stated):  # both figures given: a comparison, not a swap
+        if own and head not in own | _TIME_UNITS | FUNCTION_STEMS and head in rival and lead.isdisjoint(words[1:]):
+            # the figure whose claim it is: one the case leads with that word (what it counts)
+            owner = next((v for v, hs in case.lead.items() if head in hs and not _same(v, value)), None)
+            if owner is not None and not any(_same(v, owner) for v in stated):  # both given: a comparison
                 result.append((value, head, owner))
     return result
+
+
+# --- a share of a part stated as a share of the whole -----------------------------------------------
+# "55 % of all claims" where the case gives 55 % of the claims owed money (and 35 % of all claims):
+# the share is true, the group it is a share of is not, and the reader takes it as the whole.
+
+_WHOLE = frozenset(stems("all every total entire whole overall"))
+_NOT = frozenset(stems("not never no"))
+WHOLE_REACH = 2  # words after "of" in which "all", "every", "total" make the base the whole
+
+
+def _shares_of(tokens: Sequence[str]) -> list[tuple[float, int, bool]]:
+    """(share, where, whether its base is the whole) for each percentage followed by "of"."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.endswith("%") and token[:1].isdigit() and tokens[i + 1 : i + 2] == ["of"]:
+            value = parse_number(token[:-1])
+            if value is not None:
+                found.append((value, i, not _WHOLE.isdisjoint(tokens[i + 2 : i + 2 + WHOLE_REACH])))
+    return found
+
+
+_PARTS: dict[tuple[str, ...], tuple[frozenset[float], frozenset[float]]] = {}
+
+
+def _case_shares(exercise: ExplainReasoningExercise) -> tuple[frozenset[float], frozenset[float]]:
+    """The shares the case gives of a part (its base not the whole) and those it gives of the whole."""
+    source = [
+        exercise.brief,
+        exercise.situation,
+        exercise.reference.text,
+        *(p.text for p in exercise.key_points),
+        *(c.text for c in exercise.stakeholder.concerns),
+    ]
+    key = (exercise.id, str(exercise.version), *source)
+    if key not in _PARTS:
+        shares = [s for text in source for sentence in analyse(text) for s in _shares_of(list(sentence.stems))]
+        if len(_PARTS) > 4096:
+            _PARTS.clear()
+        _PARTS[key] = (frozenset(v for v, _, whole in shares if not whole), frozenset(v for v, _, w in shares if w))
+    return _PARTS[key]
+
+
+def widened_shares(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list[float]:
+    """Shares a sentence states of the whole ("55 % of all claims") that the case gives only of a
+    part of it ("55 % of the claims owed money"), unless the sentence denies it ("not 55 % of
+    all claims"). A share said of a base that names no whole ("55 % of claims") is left alone."""
+    part, whole = _case_shares(exercise)
+    tokens = list(tokens)
+    return [
+        v
+        for v, i, said_whole in _shares_of(tokens)
+        if said_whole
+        and any(_same(v, p) for p in part)
+        and not any(_same(v, w) for w in whole)
+        and not any(t in _NOT or t.endswith("n't") for t in tokens[max(0, i - 3) : i])
+    ]
 
 
 # --- figures the case does not give -------------------------------------------------------------------
