@@ -152,8 +152,8 @@ def _periods_after(tokens: list[str], value: float) -> set[str]:
     a text may give one figure twice ("3.6 Ml/d, that is 3.6 million litres every day")."""
     found = set()
     for i, token in enumerate(tokens):
-        figure = numbers(token)
-        if figure and abs(figure[0] - value) <= 1e-9 * max(1.0, abs(value)):
+        figure = numbers(token)[:1] + numbers(" ".join(tokens[i : i + 2]))[:1]  # "11", or "11 million" as one
+        if figure and any(abs(f - value) <= 1e-9 * max(1.0, abs(value)) for f in figure):
             for follower in tokens[i + 1 : i + 1 + PERIOD_REACH]:
                 if numbers(follower):
                     break  # a period after the next figure belongs to that figure
