@@ -269,7 +269,8 @@ _ABSOLUTE = re.compile(
     r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through"
     r"|get through|get past|go through)\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
     r"|\beliminat\w*"
-    r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
+    # "no risk left" is the claim itself; "no error left unchecked" is a rule about checking
+    r"|\b(?:zero|no) (?:risks?|errors?|mistakes?)\b(?! (?:is |are )?(?:left|remains?|remaining) un\w+)"
     r"|\bguarantee\w*"
     r"|\b100 ?% (?:safe|accurate|reliable|correct)"
     r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented|found|finds|spotted|detected|picked up)"

@@ -130,14 +130,17 @@ _NOT = frozenset(stems("not never no"))
 WHOLE_REACH = 2  # words after "of" in which "all", "every", "total" make the base the whole
 
 
-def _shares_of(tokens: Sequence[str]) -> list[tuple[float, int, bool]]:
-    """(share, where, whether its base is the whole) for each percentage followed by "of"."""
+def _shares_of(tokens: Sequence[str]) -> list[tuple[float, bool]]:
+    """(share, whether its base is the whole) for each percentage followed by "of", leaving out a
+    share said not to be of the whole ("not 55 % of all claims": the misreading named, not made)."""
     found = []
     for i, token in enumerate(tokens):
         if token.endswith("%") and token[:1].isdigit() and tokens[i + 1 : i + 2] == ["of"]:
             value = parse_number(token[:-1])
-            if value is not None:
-                found.append((value, i, not _WHOLE.isdisjoint(tokens[i + 2 : i + 2 + WHOLE_REACH])))
+            whole = not _WHOLE.isdisjoint(tokens[i + 2 : i + 2 + WHOLE_REACH])
+            denied = any(t in _NOT or t.endswith("n't") for t in tokens[max(0, i - 3) : i])
+            if value is not None and not (whole and denied):
+                found.append((value, whole))
     return found
 
 
@@ -158,7 +161,7 @@ def _case_shares(exercise: ExplainReasoningExercise) -> tuple[frozenset[float], 
         shares = [s for text in source for sentence in analyse(text) for s in _shares_of(list(sentence.stems))]
         if len(_PARTS) > 4096:
             _PARTS.clear()
-        _PARTS[key] = (frozenset(v for v, _, whole in shares if not whole), frozenset(v for v, _, w in shares if w))
+        _PARTS[key] = (frozenset(v for v, whole in shares if not whole), frozenset(v for v, whole in shares if whole))
     return _PARTS[key]
 
 
@@ -167,14 +170,10 @@ def widened_shares(exercise: ExplainReasoningExercise, tokens: Sequence[str]) ->
     part of it ("55 % of the claims owed money"), unless the sentence denies it ("not 55 % of
     all claims"). A share said of a base that names no whole ("55 % of claims") is left alone."""
     part, whole = _case_shares(exercise)
-    tokens = list(tokens)
     return [
         v
-        for v, i, said_whole in _shares_of(tokens)
-        if said_whole
-        and any(_same(v, p) for p in part)
-        and not any(_same(v, w) for w in whole)
-        and not any(t in _NOT or t.endswith("n't") for t in tokens[max(0, i - 3) : i])
+        for v, said_whole in _shares_of(list(tokens))
+        if said_whole and any(_same(v, p) for p in part) and not any(_same(v, w) for w in whole)
     ]
 
 

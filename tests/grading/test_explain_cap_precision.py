@@ -136,6 +136,9 @@ def test_a_share_of_a_part_stated_as_a_share_of_the_whole_is_a_wrong_figure(part
         assert not widened_shares(exercise, stems(fine)), fine
     widened = EXPLAIN_REFERENCE + f"\n\nThe software pays {part}% of all {noun}."
     assert grade(exercise, explanation(widened)).total <= WRONG_FIGURE_CAP
+    # a case that names the misreading itself still gives the share of a part only
+    warned = _with(sentence + f" Take care: it is not {part} % of all {noun}.", sentence, cue=f"{part} %")
+    assert widened_shares(warned, stems(f"The software pays {part}% of all {noun}.")) == [part]
 
 
 # --- certainty: the case's own names claim nothing; "found all" where some were missed does ------------
@@ -163,6 +166,13 @@ def test_a_certainty_word_the_case_uses_as_a_name_claims_nothing(
         "zero errors": "There will be zero errors.",
     }
     assert overclaims(exercise, claimed[term]), claimed[term]
+
+
+@pytest.mark.parametrize("what", ["risk", "risks", "errors", "mistakes"])
+@pytest.mark.parametrize("left", ["left", "remains", "is left"])
+def test_no_risk_left_is_a_false_certainty_and_none_left_unchecked_is_a_rule(what: str, left: str) -> None:
+    assert overclaims(BASE, f"With approvals first there is no {what} {left} for suppliers.")
+    assert overclaims(BASE, f"With approvals first no {what} {left} unchecked.") is None
 
 
 @pytest.mark.parametrize("verb", ["caught", "found", "spotted", "detected", "picked up"])
