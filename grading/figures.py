@@ -29,6 +29,7 @@ _ONE_OF = ("1", "of")  # "one of our specialists": one member of a group, not a 
 # words that open a new clause, in the form sentences' tokens take
 _CLAUSE_OPENERS = frozenset(stems("which who that where when while because and but or so than"))
 _YEARS = range(1900, 2100)
+_PER_UNIT = frozenset(["a", "an", "per"])  # "£300 a case": the unit a price or rate is given per
 # a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
 _MONTHS = frozenset(stems("january february march april may june july august september october november december"))
 _MONTH_AFTER = frozenset((m,) for m in _MONTHS)
@@ -44,9 +45,10 @@ def _is_year(token: str) -> bool:
     return token.isdigit() and len(token) == 4 and int(token) in _YEARS
 
 
-def heads(tokens: Sequence[str]) -> list[tuple[float, tuple[str, ...]]]:
+def heads(tokens: Sequence[str], reach: int | None = HEAD_REACH) -> list[tuple[float, tuple[str, ...]]]:
     """(figure, its heads) for each figure in a sentence's lemmas that has any: the content words
-    after it, up to HEAD_REACH, before any other figure or a word that opens a new clause."""
+    after it, up to `reach` (None: its whole clause), before any other figure or a word that opens
+    a new clause. A price per item ("£300 a case", "€2.30 per claim") counts no item."""
     found = []
     for i, token in enumerate(tokens):
         value = _figure(token)
@@ -54,9 +56,16 @@ def heads(tokens: Sequence[str]) -> list[tuple[float, tuple[str, ...]]]:
             continue
         if tuple(tokens[i : i + 2]) == _ONE_OF or tuple(tokens[i + 1 : i + 2]) in _MONTH_AFTER:
             continue
+        if (
+            tokens[i + 1 : i + 2]
+            and tokens[i + 1] in _PER_UNIT
+            and tokens[i + 2 : i + 3] != []
+            and tokens[i + 2] not in _TIME_UNITS
+        ):
+            continue  # a price per item; an amount per period keeps its period ("£180,000 a year")
         words: list[str] = []
         for follower in tokens[i + 1 :]:
-            if _figure(follower) is not None or follower in _CLAUSE_OPENERS or len(words) == HEAD_REACH:
+            if _figure(follower) is not None or follower in _CLAUSE_OPENERS or len(words) == reach:
                 break
             if follower not in FUNCTION_WORDS and len(follower) > 2:
                 words.append(follower)
@@ -90,8 +99,11 @@ def case_attachments(exercise: ExplainReasoningExercise) -> Attachments:
         for text in source:
             for sentence in analyse(text):
                 found = heads(sentence.stems)
-                for value, words in found:
+                # the case ties a figure to every word of its clause, however far ("£25,000 a year
+                # could still be overpaid on the small claims")
+                for value, words in heads(sentence.stems, reach=None):
                     own.setdefault(value, set()).update(words)
+                for value, words in found:
                     lead.setdefault(value, set()).add(words[0])
                 for value, _ in found:
                     rival.setdefault(value, set()).update(w[0] for v, w in found if not _same(v, value))
@@ -106,8 +118,12 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
     stated about another figure's claim."""
     case = case_attachments(exercise)
     stated = [v for v in map(_figure, tokens) if v is not None]
+    # "3.4 % of claims": what follows a share is its base, not a count of it
+    shares = {_figure(t) for i, t in enumerate(tokens) if t.endswith("%") and tokens[i + 1 : i + 2] == ["of"]}
     result = []
     for value, words in heads(tokens):
+        if value in shares:
+            continue
         head = words[0]
         own = next((h for v, h in case.own.items() if _same(value, v)), None)
         rival = next((h for v, h in case.rival.items() if _same(value, v)), frozenset())

@@ -8,7 +8,7 @@ false certainty."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
@@ -53,8 +53,9 @@ def test_a_figure_the_case_gives_is_never_a_shifted_slip_of_another(figure: int,
     assert not wrong_figure(point, f"The audit found {figure} invoices overpaid.", case_figures(exercise).founded)
     assert grade(exercise, explanation(EXPLAIN_REFERENCE + "\n\n" + said)).total > WRONG_FIGURE_CAP
     # a shifted figure the case does not give is still a slip
-    wrong = f"The audit found about ${big * 10:,} lost."
-    assert wrong_figure(point, wrong, case_figures(exercise).founded)
+    founded = case_figures(exercise).founded
+    assume(all(abs(big * 10 - f) > 0.01 * f for f in founded))
+    assert wrong_figure(point, f"The audit found about ${big * 10:,} lost.", founded)
 
 
 # --- a misattachment needs the other figure's subject ---------------------------------------------------
@@ -182,3 +183,33 @@ def test_finding_all_where_a_risk_remains_is_a_false_certainty(verb: str, count:
     assert overclaims(BASE, claim)
     assert grade(BASE, explanation(EXPLAIN_REFERENCE + "\n\n" + claim)).total <= OVERCLAIM_CAP
     assert overclaims(BASE, f"In the test the checks {verb} all but one late payment.") is None
+
+
+# --- what a figure counts: not a price's item, not a share's base, any word of its clause --------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(FIGURES, st.integers(101, 999))
+def test_a_price_per_item_counts_no_item(count: int, price: int) -> None:
+    exercise = _with(f"About {count} claims a month go to the ombudsman, which charges ${price} a case.")
+    assert not misattached(exercise, stems(f"Around {count} cases a month go there."))
+
+
+@settings(max_examples=30, deadline=None)
+@given(FIGURES, st.integers(101, 999))
+def test_what_follows_a_share_is_its_base_not_a_count(share: int, count: int) -> None:
+    exercise = _with(f"About {count} claims arrive each month and {share} % of them would be paid wrong.")
+    assert not misattached(exercise, stems(f"In the test {share}% of claims paid without a handler came out wrong."))
+    assert [m[0] for m in misattached(exercise, stems(f"In the test {share} claims came out wrong."))] == [share]
+
+
+@settings(max_examples=30, deadline=None)
+@given(FIGURES, st.integers(11, 99))
+def test_the_case_ties_a_figure_to_any_word_of_its_clause(share: int, thousands: int) -> None:
+    if share == thousands:
+        return
+    exercise = _with(
+        f"Checks cover {share} small claims a week, and ${thousands},000 a year could still be lost"
+        " through overpayment on small claims."
+    )
+    assert not misattached(exercise, stems(f"Perhaps ${thousands}k on the small ones."))
