@@ -56,12 +56,8 @@ def heads(tokens: Sequence[str], reach: int | None = HEAD_REACH) -> list[tuple[f
             continue
         if tuple(tokens[i : i + 2]) == _ONE_OF or tuple(tokens[i + 1 : i + 2]) in _MONTH_AFTER:
             continue
-        if (
-            tokens[i + 1 : i + 2]
-            and tokens[i + 1] in _PER_UNIT
-            and tokens[i + 2 : i + 3] != []
-            and tokens[i + 2] not in _TIME_UNITS
-        ):
+        after = tuple(tokens[i + 1 : i + 3])
+        if len(after) == 2 and after[0] in _PER_UNIT and after[1] not in _TIME_UNITS:
             continue  # a price per item; an amount per period keeps its period ("£180,000 a year")
         words: list[str] = []
         for follower in tokens[i + 1 :]:
@@ -118,11 +114,9 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
     stated about another figure's claim."""
     case = case_attachments(exercise)
     stated = [v for v in map(_figure, tokens) if v is not None]
-    # "3.4 % of claims": what follows a share is its base, not a count of it
-    shares = {_figure(t) for i, t in enumerate(tokens) if t.endswith("%") and tokens[i + 1 : i + 2] == ["of"]}
     result = []
     for value, words in heads(tokens):
-        if value in shares:
+        if not _counts_directly(tokens, value, words[0]):
             continue
         head = words[0]
         own = next((h for v, h in case.own.items() if _same(value, v)), None)
@@ -135,6 +129,19 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
             if owner is not None and not any(_same(v, owner) for v in stated):  # both given: a comparison
                 result.append((value, head, owner))
     return result
+
+
+# a word after one of these is what a figure relates to, not what it counts ("£25k *on* the small ones")
+_PREPOSITIONS = frozenset(stems("of on for in at from to with by about over under per across among"))
+
+
+def _counts_directly(tokens: Sequence[str], value: float, head: str) -> bool:
+    """Whether a learner's figure reaches its first head with no preposition between: "120 small
+    errors" counts errors; "£25k on the small ones" and "3.4 % of claims" (a share's base) do not
+    count what follows."""
+    i = next(k for k, t in enumerate(tokens) if _figure(t) is not None and _same(_figure(t) or 0.0, value))
+    j = next((k for k in range(i + 1, len(tokens)) if tokens[k] == head), len(tokens))
+    return _PREPOSITIONS.isdisjoint(tokens[i + 1 : j])
 
 
 # --- a share of a part stated as a share of the whole -----------------------------------------------

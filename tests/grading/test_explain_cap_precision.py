@@ -213,3 +213,15 @@ def test_the_case_ties_a_figure_to_any_word_of_its_clause(share: int, thousands:
         " through overpayment on small claims."
     )
     assert not misattached(exercise, stems(f"Perhaps ${thousands}k on the small ones."))
+
+
+@pytest.mark.parametrize(("share", "count"), [(3.4, 120), (2.5, 75), (8, 720)])
+@pytest.mark.parametrize("preposition", ["in", "on", "among"])
+def test_a_word_after_a_preposition_is_what_a_figure_relates_to_not_what_it_counts(
+    share: float, count: int, preposition: str
+) -> None:
+    sentence = f"About {share:g} % of small claims would be paid wrong, about {count} claims a month."
+    exercise = _with(sentence, sentence, cue=str(count))
+    # "small" is the word the case gives the share; after a preposition it is not what the count counts
+    assert not misattached(exercise, stems(f"About {count} {preposition} the small ones went wrong."))
+    assert [m[0] for m in misattached(exercise, stems(f"About {count} small errors a month."))] == [count]
