@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
+from grading.own_recommendation import decision_kinds, departs
 from grading.text import FUNCTION_WORDS, analyse, concept_found, cue_found, stems
 
 _FUNCTION_STEMS = frozenset(stems(" ".join(FUNCTION_WORDS)))
@@ -33,6 +34,7 @@ _FUNCTION_STEMS = frozenset(stems(" ".join(FUNCTION_WORDS)))
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
 _RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECASE)
+# a clause ends at a sentence's end too: a negation in one sentence is not the next one's
 _CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
 
 
@@ -86,6 +88,8 @@ class Polarity:
     denied: frozenset[bool]
     keeps_old: bool = False  # the reference itself keeps the machine acting alone somewhere (see keeps_old_state)
     narrows: bool = False  # the reference itself puts the point's person over only part of it (see narrows_scope)
+    # the departures (later, a trial first, fewer, reopened) the decision itself takes (see grading.own_recommendation)
+    own_kinds: frozenset[str] = frozenset()
 
     @property
     def plain(self) -> bool:
@@ -116,6 +120,7 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
                 frozenset(denies(point, text) for text in stated),
                 any(keeps_old_state(point, text) for text, _ in singles),
                 any(narrows_scope(point, text) for text, _ in singles),
+                decision_kinds(point.text, [text for text, _ in singles]),
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -132,11 +137,15 @@ def may_contradict(text: str) -> bool:
 
 def reverses_change(point: KeyPoint, expected: Polarity, text: str) -> bool:
     """Whether a sentence undoes the change a decision makes, where the reference never does:
-    it keeps the old state (see keeps_old_state) or narrows the new control (see narrows_scope)."""
+    it keeps the old state (see keeps_old_state), narrows the new control (see narrows_scope), or
+    recommends something other than the decision (later, a trial first, fewer, reopened: see
+    grading.own_recommendation)."""
     if "decision" not in point.roles:
         return False
-    return (not expected.keeps_old and keeps_old_state(point, text)) or (
-        not expected.narrows and narrows_scope(point, text)
+    return (
+        (not expected.keeps_old and keeps_old_state(point, text))
+        or (not expected.narrows and narrows_scope(point, text))
+        or bool(departs(text, expected.own_kinds))
     )
 
 
@@ -179,7 +188,12 @@ _SUPPORTS = re.compile(
 )
 _ANY_DENIAL = re.compile(
     r"\b(?:not|never|no|nor|\w+n't|instead of|rather than|against|avoid)\b"
-    r"|\b(?:stop|end|halt|pause|postpone|defer|delay|suspend|drop|hold(?:ing)? (?:back|off))(?:s|ed|ped|ing|ping)?\b",
+    # a verb of stopping, not a noun: "but stop it paying", "we should delay it", "payments paused",
+    # never "delay claims" (a clause is checked on its own, so a verb may open it)
+    r"|(?:^\W*|\b(?:to|should|must|could|would|will|we|i|and|or|please|it|they)\s+)(?:stop|end|halt|pause|postpone"
+    r"|defer|delay|suspend|drop|hold (?:back|off))\b"
+    r"|\b(?:stops|halts|pauses|postpones|defers|suspends|holds (?:back|off))\b"
+    r"|\b(?:stopp|halt|paus|postpon|deferr|delay|suspend|dropp)(?:ed|ing)\b|\b(?:ended|ending|holding (?:back|off))\b",
     re.IGNORECASE,
 )
 
