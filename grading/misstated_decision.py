@@ -29,7 +29,7 @@ _NEGATED = re.compile(r"\b(?:not|never|no|cannot|\w+n['’]t)\b", re.IGNORECASE)
 _RESERVED = re.compile(r"\b(?:no|never|not)\b.*\bwithout\b", re.IGNORECASE)
 _KEPT_AT = re.compile(r"\b(?:still|continues? to|keeps?)\b", re.IGNORECASE)
 _STOPS = re.compile(
-    r"\b(?:no longer|not any more|will not|won't|does not|doesn't|stops?|will stop)\s+(?:\w+\s+)?(\w+)"
+    r"\b(?:no longer|not any more|will not|won't|does not|doesn't|stops?|will stop)\s+(\w+(?:\s+\w+)?)"
     r"|\b(?:switch|turn)\w*\s+(?:off\s+)?(?:the\s+)?(\w+)(?:\s+off)?\b",
     re.IGNORECASE,
 )
@@ -44,21 +44,24 @@ class Misstatement:
     what: str  # what the note gets wrong, in words
 
 
-def _reserved_acts(point: KeyPoint) -> list[tuple[str, ...]]:
-    """The acts a point reserves for a person ("no claim is refused without a handler"): the
-    alternatives of its cue groups that name no person."""
+def _reserved_acts(point: KeyPoint) -> tuple[list[tuple[str, ...]], frozenset[str]]:
+    """The acts a point reserves for a person ("no claim is refused without a handler"), as the
+    alternatives of its cue groups that name no person, and the people it names (a cue group
+    with a person in it), or nothing."""
     if not point.roles & {"decision", "mitigation"} or not _RESERVED.search(point.text):
-        return []
-    if not HUMAN_CONTROL & set(stems(point.text)):
-        return []
-    acts = [g for g in point.cues if not any(HUMAN_CONTROL & set(stems(a)) for a in g)]
-    return [tuple(stems(a)) for g in acts for a in g if stems(a)]
+        return [], frozenset()
+    people = [g for g in point.cues if any(HUMAN_CONTROL & set(stems(a)) for a in g)]
+    if not people:
+        return [], frozenset()
+    acts = [g for g in point.cues if g not in people]
+    named = frozenset(t for g in people for a in g for t in stems(a)) | HUMAN_CONTROL
+    return [tuple(stems(a)) for g in acts for a in g if stems(a)], named
 
 
-def _machine_does(clause: str, acts: Sequence[tuple[str, ...]]) -> bool:
+def _machine_does(clause: str, acts: Sequence[tuple[str, ...]], people: frozenset[str]) -> bool:
     """Whether the machine is the subject of one of the acts, unnegated, with no person in the clause."""
     tokens = stems(clause)
-    if HUMAN_CONTROL & set(tokens):
+    if people & set(tokens):
         return False
     for i, token in enumerate(tokens):
         if token not in MACHINE:
@@ -79,9 +82,10 @@ def _kept_work(point: KeyPoint) -> tuple[frozenset[str], frozenset[str]]:
     for clause in re.split(r"[;:]|,\s+(?:and|but)\b", point.text):
         if _KEPT_AT.search(clause):
             tokens = set(stems(clause))
-            machine = (MACHINE - {"it"}) & tokens
-            if machine:
-                return frozenset(machine), frozenset(t for t in tokens if t not in machine and len(t) > 3)
+            named = (MACHINE - {"it"}) & tokens
+            if named:
+                # a writer may name the same machine otherwise ("the system" for "the AI")
+                return MACHINE - {"it"}, frozenset(t for t in tokens if t not in MACHINE and len(t) > 3)
     return frozenset(), frozenset()
 
 
@@ -91,9 +95,8 @@ def _machine_stops(clause: str, machine: frozenset[str], work: frozenset[str]) -
     if not machine & set(tokens) or AUTOMATIC.search(text) or re.search(r"\balone\b", text, re.IGNORECASE):
         return False  # its acting alone ended is the decision itself
     for found in _STOPS.finditer(text):
-        if found.group(1) is not None:
-            verb = stems(found.group(1))[:1]
-            if verb and (verb[0] in work or verb[0] in _ANY_WORK):
+        if found.group(1) is not None:  # the verb, or the one after an auxiliary ("be used")
+            if any(t in work or t in _ANY_WORK for t in stems(found.group(1))):
                 return True
         elif found.group(2) is not None and stems(found.group(2))[:1] and stems(found.group(2))[0] in machine:
             return "off" in found.group(0).lower()
@@ -101,10 +104,10 @@ def _machine_stops(clause: str, machine: frozenset[str], work: frozenset[str]) -
 
 
 def _misstated(point: KeyPoint, sentence: str) -> str | None:
-    acts = _reserved_acts(point)
+    acts, people = _reserved_acts(point)
     machine, work = _kept_work(point)
     for clause in CLAUSE.split(sentence):
-        if acts and _machine_does(clause, acts):
+        if acts and _machine_does(clause, acts, people):
             return "the machine does what the decision leaves to a person"
         if machine and _machine_stops(clause, machine, work):
             return "the machine stops work the decision keeps it doing"

@@ -28,7 +28,7 @@ _STANCE = re.compile(
 DEPARTURES: dict[str, re.Pattern[str]] = {
     "later": re.compile(
         # as verbs: "we should wait", "to postpone", "delaying" ("delay claims" names the case)
-        r"\b(?:to|should|must|could|would|we|i|and|or|just)\s+"
+        r"\b(?:to|should|must|could|would|we|i|us|and|or|just)\s+"
         r"(?:wait|postpone|defer|delay|put off|push back|hold off)\b"
         r"|\b(?:waiting|postponing|deferring|delaying|putting off|pushing back|holding off)\b"
         r"|\bmove the (?:start|date|launch|go-live)\b|\bstart (?:it )?later\b|\bnot yet\b",
