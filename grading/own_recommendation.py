@@ -24,25 +24,35 @@ _STANCE = re.compile(
     re.IGNORECASE,
 )
 
-# what a recommendation can do instead of the decision, by kind
+# a follow-up at a set time ("revisit it after three months") is part of going ahead, not reopening
+_FOLLOW_UP = r"(?![^.;]{0,40}\b(?:after|once|in (?:\w+ ){0,2}(?:weeks?|months?|years?|quarters?))\b)"
+# what a recommendation can do instead of the decision, by kind; each is read as something done
+# (a trial run, reports checked), so a benefit ("fewer complaints") or the evidence ("the trial
+# showed...") in a recommending sentence is no departure
 DEPARTURES: dict[str, re.Pattern[str]] = {
     "later": re.compile(
         # as verbs: "we should wait", "to postpone", "delaying" ("delay claims" names the case)
         r"\b(?:to|should|must|could|would|we|i|us|and|or|just)\s+"
         r"(?:wait|postpone|defer|delay|put off|push back|hold off)\b"
-        r"|\b(?:waiting|postponing|deferring|delaying|putting off|pushing back|holding off)\b"
+        r"(?!\s+for\s+(?:your|the|their)\s+(?:\w+\s+)?(?:approval|sign-off|decision|agreement|go-ahead))"
+        r"|\b(?:postponing|deferring|delaying|putting off|pushing back|holding off)\b"
         r"|\bmove the (?:start|date|launch|go-live)\b|\bstart (?:it )?later\b|\bnot yet\b",
         re.IGNORECASE,
     ),
     "trial first": re.compile(
-        r"\b(?:pilot|trial)\b"
+        r"\b(?:run|start with|begin with|try|do|hold|is|be)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:pilot|trial)\b"
+        r"|\bpilot (?:it|this|the)\b"
         r"|\btest\w*\b[^.;]{0,40}\b(?:first|over the (?:summer|winter|spring|autumn|next))\b"
         r"|\bbefore (?:rolling|we roll|it is rolled|going|we go)\b",
         re.IGNORECASE,
     ),
-    "fewer": re.compile(r"\b(?:fewer|not (?:all|every|each)|a targeted|targeted (?:check|review))\b", re.IGNORECASE),
+    "fewer": re.compile(
+        r"\b(?:check|review|visit|approve|inspect|send|cover|call|read)\w*\s+fewer\b"
+        r"|,\s*not (?:all|every|each)\b|\ba targeted\b|\btargeted (?:check|review)",
+        re.IGNORECASE,
+    ),
     "reopen": re.compile(
-        r"\b(?:look again|think again|reconsider|revisit|rethink|re-think|reopen|re-open|second look)\w*\b",
+        r"\b(?:look again|think again|reconsider|revisit|rethink|re-think|reopen|re-open)\w*\b" + _FOLLOW_UP,
         re.IGNORECASE,
     ),
 }
@@ -67,8 +77,17 @@ def departs(sentence: str, allowed: frozenset[str]) -> frozenset[str]:
     return departures(sentence) - allowed if recommends(sentence) else frozenset()
 
 
+# the decision names its own kind more loosely than a note recommends one: "approve a three-month pilot"
+# and one that holds something back "for now" or "yet" takes waiting as its own
+_DECISION_NAMES = {
+    "trial first": re.compile(r"\b(?:pilot|trial)\b", re.IGNORECASE),
+    "later": re.compile(r"\b(?:yet|for now|for the time being)\b", re.IGNORECASE),
+}
+
+
 def decision_kinds(decision: str, reference_sentences: list[str]) -> frozenset[str]:
     """The kinds of departure the decision itself takes: named in the decision's own text or in
     a sentence where the reference recommends or asks."""
     said = [decision, *(s for s in reference_sentences if recommends(s))]
-    return frozenset().union(*(departures(s) for s in said))
+    named = {kind for kind, pattern in _DECISION_NAMES.items() for s in said if pattern.search(s)}
+    return frozenset(named).union(*(departures(s) for s in said))

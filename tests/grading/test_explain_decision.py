@@ -55,6 +55,27 @@ def test_a_recommendation_that_follows_the_decision_departs_from_nothing(stance:
     assert grade(EXERCISE, explanation(EXPLAIN_REFERENCE + "\n\n" + sentence)).total > ARGUED_AGAINST_CAP
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I recommend we approve it: fewer complaints and faster payments.",
+        "We should go ahead, as the trial showed the software right 93 % of the time.",
+        "I recommend we revisit the figures after three months.",
+        "We should wait for your approval before the first run.",
+        "I suggest we start on 1 May; not every invoice will need a second look.",
+    ],
+)
+def test_a_benefit_the_evidence_or_a_follow_up_in_a_recommendation_is_no_departure(sentence: str) -> None:
+    assert recommends(sentence)
+    assert not departs(sentence, frozenset()), sentence
+
+
+@pytest.mark.parametrize("held", ["yet", "for now"])
+def test_a_decision_that_holds_something_back_takes_waiting_as_its_own(held: str) -> None:
+    allowed = decision_kinds(f"Do not pay small claims automatically {held}; a handler approves each one.", [])
+    assert not departs("I recommend we hold off paying small claims automatically.", allowed)
+
+
 @pytest.mark.parametrize("kind", sorted(DEPARTING))
 def test_a_departure_described_rather_than_recommended_is_no_stance(kind: str) -> None:
     for phrase in DEPARTING[kind]:
@@ -65,6 +86,7 @@ def test_a_departure_described_rather_than_recommended_is_no_stance(kind: str) -
 @pytest.mark.parametrize("kind", sorted(DEPARTING))
 def test_a_departure_the_decision_itself_takes_is_the_decision(kind: str) -> None:
     decision = f"Approve the new approval step, and {DEPARTING[kind][0]}."
+    assert decision_kinds("Approve a three-month pilot of the new step.", []) >= {"trial first"}
     allowed = decision_kinds(decision, [])
     assert kind in allowed
     for stance in STANCES:
