@@ -308,6 +308,14 @@ def assess(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> Assessment
     return Assessment(matches, repeats, false_alarms, detection)
 
 
+def seen_elsewhere(missed: list[Fault], false_alarms: list[FaultFlag]) -> list[Fault]:
+    """The faults counted as missed that a false alarm's fix aims at (`_remedies`): the learner saw
+    the fault and flagged it where the grader gives no credit (a step upstream of it, another
+    fault's step, an unrelated category). Whether that find counts is a person's call: doubt,
+    never a score. A fault with no fix cues gives nothing to tell its fix from any other."""
+    return [f for f in missed if f.fix_cues and any(_remedies(f, flag) for flag in false_alarms)]
+
+
 def match_flags(exercise: FindFailuresExercise, flags: list[FaultFlag]) -> tuple[list[Match], list[FaultFlag]]:
     """The matched flags, and the rest (repeats and false alarms)."""
     result = assess(exercise, flags)
@@ -369,20 +377,33 @@ def score_failures(
     else:
         feedback = "Every seeded fault found, with no false alarms."
     # where a person may judge otherwise: many flags that match nothing (raters differ on what
-    # noise costs), and partial credit for a fault flagged where it shows or with a neighbour
+    # noise costs), partial credit for a fault flagged where it shows or with a neighbour, and a
+    # fault counted as missed that a false alarm's fix aims at (seen, but put where no credit is)
     noise = noisy(len(false_alarms), len(matches))
+    # doubt is about points at stake: a find that counts in part (dismissed) puts only that part in doubt
     partial = sum(
-        _weight(m.fault) * (1 - m.location * m.category) for m in matches if m.category > WRONG_CATEGORY_CREDIT
+        _weight(m.fault) * (1 - m.location * m.category) * m.counted
+        for m in matches
+        if m.category > WRONG_CATEGORY_CREDIT
     )
     partial /= total_w
+    elsewhere = seen_elsewhere(missed, false_alarms)
+    detection_why = [
+        *([f"{len(false_alarms)} flags that match no fault"] if noise else []),
+        *(["partly matched flags"] if partial > 0 else []),
+        *([f"{len(elsewhere)} missed fault(s) a flag's fix aims at"] if elsewhere else []),
+    ]
     detection_scored = Scored(
         "detection",
         result.detection.score,
         evidence,
         feedback,
-        # the clean share is a share of what was found: noise costs nothing when nothing was found
-        doubt=(CLEAN_SHARE * result.detection.found if noise else 0.0) + 0.5 * partial,
-        doubt_why=f"{len(false_alarms)} flags that match no fault" if noise else "partly matched flags",
+        # the clean share is a share of what was found: noise costs nothing when nothing was found;
+        # a fault seen elsewhere would earn its found share if a person credits the flag
+        doubt=(CLEAN_SHARE * result.detection.found if noise else 0.0)
+        + 0.5 * partial
+        + FOUND_SHARE * sum(_weight(f) for f in elsewhere) / total_w,
+        doubt_why=join(detection_why, 3),
     )
 
     classification = sum(
@@ -410,7 +431,8 @@ def score_failures(
         classification,
         c_evidence,
         c_feedback,
-        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) for m in neighbours) / total_w,
+        doubt=sum(_weight(m.fault) * (1 - _classification_credit(m.category)) * m.counted for m in neighbours)
+        / total_w,
         doubt_why="categories next to the right one",
     )
 
@@ -518,13 +540,27 @@ def _fix_fit(fault: Fault, flag: FaultFlag) -> float:
 
 def _unread(fault: Fault, flag: FaultFlag) -> float:
     """The share of a fix's value the grader may have missed: prose on the fix's topic (some of a
-    fitting fix's words) that it could not fully place. Prose with none of them is off the point."""
+    fitting fix's words) that it could not fully place. Prose with none of them is off the point,
+    and a fix whose stance the grader did read is decided: a person on a sample or a subset only,
+    where a person must decide every item (`samples_only`)."""
     text_ok, prose = _fix_text(fault, flag)
     if not prose or text_ok >= 1:
+        return 0.0
+    if FixType.keep_human_decision in fault.fix_types and samples_only(proposed(flag.fix)):
         return 0.0
     if text_ok <= 0 and not on_topic(flag.fix, fault.explanation):
         return 0.0
     return (1 - FIX_TYPE_SHARE) * (1 - text_ok)
+
+
+def _ticked_only(m: Match) -> float:
+    """The share of a fix's credit that rests on its ticked type alone: a fitting type ticked over
+    words that say nothing a fitting fix says. The tick and the words disagree (a fitting kind of
+    remedy, then a proposal that would not work, or none), and a person may give the type its
+    share or nothing."""
+    if m.fix_fit > FIX_TYPE_SHARE or _fix_text(m.fault, m.flag)[0] > 0:
+        return 0.0  # the words earn something (on this flag or a repeat): the fit is read from them
+    return FIX_TYPE_SHARE if m.fix_fit > 0 else 0.0
 
 
 def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float, names: dict[str, str]) -> Scored:
@@ -534,7 +570,9 @@ def _fixes(exercise: FindFailuresExercise, matches: list[Match], total_w: float,
         if m.fix_credit < FIX_ACCEPTED:
             weak.append(m)
     score = points / total_w
-    unread = [(m, _unread(m.fault, m.flag) * m.diagnosis) for m in matches]
+    # what a person may judge otherwise: words the grader could not place, and credit that rests
+    # on a ticked type alone
+    unread = [(m, (_unread(m.fault, m.flag) + _ticked_only(m)) * m.diagnosis) for m in matches]
     doubt = sum(_weight(m.fault) * u for m, u in unread) / total_w
     doubt_why = join([f"the fix at '{names.get(m.flag.step, m.flag.step)}'" for m, u in unread if u > 0], 2)
     evidence = f"{len(matches) - len(weak)} of {len(exercise.faults)} faults have a fix that fits."
@@ -569,4 +607,5 @@ __all__ = [
     "fixed_faults",
     "match_flags",
     "score_failures",
+    "seen_elsewhere",
 ]

@@ -180,7 +180,10 @@ def score_validation(
         # the right verdict with a correction that states no figure in digits where the source has
         # one: it may give it in words ("half a year", a sum spelled out) the grader cannot read
         in_words = c.correction_numbers and not placed and marks[c.id].error_type in {c.error, *c.also_errors}
-        if not placed and (0 < fit < 1 or (fit == 0 and (in_words or on_topic(said, c.correction, c.why)))):
+        # a correction placed in part (some of the source's figures or words) may say the rest in
+        # words the grader cannot read; one read as another wrong figure is decided
+        partly = 0 < fit < 1 and not needs_human and c not in miscorrected
+        if partly or (not placed and fit == 0 and (in_words or on_topic(said, c.correction, c.why))):
             unread += _w(c) * (1 - fit)  # words the grader could not place: a person may credit them
     corr_evidence = f"{len(caught) - len(poor)} of {len(errors)} errors corrected to the source."
     if poor:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercises.submission import FaultFlag, FindFailuresSubmission
+from exercises.submission import FaultFlag, FindFailuresSubmission, FixType
 from grading import Flag, grade, in_doubt
 from grading.bands import BAND_EDGES, CAP_DOUBT, CRITERION_MET, MIN_DOUBT
 from grading.detection import noisy
@@ -57,8 +57,10 @@ def test_unmatched_flags_with_nothing_found_are_no_doubt(n: int) -> None:
 
 
 def test_a_fix_about_the_fault_in_other_words_is_doubt_and_an_off_topic_one_is_not() -> None:
+    unfitting = next(t for t in FixType if t not in LATE.fix_types)  # no tick to weigh against the words
+
     def doubt(fix: str) -> float:
-        flag = perfect_flag(LATE, fix)
+        flag = perfect_flag(LATE, fix).model_copy(update={"fix_type": unfitting})
         return grade(FAILURES, FindFailuresSubmission(flags=[flag])).details.get("doubt", {}).get("points", 0.0)
 
     assert doubt(AP_FIXES["f-late"]) == 0  # fully read

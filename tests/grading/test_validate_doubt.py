@@ -92,6 +92,34 @@ def test_with_every_error_caught_one_corrected_false_flag_costs_more_than_a_bare
     assert 0 < corrected.criterion("detection").score < bare.criterion("detection").score < 1
 
 
+# --- a correction placed in part: the figures it gives are checked, the rest may be in words --------
+TWO_FIGURES = [
+    {**c, "correction": "It closed March with $1,250, $45 more than February.", "correction_numbers": [1250, 45]}
+    if c["id"] == "c2"
+    else c
+    for c in CLAIMS
+]
+
+
+@given(given=st.sets(st.sampled_from(["$1,250", "$45"])), other=st.sampled_from(["", "$3,999"]))
+def test_a_correction_with_some_of_the_sources_figures_is_doubt_about_the_rest(given: set[str], other: str) -> None:
+    """Some of the source's figures in digits and not the others: the rest may be given in words
+    the grader cannot read, so the part it could not place is doubt. All of them leave none, and a
+    correction read as another wrong figure (none of the source's, one of its own) is decided."""
+    figures = sorted(given)
+    text = f"It closed March at {' and '.join(figures) or 'a different figure'}{', not ' + other if other else ''}."
+    scored = score_validation(validate_exercise(TWO_FIGURES), marks(c2=("wrong_number", text)), {})
+    corrections = next(c for c in scored.criteria if c.id == "corrections")
+    if len(figures) == 1:  # placed in part
+        assert corrections.doubt == pytest.approx(3 * 0.5 / 6)  # c2 weighs 3 of 6; half of it unplaced
+    elif len(figures) == 2:
+        assert corrections.doubt == 0
+        assert corrections.score == pytest.approx(3 / 6)
+    elif other:
+        assert corrections.doubt == 0  # another wrong figure: decided
+        assert corrections.score == 0
+
+
 # --- omissions in other words: doubt per missed point, from lines that made no point -----------------
 # blind spots: the exchange rate (medium, 2) and invoices without a purchase order (high, 3) of 5
 FX_IN_OTHER_WORDS = "Canada's figures are translated at a different rate each month."
