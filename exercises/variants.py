@@ -20,6 +20,7 @@ import copy
 import json
 import math
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -93,23 +94,30 @@ def template_problems(data: Raw, tools: Mapping[str, Tool], seeds: range) -> lis
     return problems
 
 
+def _encoded(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
 def answer_key(exercise: AnyExercise) -> str:
     """The variant's correct answer without its wording: two variants with the same key ask
     for the same answer."""
     key: Any
+    # optional fields (a step without a stage) are None: order by the encoded form, which any
+    # mix of None and text can be
+    ordered = partial(sorted, key=_encoded)
     match exercise.kind:
         case "design_workflow":
-            key = sorted(
+            key = ordered(
                 (s.tool, s.stage, sorted(s.inputs), sorted(s.checks), round(s.share, 3))
                 for s in exercise.reference.steps
             )
         case "find_failures":
-            key = sorted((f.step, f.category, f.severity) for f in exercise.faults)
+            key = ordered((f.step, f.category, f.severity) for f in exercise.faults)
         case "validate_output":
-            claims = sorted((c.id, c.error, sorted(c.correction_numbers)) for c in exercise.claims if c.error)
+            claims = ordered((c.id, c.error, sorted(c.correction_numbers)) for c in exercise.claims if c.error)
             key = [claims, sorted(b.id for b in exercise.blind_spots)]
         case "explain_reasoning":
-            key = sorted((k.id, k.role, k.cues) for k in exercise.key_points)
+            key = ordered((k.id, k.role, k.cues) for k in exercise.key_points)
         case other:
             raise VariantError(f"no answer key for the kind '{other}'")
     return json.dumps(key, default=str)

@@ -27,6 +27,7 @@ from grading.explain_match import (
     concern_credit,
     cue_vocabulary,
     match_points,
+    point_statements,
     slips_anywhere,
     topical_relevance,
     units,
@@ -206,7 +207,7 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     """The key points the text asserts, and the words of any certainty it claims where the case
     names a remaining risk (then the risk points are not made: the text denies them)."""
     expected = expected_polarities(exercise)
-    made = match_points(exercise.key_points, found, expected, case_words(exercise))
+    made = match_points(exercise.key_points, found, expected, case_words(exercise), point_statements(exercise))
     # a text that undoes the change the decision makes has not made it, wherever else it names it
     reversed_ids = {
         p.id

@@ -13,7 +13,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from exercises.model import Concern, ExplainReasoningExercise, KeyPoint
-from grading.claims import STANCE_ROLES, Polarity, argues_against, contradicts, may_contradict, reverses_change
+from grading.claims import (
+    STANCE_ROLES,
+    Polarity,
+    argues_against,
+    contradicts,
+    expected_polarities,
+    may_contradict,
+    reverses_change,
+)
+from grading.figures import ABOUT, SMALL_COUNT, heads, stated
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -191,13 +200,21 @@ def vague(point: KeyPoint, text: str) -> bool:
     return bool(numbers(point.text)) and not any(t[:1].isdigit() for t in stems(text))
 
 
+def with_bare_figures(tokens: Sequence[str]) -> tuple[str, ...]:
+    """A sentence's lemmas, with each percentage also as its bare figure: a cue written "3.8"
+    names the figure however the writer sets it out ("3.8%", "3.8 per cent")."""
+    bare = tuple(t[:-1] for t in tokens if t[:1].isdigit() and t.endswith("%"))
+    return (*tokens, *bare) if bare else tuple(tokens)
+
+
 def _windows(found: Sequence[Unit]) -> list[tuple[int, int, tuple[str, ...], str, bool]]:
     """(first, last, stems, text, prose) for each unit, and for each pair of prose sentences."""
-    result = [(i, i, u.sentence.stems, u.text, u.prose) for i, u in enumerate(found)]
+    result = [(i, i, with_bare_figures(u.sentence.stems), u.text, u.prose) for i, u in enumerate(found)]
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
         if a.prose and b.prose:
-            result.append((i, i + 1, a.sentence.stems + b.sentence.stems, a.text + " " + b.text, True))
+            tokens = with_bare_figures(a.sentence.stems + b.sentence.stems)
+            result.append((i, i + 1, tokens, a.text + " " + b.text, True))
     return result
 
 
@@ -210,11 +227,94 @@ def _opposed(point: KeyPoint, polarity: Polarity | None, raw: str, tokens: Seque
     return contradicts(point, polarity, raw, tokens)
 
 
+Statements = Mapping[str, Sequence[frozenset[str]]]
+PARAPHRASE_SHARE = 0.5  # share of a statement's content words a sentence in other words must share
+OWN_WORDS_CREDIT = 0.75  # a claim made in other words than the cues': made, though the grader is less sure
+PARAPHRASE_WORDS = 2  # ...and at least this many, one more where no figure anchors the claim
+
+
+def point_statements(exercise: ExplainReasoningExercise) -> dict[str, tuple[frozenset[str], ...]]:
+    """Each key point's claim as the case states it: the content words of the point's own text and
+    of the reference sentence(s) where the reference makes it. A learner who makes the claim in
+    other words shares a good part of one of them, whatever words the cues happen to list."""
+    reference = units(exercise.reference.text, cue_vocabulary(exercise))
+    located = match_points(exercise.key_points, reference, expected_polarities(exercise), case_words(exercise))
+    result = {}
+    for p in exercise.key_points:
+        where = located.get(p.id)
+        made_in = " ".join(u.text for u in reference[where.first : where.last + 1]) if where else ""
+        result[p.id] = tuple(s for s in (claim_words(p.text), claim_words(made_in)) if s)
+    return result
+
+
+@lru_cache(maxsize=4096)
+def claim_words(text: str) -> frozenset[str]:
+    """The words that carry a statement's claim: its lemmas but function words and figures, short
+    ones included ("pay", "day", "late"), since a short claim is made of short words."""
+    return frozenset(w for w in stems(text) if len(w) > 2 and w not in FUNCTION_WORDS and not w[:1].isdigit())
+
+
+def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> float:
+    """How far a sentence makes the point's claim in its own words (1, PARTLY_MADE or 0): it
+    shares at least half the content words of the point's text or, where the point gives figures,
+    of the reference sentence that makes it, and states those figures (what the claim rests on).
+    Half of them or fewer ("14 days today" for "2 days instead of 14") is half the claim; the
+    point's words without its figures, or a figure among other words, are not the claim."""
+    figures = stated(point.text)
+    hit = sum(_states_figure(point.text, raw, g) for g in figures)
+    if figures and not hit:
+        return 0.0
+    own = set(tokens)
+    # with no figure to anchor it, only the point's own statement: a reference sentence may make
+    # two points, and half its words can be the other one's ("terms are 30 days, so no supplier
+    # is paid late" is not "urgent payments still go the same day")
+    candidates = statements if figures else [claim_words(point.text)]
+    least = PARAPHRASE_WORDS + (not figures)
+    if not any(len(s & own) >= max(least, PARAPHRASE_SHARE * len(s)) for s in candidates):
+        return 0.0
+    return PARTLY_MADE if len(figures) > 1 and 2 * hit <= len(figures) else 1.0
+
+
+def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> bool:
+    """Whether a sentence with a point's cues carries its claim: it states one of the point's
+    figures, or shares half the content words of one of its statements (see restated). The cue
+    words alone ("complaints", "still", "visit") name the topic; the claim says what about it."""
+    if any(_states_figure(point.text, raw, g) for g in stated(point.text)):
+        return True
+    own = set(tokens)
+    return any(len(s & own) >= max(PARAPHRASE_WORDS, PARAPHRASE_SHARE * len(s)) for s in statements)
+
+
+def _states_figure(statement: str, raw: str, figure: float) -> bool:
+    """Whether a sentence states one of a point's figures. A small whole count ("two merchants")
+    is that figure only where it counts the same thing ("2 working days"), or where either leaves
+    unsaid what it counts: such counts are too common to carry a claim on their value alone."""
+    given = stated(raw)
+    if not number_matches(given, figure, ABOUT):
+        return False
+    if not (figure.is_integer() and 0 <= figure <= SMALL_COUNT):
+        return True
+    counted = set().union(*_counts(stems(statement), figure))
+    said = _counts(stems(raw), figure)
+    return not counted or not said or any(counted & hs for hs in said)
+
+
+def _counts(tokens: Sequence[str], figure: float) -> list[set[str]]:
+    """What each mention of a figure counts (its heads, see grading.figures), read from the figure
+    on, so "in 2 working days" counts days though "in" before a figure usually opens a ratio."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token[:1].isdigit() and number_matches(numbers(token), figure, 0.0):
+            found += [set(hs) for v, hs in heads(tokens[i:])[:1] if v == figure]
+    return found
+
+
 def match_points(
     points: Sequence[KeyPoint],
     found: Sequence[Unit],
     expected: Expected | None = None,
     case: frozenset[str] = frozenset(),
+    statements: Statements | None = None,
 ) -> dict[str, PointMatch]:
     """Key point id -> where and how well it is made. A unit carries at most two points, so one
     sentence stuffed with every keyword earns little. A sentence that carries a point's words but
@@ -229,7 +329,21 @@ def match_points(
             # a bare run of words on a line states the point less surely than a marked note does
             form = 1.0 if base == FRAGMENT_CREDIT else base
             polarity = expected.get(point.id) if expected else None
-            if concept_found(tokens, point.cues):
+            own_words = 0.0
+            # a decision or an ask is a stance, not a fact: made in own words only as one (see recommends)
+            fact = not point.roles & STANCE_ROLES
+            if statements and first == last and fact and not concept_found(tokens, point.cues):
+                own_words = restated(point, statements.get(point.id, ()), tokens, raw)
+            if own_words:
+                if _opposed(point, polarity, raw, tokens):
+                    continue
+                slip = wrong_figure(point, raw)  # "36 hours a month" for 36 a week: its figure, misstated
+                if slip:
+                    matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
+                else:
+                    credit = own_words * OWN_WORDS_CREDIT * base
+                    matches.append(PointMatch(first, last, credit, "made in other words", form))
+            elif concept_found(tokens, point.cues):
                 if _opposed(point, polarity, raw, tokens) or ("decision" in point.roles and announces(raw)):
                     continue
                 slip = wrong_figure(point, raw)
@@ -237,6 +351,9 @@ def match_points(
                     matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
                 elif vague(point, raw):
                     matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "made without its figures", form))
+                elif statements and fact and not anchored(point, statements.get(point.id, ()), tokens, raw):
+                    # its words without its claim: made, at most as vaguely as without its figures
+                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "its topic, not its claim", form))
                 else:
                     matches.append(PointMatch(first, last, base, "", form))
             elif (

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises import load_bank
-from exercises.model import Kind
+from exercises.model import DesignWorkflowExercise, Kind
 from exercises.variant_spec import Patch, VariantError, apply_patch, evaluate, substitute
 from exercises.variants import answer_key
 from grading.variant_checks import check_exercise
@@ -119,3 +119,18 @@ def test_any_seed_builds_a_valid_variant(exercise_id: str, seed: int) -> None:
     assert variant is not None
     assert variant.variant_seed == seed
     assert "{{" not in variant.model_dump_json(exclude={"variants"})
+
+
+@pytest.mark.parametrize("exercise_id", [e for e in TEMPLATES if BANK.exercises[e].kind == Kind.design_workflow])
+def test_the_answer_key_holds_steps_without_a_stage(exercise_id: str) -> None:
+    """A stage is optional on a step: a reference with some steps untagged still has a key, and
+    which steps are untagged changes it (found by the pack fuzz test: it raised TypeError)."""
+    exercise = BANK.exercises[exercise_id]
+    assert isinstance(exercise, DesignWorkflowExercise)
+    steps = exercise.reference.steps
+    keys = set()
+    for i in (i for i, s in enumerate(steps) if s.stage is not None):
+        untagged = [s.model_copy(update={"stage": None}) if j == i else s for j, s in enumerate(steps)]
+        variant = exercise.model_copy(update={"reference": exercise.reference.model_copy(update={"steps": untagged})})
+        keys.add(answer_key(variant))
+    assert answer_key(exercise) not in keys
