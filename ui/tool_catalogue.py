@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from exercises.workflow import ErrorType, Source, Tool
+from exercises.workflow import TOOL_KIND_LABELS, ErrorType, Source, Tool
 from ui.text import escape_markdown, label
 
 
@@ -34,7 +34,7 @@ def catalogue_markdown(offered: Sequence[str], tools: Mapping[str, Tool]) -> str
     for tool_id in offered:
         tool = tools[tool_id]
         blocks.append(
-            f"**{escape_markdown(tool.name)}** · {label(tool.kind.value)}  \n{escape_markdown(tool_facts(tool))}"
+            f"**{escape_markdown(tool.name)}** · {TOOL_KIND_LABELS[tool.kind]}  \n{escape_markdown(tool_facts(tool))}"
         )
     return "\n\n".join(blocks)
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 from exercises import load_bank
 from exercises.model import Kind
 from exercises.submission import DesignSubmission, FindFailuresSubmission
+from exercises.workflow import TOOL_KIND_LABELS
 from store.db import make_engine, session_scope
 from store.models import CriterionRow
 from tests.app.test_practice import answer_with, first, stored_attempts
@@ -130,6 +131,8 @@ def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
         tool = BANK.tools[tool_id]
         assert escape_markdown(f"${tool.cost_per_item:.3f} per item · {tool.latency_s:.0f} s") in listing
     assert listing.count("may receive") == len(exercise.tools)
+    for tool_id in exercise.tools:  # the kind in words a learner reads ("AI model", not "Ai")
+        assert TOOL_KIND_LABELS[BANK.tools[tool_id].kind] in listing
 
 
 def test_each_card_button_names_its_step(open_app, app_db) -> None:
