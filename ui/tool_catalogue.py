@@ -16,9 +16,21 @@ def rates_text(rates: Mapping[ErrorType, float]) -> str:
     return ", ".join(shown) or "none"
 
 
+def money(amount: float) -> str:
+    """Dollars to two significant figures below a cent ($0.0004, not a free-looking $0.000)."""
+    if 0 < amount < 0.01:
+        return f"${amount:.2g}" if amount >= 1e-4 else f"${amount:.2e}"
+    return f"${amount:,.3f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def seconds(latency: float) -> str:
+    """Tenths under ten seconds (a 0.3 s lookup is not "0 s"), whole seconds above."""
+    return f"{latency:.1f} s" if latency < 10 else f"{latency:,.0f} s"
+
+
 def tool_facts(tool: Tool) -> str:
     """The catalogue's figures for one tool, on one line."""
-    parts = [f"${tool.cost_per_item:.3f} per item", f"{tool.latency_s:.0f} s"]
+    parts = [f"{money(tool.cost_per_item)} per item", seconds(tool.latency_s)]
     parts.append(f"errors: {rates_text(tool.error_rates)}")
     if tool.is_check:
         parts.append(f"catches: {rates_text(tool.catch_rates)}")

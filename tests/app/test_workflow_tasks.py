@@ -14,6 +14,7 @@ from store.db import make_engine, session_scope
 from store.models import CriterionRow
 from tests.app.test_practice import answer_with, first, stored_attempts
 from ui.text import escape_markdown
+from ui.tool_catalogue import money, seconds
 
 BANK = load_bank()
 
@@ -129,7 +130,7 @@ def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
     (listing,) = [m.value for m in at.markdown if all(name in m.value for name in names)]
     for tool_id in exercise.tools:  # every tool's cost, time and clearance, as written (escaped, so `$` is no formula)
         tool = BANK.tools[tool_id]
-        assert escape_markdown(f"${tool.cost_per_item:.3f} per item · {tool.latency_s:.0f} s") in listing
+        assert escape_markdown(f"{money(tool.cost_per_item)} per item · {seconds(tool.latency_s)}") in listing
     assert listing.count("may receive") == len(exercise.tools)
     for tool_id in exercise.tools:  # the kind in words a learner reads ("AI model", not "Ai")
         assert TOOL_KIND_LABELS[BANK.tools[tool_id].kind] in listing
