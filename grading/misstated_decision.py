@@ -82,10 +82,10 @@ def _kept_work(point: KeyPoint) -> tuple[frozenset[str], frozenset[str]]:
     for clause in re.split(r"[;:]|,\s+(?:and|but)\b", point.text):
         if _KEPT_AT.search(clause):
             tokens = set(stems(clause))
+            # the machine as the decision names it: "the system" may be another one (the old system)
             named = (MACHINE - {"it"}) & tokens
             if named:
-                # a writer may name the same machine otherwise ("the system" for "the AI")
-                return MACHINE - {"it"}, frozenset(t for t in tokens if t not in MACHINE and len(t) > 3)
+                return frozenset(named), frozenset(t for t in tokens if t not in MACHINE and len(t) > 3)
     return frozenset(), frozenset()
 
 
