@@ -77,14 +77,10 @@ KNOWN_MISSES = {
     ),
     **dict.fromkeys(
         [
-            "air-explain-delay-compensation:w05",
-            "air-explain-delay-compensation:w07",
             "air-explain-delay-compensation:w09",
-            "air-explain-delay-compensation:w10",
             "build-explain-subcontractor-payments:w08",
             "pharma-explain-adverse-event-triage:w03",
             "pharma-explain-adverse-event-triage:w09",
-            "water-explain-customer-leaks:w05",
         ],
         "round-4 blind explanations, as the explain grader first met them (#17)",
     ),
