@@ -49,6 +49,14 @@ class ToolKind(StrEnum):
     action = "action"  # sends, pays, posts: usually irreversible
 
 
+TOOL_KIND_LABELS: dict[str, str] = {
+    ToolKind.ai: "AI model",
+    ToolKind.rule: "Rule or lookup",
+    ToolKind.human: "Person",
+    ToolKind.action: "Action",
+}
+
+
 class Risk(StrEnum):
     low = "low"
     medium = "medium"

@@ -26,12 +26,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
+from grading.own_recommendation import decision_kinds, departs
 from grading.text import FUNCTION_STEMS, analyse, concept_found, cue_found, stems
 
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
 _RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECASE)
-_CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
+# a clause ends at a sentence's end too: a negation in one sentence is not the next one's
+CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
+
+_CLAUSE_KEPT = re.compile(f"({CLAUSE.pattern})", re.IGNORECASE)
+# a clause that opens with its own subject, or its own auxiliary ("...is not perfect and can miss"),
+# is a new statement, not one more verb under the last one's negation
+_OWN_SUBJECT = re.compile(
+    r"\s*(?:i|we|you|they|he|she|it|there|this|that|these|those|the|a|an|our|their|its|every|each|all|some|no"
+    r"|any|most|many|\d|can|could|will|would|may|might|must|should|shall|is|are|was|were|be|has|have|had|do|does"
+    r"|did)\b",
+    re.IGNORECASE,
+)
 
 
 def denies(point: KeyPoint, text: str) -> bool:
@@ -43,13 +55,27 @@ def denies(point: KeyPoint, text: str) -> bool:
 
 @lru_cache(maxsize=16_384)
 def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    """The negated clauses, each with the clauses it governs: a negated verb's coordinated verbs
+    ("we will not phone and visit every home, and repair leaks free") are denied with it, up to a
+    clause with a subject of its own or another kind of link ("but", "because")."""
     if not _NEGATION.search(text):
         return ()
     found = []
-    for clause in _CLAUSE.split(text):
+    pieces = _CLAUSE_KEPT.split(text)  # clause, link, clause, link, ...
+    scope: list[str] | None = None
+    for i in range(0, len(pieces), 2):
+        clause, link = pieces[i], (pieces[i - 1] if i else "")
+        if scope is not None and link.strip().lower() in {",", "and"} and not _OWN_SUBJECT.match(clause):
+            scope.append(clause)
+            continue
+        if scope is not None:
+            found.append(tuple(stems(" ".join(scope))))
+            scope = None
         negation = _NEGATION.search(clause)
         if negation is not None and not _RULE.search(clause, negation.end()):
-            found.append(tuple(stems(clause)))
+            scope = [clause]
+    if scope is not None:
+        found.append(tuple(stems(" ".join(scope))))
     return tuple(found)
 
 
@@ -84,6 +110,8 @@ class Polarity:
     denied: frozenset[bool]
     keeps_old: bool = False  # the reference itself keeps the machine acting alone somewhere (see keeps_old_state)
     narrows: bool = False  # the reference itself puts the point's person over only part of it (see narrows_scope)
+    # the departures (later, a trial first, fewer, reopened) the decision itself takes (see grading.own_recommendation)
+    own_kinds: frozenset[str] = frozenset()
 
     @property
     def plain(self) -> bool:
@@ -114,6 +142,7 @@ def expected_polarities(exercise: ExplainReasoningExercise) -> dict[str, Polarit
                 frozenset(denies(point, text) for text in stated),
                 any(keeps_old_state(point, text) for text, _ in singles),
                 any(narrows_scope(point, text) for text, _ in singles),
+                decision_kinds(point.text, [text for text, _ in singles]),
             )
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
@@ -130,11 +159,15 @@ def may_contradict(text: str) -> bool:
 
 def reverses_change(point: KeyPoint, expected: Polarity, text: str) -> bool:
     """Whether a sentence undoes the change a decision makes, where the reference never does:
-    it keeps the old state (see keeps_old_state) or narrows the new control (see narrows_scope)."""
+    it keeps the old state (see keeps_old_state), narrows the new control (see narrows_scope), or
+    recommends something other than the decision (later, a trial first, fewer, reopened: see
+    grading.own_recommendation)."""
     if "decision" not in point.roles:
         return False
-    return (not expected.keeps_old and keeps_old_state(point, text)) or (
-        not expected.narrows and narrows_scope(point, text)
+    return (
+        (not expected.keeps_old and keeps_old_state(point, text))
+        or (not expected.narrows and narrows_scope(point, text))
+        or bool(departs(text, expected.own_kinds))
     )
 
 
@@ -153,13 +186,13 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
 # should go ahead with automatic payment") asserts the opposite of that change, whatever words
 # of the decision it shares.
 
-_HUMAN_CONTROL = frozenset(
+HUMAN_CONTROL = frozenset(
     stems(
         "person human people handler clerk officer manager lead approve review check sign manual specialist expert"
         " reviewer adviser advisor caseworker underwriter lawyer solicitor clinician assessor supervisor"
     )
 )
-_AUTOMATIC = re.compile(
+AUTOMATIC = re.compile(
     r"\b(?:automatic\w*|automated|automation|unattended|unchecked|unreviewed|straight[- ]through|on its own"
     r"|by itself|without (?:a |any )?(?:check|review|person|human|handler|approval)\w*)\b",
     re.IGNORECASE,
@@ -177,14 +210,19 @@ _SUPPORTS = re.compile(
 )
 _ANY_DENIAL = re.compile(
     r"\b(?:not|never|no|nor|\w+n't|instead of|rather than|against|avoid)\b"
-    r"|\b(?:stop|end|halt|pause|postpone|defer|delay|suspend|drop|hold(?:ing)? (?:back|off))(?:s|ed|ped|ing|ping)?\b",
+    # a verb of stopping, not a noun: "but stop it paying", "we should delay it", "payments paused",
+    # never "delay claims" (a clause is checked on its own, so a verb may open it)
+    r"|(?:^\W*|\b(?:to|should|must|could|would|will|we|i|and|or|please|it|they)\s+)(?:stop|end|halt|pause|postpone"
+    r"|defer|delay|suspend|drop|hold (?:back|off))\b"
+    r"|\b(?:stops|halts|pauses|postpones|defers|suspends|holds (?:back|off))\b"
+    r"|\b(?:stopp|halt|paus|postpon|deferr|delay|suspend|dropp)(?:ed|ing)\b|\b(?:ended|ending|holding (?:back|off))\b",
     re.IGNORECASE,
 )
 
 
 def adds_human_control(point: KeyPoint) -> bool:
     """Whether the point puts a person or a check into the process."""
-    return bool(_HUMAN_CONTROL & set(stems(point.text)))
+    return bool(HUMAN_CONTROL & set(stems(point.text)))
 
 
 def keeps_old_state(point: KeyPoint, text: str) -> bool:
@@ -195,12 +233,12 @@ def keeps_old_state(point: KeyPoint, text: str) -> bool:
     text = text.replace("’", "'")
     if not adds_human_control(point):
         return False
-    subjects = [g for g in point.cues if not any(_AUTOMATIC.search(a) or _NEGATION.search(a) for a in g)]
-    subjects = [g for g in subjects if not _HUMAN_CONTROL & {t for a in g for t in stems(a)}] or subjects
+    subjects = [g for g in point.cues if not any(AUTOMATIC.search(a) or _NEGATION.search(a) for a in g)]
+    subjects = [g for g in subjects if not HUMAN_CONTROL & {t for a in g for t in stems(a)}] or subjects
     named = _named(point.text)
     stance = bool(_SUPPORTS.search(text))
-    for clause in _CLAUSE.split(text):
-        if not _AUTOMATIC.search(clause) or _ANY_DENIAL.search(clause):
+    for clause in CLAUSE.split(text):
+        if not AUTOMATIC.search(clause) or _ANY_DENIAL.search(clause):
             continue
         tokens = stems(clause)
         if any(cue_found(tokens, group) for group in subjects) and (stance or _KEPT.search(clause)):
@@ -216,10 +254,10 @@ def _named(text: str) -> frozenset[str]:
     the words of its clauses that leave nothing automatic (what it keeps automatic is not it)."""
     return frozenset(
         t
-        for clause in _CLAUSE.split(text)
-        if not _AUTOMATIC.search(clause)
+        for clause in CLAUSE.split(text)
+        if not AUTOMATIC.search(clause)
         for t in stems(clause)
-        if len(t) > 3 and t.isalpha() and t not in _HUMAN_CONTROL and t not in FUNCTION_STEMS
+        if len(t) > 3 and t.isalpha() and t not in HUMAN_CONTROL and t not in FUNCTION_STEMS
     )
 
 
@@ -240,7 +278,7 @@ def narrows_scope(point: KeyPoint, text: str) -> bool:
     accounts go to a specialist, not every account") where the point says every one: the
     control the decision adds, narrowed. A sentence that also says every one is not."""
     text = text.replace("’", "'")
-    people = _HUMAN_CONTROL & set(stems(point.text))
+    people = HUMAN_CONTROL & set(stems(point.text))
     covered = {t for m in _UNIVERSAL.finditer(point.text) if not m.group(1) for t in stems(m.group(2))[:1]}
     if not covered or not people & set(stems(text)):
         return False
@@ -248,7 +286,7 @@ def narrows_scope(point: KeyPoint, text: str) -> bool:
         said = [m for m in _UNIVERSAL.finditer(text) if stems(m.group(2))[:1] == [noun]]
         if said and all(m.group(1) for m in said):
             return True  # "..., not every account"
-    for clause in _CLAUSE.split(text):
+    for clause in CLAUSE.split(text):
         if not people & set(stems(clause)):
             continue  # the part of the sentence about the person
         for noun in covered:

@@ -34,6 +34,7 @@ from grading.explain_match import (
 )
 from grading.figures import ABOUT, case_figures, misattached, stated, unfounded, widened_shares
 from grading.injection import strip_injection
+from grading.misstated_decision import misstated_decision
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
 from grading.text import (
@@ -54,6 +55,9 @@ WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure can
 OVERCLAIM_CAP = 44.0
 MISSTATED_CONCERN_CREDIT = 0.5  # a concern answered by a text that misstates the case is half answered
 ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it should explain fails its purpose
+# a message that misstates what the decision does (see grading.misstated_decision) tells the reader a
+# different decision: as bad as a certainty the facts do not give
+MISSTATED_DECISION_CAP = OVERCLAIM_CAP
 LONG_SENTENCE_WORDS = 30
 MIXED_HIGH, MIXED_LOW = 0.75, 0.1  # points made and plain words this far apart: the grader's two readings disagree
 SHORT_PROSE = 6  # this few sentences carry too little evidence to grade without a second look
@@ -79,6 +83,8 @@ def score_explanation(
     invented, unsupported = invented_figures(exercise, found)
     # a point made with an invented figure in place of its own misinforms, as a wrong figure does
     made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
+    misstated = misstated_decision(exercise, [u.text for u in found])
+    made = {k: m for k, m in made.items() if all(k != x.point.id for x in misstated)}  # a point misstated is not made
     opposed = argued_against(points, found, expected, made)
     against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
@@ -105,11 +111,21 @@ def score_explanation(
     if opposed:
         against = [f"{p.id} in {_quote(u.sentence, 90)}" for p, u in opposed[:2]]
         kp_evidence += " Argued the other way: " + "; ".join(against) + "."
+    if misstated:
+        said = misstated[0].sentence.replace("\n", " ")
+        said = said if len(said) <= 90 else said[:89] + "…"
+        kp_evidence += f" Misstates the decision ({misstated[0].what}): “{said}”."
     if against_decision:
         kp_feedback = (
             f"Your message argues against the decision itself ({against_decision[0].text}). "
             f"{exercise.stakeholder.name} needs the case for it; a message that argues the other way is "
             f"capped at {ARGUED_AGAINST_CAP:g}."
+        )
+    elif misstated:
+        kp_feedback = (
+            f"Your message misstates the decision ({misstated[0].point.text}): {misstated[0].what}. "
+            f"A message that tells {exercise.stakeholder.name} a different decision is capped at "
+            f"{MISSTATED_DECISION_CAP:g}."
         )
     elif certain:
         kp_feedback = (
@@ -126,13 +142,13 @@ def score_explanation(
     else:
         kp_feedback = "All the key points are there."
     caps = [ARGUED_AGAINST_CAP] * bool(against_decision) + [OVERCLAIM_CAP] * bool(certain)
-    caps += [WRONG_FIGURE_CAP] * bool(slips)
+    caps += [WRONG_FIGURE_CAP] * bool(slips) + [MISSTATED_DECISION_CAP] * bool(misstated)
     cap = min(caps, default=None)
     # arguing against the decision is stated outright, not inferred: a cap raters do not split on
     scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap, firm=bool(against_decision))]
     scored.append(_plain_language(exercise, text, found, relevance))
     scored.append(_structure(points, found, made))
-    scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision)))
+    scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision or misstated)))
     scored.append(_length(exercise, text, relevance))
     found_share = sum(p.weight for p in points if p.id in made) / total_w
     doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, found_share, scored[1].score)

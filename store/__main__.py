@@ -1,12 +1,15 @@
-"""`python -m store migrate | settle | demo [--learners N --attempts M --cohort-size K --learner-history H]`."""
+"""`python -m store migrate | settle | sqlite-head | demo [--learners N --attempts M --cohort-size K
+--learner-history H]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
 from baton_config import settings
 from exercises.loader import load_bank
@@ -14,7 +17,7 @@ from grading import grade
 from store.assessments import settle
 from store.db import make_engine
 from store.demo import seed_demo
-from store.migrate import upgrade
+from store.migrate import upgrade, write_sqlite_head
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         "settle",
         help="close assessment sittings past their time limit and finish interrupted ones (deterministic grading); "
         "safe to run from cron",
+    )
+    sub.add_parser(
+        "sqlite-head",
+        help="after adding a migration: write the schema a new SQLite database is built from "
+        "(store/migrations/sqlite_head.sql)",
     )
     demo = sub.add_parser(
         "demo",
@@ -46,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     demo.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
+    if args.command == "sqlite-head":
+        with tempfile.TemporaryDirectory() as folder:
+            print(f"wrote {write_sqlite_head(Path(folder))}")
+        return 0
     engine = make_engine(settings().database_url)
     upgrade(engine)
     if args.command == "demo":

@@ -38,7 +38,7 @@ def seed_demo(
     cohort_size: int | None = None,
     learner_history: int = 0,
 ) -> int:
-    """Create the demo users and cohort once; return the demo cohort's id. Idempotent.
+    """Create the demo users and cohort once, all or nothing; return the demo cohort's id. Idempotent.
 
     `learners` generated learners with `attempts` graded attempts each, in the demo cohort (or,
     with `cohort_size`, the demo cohort and further cohorts of that size with their own

@@ -77,23 +77,17 @@ KNOWN_MISSES = {
     ),
     **dict.fromkeys(
         [
-            "air-explain-delay-compensation:w05",
-            "air-explain-delay-compensation:w07",
             "air-explain-delay-compensation:w09",
-            "air-explain-delay-compensation:w10",
             "build-explain-subcontractor-payments:w08",
             "pharma-explain-adverse-event-triage:w09",
-            "water-explain-customer-leaks:w05",
         ],
         "round-4 blind explanations, as the explain grader first met them (#17)",
     ),
     **dict.fromkeys(
-        [
-            "build-explain-subcontractor-payments:w05",  # reopens the decision
-            "water-explain-customer-leaks:w03",  # a true figure tied to another claim by its verb, not its noun
-        ],
-        "round 4: in band only through a cap that misfired (a case figure read as a slip, the case's own "
-        "guarantee read as certainty); the flaw raters mark is not yet read (#17)",
+        # a true figure tied to another claim by its verb, not its noun ("affects 1,150 homes a month")
+        ["water-explain-customer-leaks:w03"],
+        "round 4: in band only through a cap that misfired (the case's own guarantee read as certainty); "
+        "the flaw raters mark is not yet read (#17)",
     ),
 }
 

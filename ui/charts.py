@@ -10,11 +10,12 @@ from typing import Any
 import plotly.graph_objects as go
 
 from exercises.workflow import Source, Tool, ToolKind
+from ui.text import shorten
 
 # A single step reads left to right beside its sources; more read top to bottom, so the graph
 # stays narrow enough to be legible on a phone (left to right, 3 steps already need 700 px).
 WIDE_STEPS = 1
-LINE = 20  # characters per line of a node's label: narrow nodes keep the graph legible on a phone
+LINE = 17  # characters per line of a node's label: narrow nodes keep 12 steps at 9 px and more on a phone
 LONGEST = 140  # characters of a label kept whole; longer ones end in an ellipsis
 _FILL = {ToolKind.ai: "#dbeafe", ToolKind.rule: "#e5e7eb", ToolKind.human: "#fef3c7", ToolKind.action: "#fee2e2"}
 
@@ -78,9 +79,7 @@ def sankey_label(text: str, limit: int = SANKEY_LABEL) -> str:
     would run into its neighbour's), shortened at a word with the whole text on hover. Plotly
     reads tags and entities in labels, and step names are the learner's text: escaped, so they
     show as typed."""
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,") + "…"
-    return html.escape(text)
+    return html.escape(shorten(text, limit))
 
 
 def error_sankey(flows: list[dict[str, Any]], names: Mapping[str, str], cases: int) -> go.Figure:

@@ -1,4 +1,4 @@
-"""Design-a-workflow form: the tool catalogue, a step builder across the page, the graph drawn live."""
+"""Design-a-workflow form: the tool catalogue beside the step builder, the graph drawn live below."""
 
 from __future__ import annotations
 
@@ -66,14 +66,18 @@ def render(
 ) -> dict[str, Any]:
     offered = [t for t in exercise.tools if t in tools]
     st.subheader("Your workflow")
-    with st.expander("Tool catalogue: cost, time, error rates and data clearance", expanded=True):
+    # The catalogue beside the cards on a wide screen; Streamlit stacks columns on a phone, so
+    # there it comes first, above them.
+    catalogue, cards = st.columns([2, 3], gap="medium")
+    with catalogue:
         show_catalogue(offered, tools, exercise.sources, key=f"{scope}design:{exercise.id}:catalogue")
-    st.caption(
-        "One card per step, in the order items flow. **Reads from** names sources or other steps. "
-        "**Checked by** adds checks on that step's output. **Share** below 1 sends only that share of "
-        "items through the step (e.g. 0.1 for a review of exceptions)."
-    )
-    steps = render_steps(exercise, tools, base.get("steps") or [], f"{scope}design:{exercise.id}:steps")
+    with cards:
+        st.caption(
+            "One card per step, in the order items flow. **Reads from** names sources or other steps. "
+            "**Checked by** adds checks on that step's output. **Share** below 1 sends only that share of "
+            "items through the step (e.g. 0.1 for a review of exceptions)."
+        )
+        steps = render_steps(exercise, tools, base.get("steps") or [], f"{scope}design:{exercise.id}:steps")
     if steps:
         st.graphviz_chart(workflow_dot(exercise.sources, steps, tools), width="content", alt="Your workflow as a graph")
         if practice_aids(scope) and st.button(

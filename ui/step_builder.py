@@ -16,11 +16,12 @@ import streamlit as st
 
 from exercises.model import DesignWorkflowExercise
 from exercises.workflow import ID_PATTERN, MAX_STEPS, Tool
-from ui.text import label
-from ui.tool_catalogue import rates_text
+from ui.text import escape_markdown, shorten
+from ui.tool_catalogue import tool_facts
 
 FIELDS = ("id", "name", "tool", "inputs", "stage", "checks", "share")
 UID = "uid"
+NAME_IN_BUTTON = 28  # characters of a step's name in its Remove button's label
 
 
 def slug(text: str) -> str:
@@ -136,14 +137,13 @@ def rename_step(state: MutableMapping[str, Any], builder: str, uid: int) -> None
             state[key] = [new if i == old else i for i in state[key]]
 
 
-def tool_facts(tool: Tool) -> str:
-    """The catalogue's row for one tool, as one line under the step that uses it."""
-    parts = [f"${tool.cost_per_item:.3f} per item", f"{tool.latency_s:.0f} s"]
-    parts.append(f"errors: {rates_text(tool.error_rates)}")
-    if tool.is_check:
-        parts.append(f"catches: {rates_text(tool.catch_rates)}")
-    parts.append("may receive: " + ", ".join(label(c.value) for c in tool.data_clearance))
-    return " · ".join(parts)
+def action_labels(number: int, row: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The card's Move up, Move down and Remove labels, which are also the buttons' accessible
+    names (Streamlit has no other): each names its step, so a screen reader's list of buttons
+    says which step each one acts on. The name is the learner's text, escaped."""
+    name = shorten(str(row.get("name") or row.get("id") or "").strip(), NAME_IN_BUTTON)
+    remove = f"Remove step {number}" + (f": {escape_markdown(name)}" if name else "")
+    return f"Move step {number} up", f"Move step {number} down", remove
 
 
 def _seed(builder: str, row: Mapping[str, Any]) -> None:
@@ -182,8 +182,9 @@ def _card(
         head = st.container(horizontal=True, vertical_alignment="center")
         head.markdown(f"**Step {index + 1}**")
         head.space("stretch")
+        up, down, remove = action_labels(index + 1, row)
         head.button(
-            "Move up",
+            up,
             icon=":material/arrow_upward:",
             key=_key(builder, uid, "up"),
             disabled=index == 0,
@@ -192,7 +193,7 @@ def _card(
             type="tertiary",
         )
         head.button(
-            "Move down",
+            down,
             icon=":material/arrow_downward:",
             key=_key(builder, uid, "down"),
             disabled=index == count - 1,
@@ -201,14 +202,15 @@ def _card(
             type="tertiary",
         )
         head.button(
-            "Remove",
+            remove,
             icon=":material/delete:",
             key=_key(builder, uid, "remove"),
             on_click=remove_step,
             args=(state, builder, index),
             type="tertiary",
         )
-        first = st.columns([2, 4, 4])
+        # Three short rows: the cards share the page with the tool catalogue at wide widths.
+        first = st.columns([1, 2])
         first[0].text_input(
             "Step id",
             key=_key(builder, uid, "id"),
@@ -218,7 +220,8 @@ def _card(
             args=(state, builder, uid),
         )
         first[1].text_input("What it does", key=_key(builder, uid, "name"), max_chars=200)
-        first[2].selectbox(
+        second = st.columns([2, 2, 1])
+        second[0].selectbox(
             "Tool",
             offered,
             index=None,
@@ -226,23 +229,7 @@ def _card(
             format_func=lambda t: f"{tools[t].name} (${tools[t].cost_per_item:.3f})",
             placeholder="Pick a tool",
         )
-        second = st.columns([4, 3, 2, 1])
-        second[0].multiselect(
-            "Reads from",
-            list(source_names) + [i for i in step_names if i not in source_names and i != own],
-            key=_key(builder, uid, "inputs"),
-            format_func=lambda i: f"{source_names[i]} (source)" if i in source_names else step_names.get(i, i),
-            placeholder="Sources or other steps",
-        )
-        second[1].selectbox(
-            "Stage it performs",
-            list(stage_names),
-            index=None,
-            key=_key(builder, uid, "stage"),
-            format_func=lambda s: stage_names.get(s, s),
-            placeholder="None",
-        )
-        second[2].multiselect(
+        second[1].multiselect(
             "Checked by",
             [t for t in offered if tools[t].is_check],
             key=_key(builder, uid, "checks"),
@@ -250,7 +237,7 @@ def _card(
             max_selections=3,
             placeholder="No check",
         )
-        second[3].number_input(
+        second[2].number_input(
             "Share",
             min_value=0.01,
             max_value=1.0,
@@ -259,9 +246,25 @@ def _card(
             key=_key(builder, uid, "share"),
             help="The share of items that take this step, e.g. 0.1 for a review of exceptions.",
         )
+        third = st.columns(2)
+        third[0].multiselect(
+            "Reads from",
+            list(source_names) + [i for i in step_names if i not in source_names and i != own],
+            key=_key(builder, uid, "inputs"),
+            format_func=lambda i: f"{source_names[i]} (source)" if i in source_names else step_names.get(i, i),
+            placeholder="Sources or other steps",
+        )
+        third[1].selectbox(
+            "Stage it performs",
+            list(stage_names),
+            index=None,
+            key=_key(builder, uid, "stage"),
+            format_func=lambda s: stage_names.get(s, s),
+            placeholder="None",
+        )
         tool = tools.get(str(state.get(_key(builder, uid, "tool"))))
         if tool is not None:
-            st.caption(f"{tool.name}: {tool_facts(tool)}")
+            st.caption(escape_markdown(f"{tool.name}: {tool_facts(tool)}"))
         if hints:
             st.caption(":material/error: " + " ".join(hints))
 

@@ -15,3 +15,11 @@ def escape_markdown(text: str) -> str:
 def label(value: object) -> str:
     """snake_case enum values as readable labels (table cells hand them over untyped)."""
     return str(value).replace("_", " ").capitalize()
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word and ending in an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,") + "…"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 import streamlit as st
 
-from exercises.workflow import ErrorType, Source, Tool
-from ui.text import label
+from exercises.workflow import TOOL_KIND_LABELS, ErrorType, Source, Tool
+from ui.text import escape_markdown, label
 
 
 def rates_text(rates: Mapping[ErrorType, float]) -> str:
@@ -17,37 +16,45 @@ def rates_text(rates: Mapping[ErrorType, float]) -> str:
     return ", ".join(shown) or "none"
 
 
-def catalogue_frame(offered: Sequence[str], tools: Mapping[str, Tool]) -> pd.DataFrame:
-    rows = []
+def money(amount: float) -> str:
+    """Dollars to two significant figures below a cent ($0.0004, not a free-looking $0.000)."""
+    if 0 < amount < 0.01:
+        return f"${amount:.2g}" if amount >= 1e-4 else f"${amount:.2e}"
+    return f"${amount:,.3f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def seconds(latency: float) -> str:
+    """Tenths under ten seconds (a 0.3 s lookup is not "0 s"), whole seconds above."""
+    return f"{latency:.1f} s" if latency < 10 else f"{latency:,.0f} s"
+
+
+def tool_facts(tool: Tool) -> str:
+    """The catalogue's figures for one tool, on one line."""
+    parts = [f"{money(tool.cost_per_item)} per item", seconds(tool.latency_s)]
+    parts.append(f"errors: {rates_text(tool.error_rates)}")
+    if tool.is_check:
+        parts.append(f"catches: {rates_text(tool.catch_rates)}")
+    parts.append("may receive: " + ", ".join(label(c.value) for c in tool.data_clearance))
+    return " · ".join(parts)
+
+
+def catalogue_markdown(offered: Sequence[str], tools: Mapping[str, Tool]) -> str:
+    """Each offered tool, its name and kind over its figures: a list that reads in a column
+    beside the step cards as well as across a phone, where a table of seven columns would
+    scroll sideways. Escaped, so `$` is a dollar and not the start of a formula."""
+    blocks = []
     for tool_id in offered:
         tool = tools[tool_id]
-        rows.append(
-            {
-                "Tool": tool.name,
-                "Kind": label(tool.kind.value),
-                "Cost per item": tool.cost_per_item,
-                "Seconds per item": tool.latency_s,
-                "Errors it makes": rates_text(tool.error_rates),
-                "Errors it catches": rates_text(tool.catch_rates) if tool.is_check else "—",
-                "May receive": ", ".join(label(c.value) for c in tool.data_clearance),
-            }
+        blocks.append(
+            f"**{escape_markdown(tool.name)}** · {TOOL_KIND_LABELS[tool.kind]}  \n{escape_markdown(tool_facts(tool))}"
         )
-    return pd.DataFrame(rows)
+    return "\n\n".join(blocks)
 
 
 def show_catalogue(offered: Sequence[str], tools: Mapping[str, Tool], sources: Sequence[Source], key: str) -> None:
-    """One table, so it costs one element on each rerun of the form."""
-    st.dataframe(
-        catalogue_frame(offered, tools),
-        hide_index=True,
-        key=key,
-        alt="The tools on offer: cost, time, error rates and data clearance",
-        column_config={
-            "Cost per item": st.column_config.NumberColumn(format="$%.3f"),
-            "Seconds per item": st.column_config.NumberColumn(format="%.0f s"),
-            "Errors it makes": st.column_config.TextColumn(width="large"),
-            "May receive": st.column_config.TextColumn(width="medium"),
-        },
-    )
-    carried = "; ".join(f"{s.name}: {', '.join(label(c.value) for c in s.data_classes)}" for s in sources)
-    st.caption(f"Data in the sources: {carried}. A step may only receive data its tool is cleared for.")
+    """One block of text, so it costs one element on each rerun of the form; open at first, and
+    folded away on a phone once read."""
+    with st.expander("Tool catalogue: cost, time, error rates and data clearance", expanded=True, key=key):
+        st.markdown(catalogue_markdown(offered, tools))
+        carried = "; ".join(f"{s.name}: {', '.join(label(c.value) for c in s.data_classes)}" for s in sources)
+        st.caption(f"Data in the sources: {carried}. A step may only receive data its tool is cleared for.")

@@ -9,9 +9,12 @@ from sqlmodel import select
 from exercises import load_bank
 from exercises.model import Kind
 from exercises.submission import DesignSubmission, FindFailuresSubmission
+from exercises.workflow import TOOL_KIND_LABELS
 from store.db import make_engine, session_scope
 from store.models import CriterionRow
 from tests.app.test_practice import answer_with, first, stored_attempts
+from ui.text import escape_markdown
+from ui.tool_catalogue import money, seconds
 
 BANK = load_bank()
 
@@ -123,9 +126,32 @@ def test_reads_from_offers_a_step_as_soon_as_it_is_added(open_app, app_db) -> No
 def test_the_tool_catalogue_is_shown_while_designing(open_app, app_db) -> None:
     exercise = first(Kind.design_workflow)
     at = open_app(exercise.id)
-    catalogue = next(df.value for df in at.dataframe if "Errors it makes" in df.value.columns)
-    assert len(catalogue) == len(exercise.tools)
-    assert {"Cost per item", "Seconds per item", "Errors it catches", "May receive"} <= set(catalogue.columns)
+    names = [escape_markdown(BANK.tools[t].name) for t in exercise.tools]
+    (listing,) = [m.value for m in at.markdown if all(name in m.value for name in names)]
+    for tool_id in exercise.tools:  # every tool's cost, time and clearance, as written (escaped, so `$` is no formula)
+        tool = BANK.tools[tool_id]
+        assert escape_markdown(f"{money(tool.cost_per_item)} per item · {seconds(tool.latency_s)}") in listing
+    assert listing.count("may receive") == len(exercise.tools)
+    for tool_id in exercise.tools:  # the kind in words a learner reads ("AI model", not "Ai")
+        assert TOOL_KIND_LABELS[BANK.tools[tool_id].kind] in listing
+
+
+def test_each_card_button_names_its_step(open_app, app_db) -> None:
+    """Screen readers list buttons by name: "Move up" three times says nothing of which step."""
+    exercise = first(Kind.design_workflow)
+    at = open_app(exercise.id)
+    for _ in range(3):
+        at.button(key=next(b.key for b in at.button if b.key.endswith(":add"))).click().run()
+    names = [t for t in at.text_input if t.key.endswith(":name")]
+    at.text_input(key=names[2].key).set_value("Draft letter *to* the customer, with the refund figure").run()
+    labels = [b.label for b in at.button if b.key.endswith((":up", ":down", ":remove"))]
+    assert labels[6:] == [
+        "Move step 3 up",
+        "Move step 3 down",
+        "Remove step 3: Draft letter \\*to\\* the…",  # shortened at a word, escaped
+    ]
+    assert labels[:3] == ["Move step 1 up", "Move step 1 down", "Remove step 1: step1"]  # no name yet: its id
+    assert len(set(labels)) == len(labels)
 
 
 @pytest.mark.parametrize("kind", [Kind.design_workflow, Kind.find_failures])

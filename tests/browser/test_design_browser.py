@@ -25,7 +25,7 @@ DESIGNS: list[DesignWorkflowExercise] = [
     e for e in sorted(BANK.exercises.values(), key=lambda e: e.id) if isinstance(e, DesignWorkflowExercise)
 ]
 TWELVE, ONE, SANKEY = DESIGNS[0], DESIGNS[1], DESIGNS[2]
-LEGIBLE = 8.5  # px: the smallest line height of a label that still reads on a phone (9 px at 12 steps, 390 px)
+LEGIBLE = 9.0  # px: the smallest line height of a label that still reads on a phone
 VISITOR = "graphs"  # the demo visitor whose drafts the app opens
 
 
@@ -122,7 +122,7 @@ def test_the_workflow_graph_keeps_its_labels_apart_and_whole(
     assert layout["count"] >= steps
     assert layout["overlaps"] == []
     assert layout["cut"] == []
-    assert layout["smallest"] >= LEGIBLE, "the graph is scaled down past legibility"
+    assert layout["smallest"] >= LEGIBLE, f"the graph is scaled down past legibility: {layout['smallest']:.2f} px"
     assert overflow(page) == []
 
 
@@ -148,7 +148,8 @@ def test_the_step_builder_adds_wires_and_moves_steps_within_the_screen(
 ) -> None:
     exercise = ONE
     open_design(page, design_url, exercise, width, visitor=f"builder{width}")
-    expect(page.get_by_text("Tool catalogue", exact=False)).to_be_visible()
+    catalogue = page.locator("[class*='st-key-design-'][class*='-catalogue']")
+    expect(catalogue).to_contain_text("Tool catalogue")
     add = page.get_by_role("button", name="Add a step")
     add.click()
     settle(page)
@@ -172,7 +173,20 @@ def test_the_step_builder_adds_wires_and_moves_steps_within_the_screen(
     expect(cards.nth(0)).to_contain_text("may receive")
     assert overflow(page) == []
     page.screenshot(path=shots / f"design-builder-{width}.png", full_page=True)
-    cards.nth(1).get_by_role("button", name="Move up").click()
+    # the catalogue beside the cards on a wide screen, above them on a phone
+    shelf, card = catalogue.bounding_box(), cards.nth(0).bounding_box()
+    assert shelf is not None
+    assert card is not None
+    if width >= 1400:
+        assert shelf["x"] + shelf["width"] <= card["x"]
+        assert shelf["y"] < card["y"] + card["height"]
+    else:
+        assert shelf["y"] + shelf["height"] <= card["y"]
+    # each card's buttons say which step they act on, as a screen reader reads them
+    for name in ("Move step 2 up", "Move step 2 down", "Remove step 2: step2"):
+        expect(cards.nth(1).get_by_role("button", name=name, exact=True)).to_have_count(1)
+    expect(cards.nth(0).get_by_role("button", name="Remove step 1: first_pass", exact=True)).to_have_count(1)
+    cards.nth(1).get_by_role("button", name="Move step 2 up", exact=True).click()
     settle(page)
     expect(cards.nth(0).get_by_role("textbox", name="Step id")).to_have_value("step2")
     expect(cards.nth(1).get_by_role("textbox", name="Step id")).to_have_value("first_pass")

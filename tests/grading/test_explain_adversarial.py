@@ -79,19 +79,7 @@ def test_a_paraphrase_scores_within_10_of_the_reference(exercise: ExplainReasoni
     assert abs(total(exercise, text) - grade(exercise, exercise.reference).total) <= 10
 
 
-# A decision negated across a coordination ("we will not phone and visit every home ..., and repair
-# it for free") is not yet read as a denial (grading.claims.denies reads one clause); this exercise's
-# reversal stayed under 45 only through a cap that misfired on the case's own "customer guarantee".
-REVERSAL_MISSES = {"water-explain-customer-leaks": "a decision negated across a coordination is not yet read (#17)"}
-REVERSALS = [
-    pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=False, reason=REVERSAL_MISSES[e.id])])
-    if e.id in REVERSAL_MISSES
-    else pytest.param(e, id=e.id)
-    for e in EXERCISES
-]
-
-
-@pytest.mark.parametrize("exercise", REVERSALS)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_the_reference_arguing_against_its_decision_scores_at_most_45(exercise: ExplainReasoningExercise) -> None:
     reversed_text = decision_reversed(exercise)
     assert reversed_text != exercise.reference.text.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 
 import pytest
@@ -29,6 +30,10 @@ def submit_reference(engine, bank, user, kind=Kind.explain_reasoning, key="k1"):
 
 
 def test_migrations_create_the_tables_the_models_declare(engine) -> None:
+    # every module that declares tables, as the migrations' env.py imports them (a new SQLite
+    # database is built without loading it)
+    importlib.import_module("store.assessment_models")
+    importlib.import_module("store.job_models")
     inspector = inspect(engine)
     tables = set(inspector.get_table_names()) - {"alembic_version"}
     assert tables == set(SQLModel.metadata.tables)
@@ -160,6 +165,35 @@ def test_demo_seed_is_idempotent_and_plausible(engine, bank) -> None:
         assert len(set(totals)) > 10  # learners differ
         code = s.exec(text("select join_code from cohorts")).all()  # type: ignore[call-overload]
         assert (DEMO_COHORT_CODE,) in [tuple(r) for r in code]
+
+
+def test_a_demo_stopped_midway_leaves_nothing_that_looks_done(engine, bank, monkeypatch) -> None:
+    """The demo cohort's row says the demo is there, so generation is all or nothing: stopped in
+    its last batch of learners, it leaves no cohort and no generated rows, and the next start
+    makes it whole."""
+    from store import synthetic
+
+    real = synthetic.Generator._attempts
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # after the first batch's rows went in
+            raise RuntimeError("stopped")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "BATCH_LEARNERS", 3)
+    monkeypatch.setattr(synthetic.Generator, "_attempts", failing)
+    with pytest.raises(RuntimeError, match="stopped"):
+        seed_demo(engine, bank, learners=6, attempts=5)
+    with session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(Attempt)).one() == 0
+        assert s.exec(text("select count(*) from cohorts")).one() == (0,)  # type: ignore[call-overload]
+        assert s.exec(text("select count(*) from cohort_assignments")).one() == (0,)  # type: ignore[call-overload]
+    monkeypatch.setattr(synthetic.Generator, "_attempts", real)
+    seed_demo(engine, bank, learners=6, attempts=5)
+    with session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(Attempt)).one() == 30
 
 
 class _Judge:
