@@ -144,6 +144,17 @@ def _counts_directly(tokens: Sequence[str], value: float, head: str) -> bool:
     return _PREPOSITIONS.isdisjoint(tokens[i + 1 : j])
 
 
+def case_texts(exercise: ExplainReasoningExercise) -> list[str]:
+    """Everything the case states: brief, situation, reference, key points and the reader's concerns."""
+    return [
+        exercise.brief,
+        exercise.situation,
+        exercise.reference.text,
+        *(p.text for p in exercise.key_points),
+        *(c.text for c in exercise.stakeholder.concerns),
+    ]
+
+
 # --- a share of a part stated as a share of the whole -----------------------------------------------
 # "55 % of all claims" where the case gives 55 % of the claims owed money (and 35 % of all claims):
 # the share is true, the group it is a share of is not, and the reader takes it as the whole.
@@ -158,7 +169,7 @@ def _shares_of(tokens: Sequence[str]) -> list[tuple[float, bool]]:
     share said not to be of the whole ("not 55 % of all claims": the misreading named, not made)."""
     found = []
     for i, token in enumerate(tokens):
-        if token.endswith("%") and token[:1].isdigit() and tokens[i + 1 : i + 2] == ["of"]:
+        if token.endswith("%") and token[:1].isdigit() and tuple(tokens[i + 1 : i + 2]) == ("of",):
             value = parse_number(token[:-1])
             whole = not _WHOLE.isdisjoint(tokens[i + 2 : i + 2 + WHOLE_REACH])
             denied = any(t in _NOT or t.endswith("n't") for t in tokens[max(0, i - 3) : i])
@@ -172,16 +183,10 @@ _PARTS: dict[tuple[str, ...], tuple[frozenset[float], frozenset[float]]] = {}
 
 def _case_shares(exercise: ExplainReasoningExercise) -> tuple[frozenset[float], frozenset[float]]:
     """The shares the case gives of a part (its base not the whole) and those it gives of the whole."""
-    source = [
-        exercise.brief,
-        exercise.situation,
-        exercise.reference.text,
-        *(p.text for p in exercise.key_points),
-        *(c.text for c in exercise.stakeholder.concerns),
-    ]
+    source = case_texts(exercise)
     key = (exercise.id, str(exercise.version), *source)
     if key not in _PARTS:
-        shares = [s for text in source for sentence in analyse(text) for s in _shares_of(list(sentence.stems))]
+        shares = [s for text in source for sentence in analyse(text) for s in _shares_of(sentence.stems)]
         if len(_PARTS) > 4096:
             _PARTS.clear()
         _PARTS[key] = (frozenset(v for v, whole in shares if not whole), frozenset(v for v, whole in shares if whole))
@@ -195,7 +200,7 @@ def widened_shares(exercise: ExplainReasoningExercise, tokens: Sequence[str]) ->
     part, whole = _case_shares(exercise)
     return [
         v
-        for v, said_whole in _shares_of(list(tokens))
+        for v, said_whole in _shares_of(tokens)
         if said_whole and any(_same(v, p) for p in part) and not any(_same(v, w) for w in whole)
     ]
 
@@ -287,13 +292,7 @@ def _kinds(tokens: Sequence[str]) -> list[tuple[float, str]]:
 def case_figures(exercise: ExplainReasoningExercise) -> CaseFigures:
     """Every figure the case gives (brief, situation, reference, key points, concerns), which of
     them it gives only as rates, and their simple derivations."""
-    source = [
-        exercise.brief,
-        exercise.situation,
-        exercise.reference.text,
-        *(p.text for p in exercise.key_points),
-        *(c.text for c in exercise.stakeholder.concerns),
-    ]
+    source = case_texts(exercise)
     key = (exercise.id, str(exercise.version), *source)
     if key not in _FOUNDED:
         found = [_kinds(sentence.stems) for text in source for sentence in analyse(text)]
