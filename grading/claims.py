@@ -27,9 +27,7 @@ from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from grading.own_recommendation import decision_kinds, departs
-from grading.text import FUNCTION_WORDS, analyse, concept_found, cue_found, stems
-
-_FUNCTION_STEMS = frozenset(stems(" ".join(FUNCTION_WORDS)))
+from grading.text import FUNCTION_STEMS, analyse, concept_found, cue_found, stems
 
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
@@ -259,7 +257,7 @@ def _named(text: str) -> frozenset[str]:
         for clause in CLAUSE.split(text)
         if not AUTOMATIC.search(clause)
         for t in stems(clause)
-        if len(t) > 3 and t.isalpha() and t not in HUMAN_CONTROL and t not in _FUNCTION_STEMS
+        if len(t) > 3 and t.isalpha() and t not in HUMAN_CONTROL and t not in FUNCTION_STEMS
     )
 
 
@@ -309,10 +307,12 @@ _ABSOLUTE = re.compile(
     r"\b(?:cannot|can't|could not|will not|won't|no longer|never) (?:happen|recur|occur|go wrong|slip through"
     r"|get through|get past|go through)\b(?![^.,;]{0,12}\b(?:without|until|unless|before|till)\b)"
     r"|\beliminat\w*"
-    r"|\b(?:zero|no) (?:risk|errors?|mistakes?)\b(?! (?:left|remain))"
+    # "no risk left" is the claim itself; "no error left unchecked" is a rule about checking
+    r"|\b(?:zero|no) (?:risks?|errors?|mistakes?)\b(?! (?:is |are )?(?:left|remains?|remaining) un\w+)"
     r"|\bguarantee\w*"
     r"|\b100 ?% (?:safe|accurate|reliable|correct)"
-    r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented) (?:every|all)\b(?! but)"
+    r"|\b(?:stopped|caught|catches|catch|stops|prevents?|prevented|found|finds|spotted|detected|picked up)"
+    r" (?:every|all)\b(?! but)"
     r"|\bremoves? (?:all|every|any) (?:risk|errors?|mistakes?)\b"
     r"|\brisk-free\b"
     r"|\bnothing (?:wrong|incorrect|bad|harmful) (?:goes|gets|will go|will get|can go|can get|is sent|is paid)\b"
@@ -330,8 +330,58 @@ _ABSOLUTE = re.compile(
 def overclaims(exercise: ExplainReasoningExercise, text: str) -> str | None:
     """A claim of certainty ("cannot happen again", "eliminated", "stopped every wrong date") where
     the case names a risk that remains (a key point in the risk role) and the reference makes no
-    such claim: it contradicts the remaining risk. Returns the words used."""
+    such claim: it contradicts the remaining risk. A certainty word the case itself uses as a name
+    ("our customer guarantee pays compensation") names that thing, claims nothing (see
+    names_case_term). Returns the words used."""
     if not any("risk" in p.roles for p in exercise.key_points) or _ABSOLUTE.search(exercise.reference.text):
         return None
-    found = _ABSOLUTE.search(text.replace("’", "'"))
+    text = text.replace("’", "'")
+    names = case_names(exercise)
+    found = next((m for m in _ABSOLUTE.finditer(text) if not names_case_term(m, text, names)), None)
     return found.group(0) if found else None
+
+
+# a word before a noun that makes it a name: "our guarantee", "the guarantee", "their zero-errors target"
+_DETERMINERS = frozenset(["a", "an", "the", "our", "their", "its", "your", "his", "her", "this", "that", "my"])
+_WORD = re.compile(r"[\w'-]+")
+
+
+def _neighbours(match: re.Match[str], text: str) -> tuple[list[str], list[str]]:
+    """The lemmas of the two words before a match and of the word after it."""
+    before = [stems(w)[0] for w in _WORD.findall(text[: match.start()])[-2:] if stems(w)]
+    after = [stems(w)[0] for w in _WORD.findall(text[match.end() :])[:1] if stems(w)]
+    return before, after
+
+
+_NAMES: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
+
+
+def case_names(exercise: ExplainReasoningExercise) -> dict[str, frozenset[str]]:
+    """The certainty words the case itself uses as names of things (a determiner in the two words
+    before: "our customer guarantee"), each with the words beside it there ("customer", "pays")."""
+    source = [exercise.brief, exercise.situation, *(p.text for p in exercise.key_points)]
+    source += [c.text for c in exercise.stakeholder.concerns]
+    key = (exercise.id, str(exercise.version), *source)
+    if key not in _NAMES:
+        names: dict[str, set[str]] = {}
+        for text in source:
+            text = text.replace("’", "'")
+            for m in _ABSOLUTE.finditer(text):
+                before, after = _neighbours(m, text)
+                if _DETERMINERS & set(before):
+                    names.setdefault(" ".join(stems(m.group(0))), set()).update({*before, *after} - _DETERMINERS)
+        if len(_NAMES) > 4096:
+            _NAMES.clear()
+        _NAMES[key] = {k: frozenset(v) for k, v in names.items()}
+    return _NAMES[key]
+
+
+def names_case_term(match: re.Match[str], text: str, names: dict[str, frozenset[str]]) -> bool:
+    """Whether a certainty word in a text is the name the case gives a thing (see case_names):
+    the same words, after a determiner or beside a word the case sets beside them ("our guarantee
+    pays", "guarantee pays if we miss it"), so "we guarantee it" is still a claim."""
+    beside = names.get(" ".join(stems(match.group(0))))
+    if beside is None:
+        return False
+    before, after = _neighbours(match, text)
+    return bool(_DETERMINERS & set(before[-1:]) or beside & {*before[-1:], *after})

@@ -32,7 +32,7 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
-from grading.figures import ABOUT, misattached, stated, unfounded
+from grading.figures import ABOUT, case_figures, misattached, stated, unfounded, widened_shares
 from grading.injection import strip_injection
 from grading.misstated_decision import misstated_decision
 from grading.model import Flag
@@ -91,7 +91,7 @@ def score_explanation(
     coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
-    slips = slips_anywhere(points, found) + misattached_figures(exercise, found)
+    slips = slips_anywhere(points, found, case_figures(exercise).founded) + misattached_figures(exercise, found)
     slips += [(p, slip) for p, slip in invented if all(p.id != q.id for q, _ in slips)]
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
@@ -180,14 +180,18 @@ def doubts(
 
 
 def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
-    """Key figures stated about another figure's claim (see grading.figures), as wrong figures of
-    the key point that gives either figure."""
+    """Key figures stated about another figure's claim, or a share of a part as a share of the
+    whole (see grading.figures), as wrong figures of the key point that gives either figure."""
     result: list[tuple[KeyPoint, str]] = []
     for u in found:
         for value, _, owner in misattached(exercise, u.sentence.stems):
             point = next((p for p in exercise.key_points if {value, owner} & set(numbers(p.text))), None)
             if point is not None and all(p.id != point.id for p, _ in result):
                 result.append((point, f"{value:g} where the facts give that to {owner:g}"))
+        for value in widened_shares(exercise, u.sentence.stems):
+            point = next((p for p in exercise.key_points if value in numbers(p.text)), None)
+            if point is not None and all(p.id != point.id for p, _ in result):
+                result.append((point, f"{value:g} % of all (the facts give it of a part only)"))
     return result
 
 
@@ -223,7 +227,14 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     """The key points the text asserts, and the words of any certainty it claims where the case
     names a remaining risk (then the risk points are not made: the text denies them)."""
     expected = expected_polarities(exercise)
-    made = match_points(exercise.key_points, found, expected, case_words(exercise), point_statements(exercise))
+    made = match_points(
+        exercise.key_points,
+        found,
+        expected,
+        case_words(exercise),
+        point_statements(exercise),
+        case_figures(exercise).founded,
+    )
     # a text that undoes the change the decision makes has not made it, wherever else it names it
     reversed_ids = {
         p.id

@@ -136,18 +136,32 @@ def _significant(value: float) -> str:
     return f"{abs(value):.6g}".replace(".", "").replace("-", "").strip("0") or "0"
 
 
-def _period_after(tokens: list[str], value: float) -> str | None:
-    """The period word ("week", "month") within three words after a figure, if any."""
+PERIOD_REACH = 4  # words after a figure in which its period is looked for ("3.6 million litres a day")
+# the words that name a period, so "weekend" is no week and "£140k/yr" is a year
+_PERIOD_FORMS = {
+    **{form: p for p in PERIODS for form in (p, f"{p}s", f"{p}ly")},
+    **dict.fromkeys(("daily",), "day"),
+    **dict.fromkeys(("wk", "wks"), "week"),
+    **dict.fromkeys(("mth", "mths", "mo"), "month"),
+    **dict.fromkeys(("yr", "yrs", "annual", "annually", "annum"), "year"),
+}
+
+
+def _periods_after(tokens: list[str], value: float) -> set[str]:
+    """The period word ("week", "month") after each mention of a figure, within PERIOD_REACH words:
+    a text may give one figure twice ("3.6 Ml/d, that is 3.6 million litres every day")."""
+    found = set()
     for i, token in enumerate(tokens):
-        found = numbers(token)
-        if found and abs(found[0] - value) <= 1e-9 * max(1.0, abs(value)):
-            for follower in tokens[i + 1 : i + 4]:
+        figure = numbers(token)[:1] + numbers(" ".join(tokens[i : i + 2]))[:1]  # "11", or "11 million" as one
+        if figure and any(abs(f - value) <= 1e-9 * max(1.0, abs(value)) for f in figure):
+            for follower in tokens[i + 1 : i + 1 + PERIOD_REACH]:
                 if numbers(follower):
                     break  # a period after the next figure belongs to that figure
-                for period in PERIODS:
-                    if follower.startswith(period) or follower == f"{period}ly":
-                        return period
-    return None
+                period = _PERIOD_FORMS.get(follower)
+                if period:
+                    found.add(period)
+                    break
+    return found
 
 
 _THRESHOLD = re.compile(r"\b(?:over|above|below|under|more than|less than|up to|at least)\s+[$£€]?\d", re.IGNORECASE)
@@ -159,10 +173,15 @@ _ANY_SIZE = re.compile(
 )
 
 
-def wrong_figure(point: KeyPoint, text: str) -> str | None:
+GIVEN_WITHIN = 0.005  # a figure this close to one the case gives or derives is that figure
+
+
+def wrong_figure(point: KeyPoint, text: str, given: frozenset[float] = frozenset()) -> str | None:
     """A figure of the point given wrongly: shifted (2.3 for 23), transposed (72 for 27), over
     the wrong period (36 hours a month for 36 a week), or a threshold the point sets ("above
-    $100") said not to apply ("whatever the amount"). Returns what was said."""
+    $100") said not to apply ("whatever the amount"). Returns what was said. `given` is the
+    case's own figures and their derivations (see grading.figures.case_figures): a figure among
+    them is the case's, not a slip of another ("19 overpaid" beside "£190,000" where both are given)."""
     gold = numbers(point.text)
     if not gold:
         return None
@@ -171,15 +190,19 @@ def wrong_figure(point: KeyPoint, text: str) -> str | None:
     if threshold and scope:
         return f"“{scope.group(0)}” (the facts say {threshold.group(0)}…)"
     said = numbers(text)
+    # a share is the same share of a day's items as of a week's: only amounts and counts have a period
+    shares = [n for t in stems(point.text) if t.endswith("%") for n in numbers(t)]
     for g in gold:
-        if number_matches(said, g, 0.05):
-            period_gold = _period_after(words(point.text), g)
-            period_said = _period_after(words(text), g)
-            if period_gold and period_said and period_gold != period_said:
-                return f"{g:g} a {period_said} (the facts say a {period_gold})"
+        if number_matches(said, g, 0.05) and not number_matches(shares, g, 0.0):
+            period_gold = _periods_after(words(point.text), g)
+            period_said = _periods_after(words(text), g)
+            if period_gold and period_said and period_gold.isdisjoint(period_said):
+                return f"{g:g} a {min(period_said)} (the facts say a {min(period_gold)})"
     if not said or any(number_matches([s], g, 0.05) for s in said for g in gold):
         return None
     for s in said:
+        if any(abs(s - f) <= GIVEN_WITHIN * abs(f) for f in given):
+            continue
         for g in gold:
             digits = _significant(g)
             if len(digits) < 2:
@@ -315,11 +338,13 @@ def match_points(
     expected: Expected | None = None,
     case: frozenset[str] = frozenset(),
     statements: Statements | None = None,
+    given: frozenset[float] = frozenset(),
 ) -> dict[str, PointMatch]:
     """Key point id -> where and how well it is made. A unit carries at most two points, so one
     sentence stuffed with every keyword earns little. A sentence that carries a point's words but
     says its opposite (see grading.claims) does not make it. `case` is the case's own words
-    (see case_words): a decision stated as a plan counts only in a sentence mostly made of them."""
+    (see case_words): a decision stated as a plan counts only in a sentence mostly made of them.
+    `given` is the case's figures (see wrong_figure)."""
     windows = _windows(found)
     options: dict[str, list[PointMatch]] = {}
     for point in points:
@@ -337,7 +362,7 @@ def match_points(
             if own_words:
                 if _opposed(point, polarity, raw, tokens):
                     continue
-                slip = wrong_figure(point, raw)  # "36 hours a month" for 36 a week: its figure, misstated
+                slip = wrong_figure(point, raw, given)  # "36 hours a month" for 36 a week: its figure, misstated
                 if slip:
                     matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
                 else:
@@ -346,7 +371,7 @@ def match_points(
             elif concept_found(tokens, point.cues):
                 if _opposed(point, polarity, raw, tokens) or ("decision" in point.roles and announces(raw)):
                     continue
-                slip = wrong_figure(point, raw)
+                slip = wrong_figure(point, raw, given)
                 if slip:
                     matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
                 elif vague(point, raw):
@@ -490,14 +515,17 @@ def argued_against(
     return result
 
 
-def slips_anywhere(points: Sequence[KeyPoint], found: Sequence[Unit]) -> list[tuple[KeyPoint, str]]:
-    """Wrong figures anywhere in the text, even where the point itself was not recognised."""
+def slips_anywhere(
+    points: Sequence[KeyPoint], found: Sequence[Unit], given: frozenset[float] = frozenset()
+) -> list[tuple[KeyPoint, str]]:
+    """Wrong figures anywhere in the text, even where the point itself was not recognised;
+    `given` is the case's figures (see wrong_figure)."""
     result = []
     for point in points:
         for u in found:
             if len(_content(point.text) & set(u.sentence.stems)) < 2:
                 continue  # a figure in a sentence about something else is not this point's
-            slip = wrong_figure(point, u.text)
+            slip = wrong_figure(point, u.text, given)
             if slip:
                 result.append((point, slip))
                 break

@@ -8,6 +8,8 @@ at a word that opens a new clause ("£180,000, *which* pays ..."). A learner's f
 when its first head is one the case gives a different figure first in the same sentence and never
 gives this figure, no later head is the noun the case counts with this figure ("120 *small*
 claims"), and that other figure is not stated beside it (then the sentence compares the two).
+The tie must be to what the other figure counts: a unit of time ("for about two *months*") measures
+many of the case's figures and names none of them, and an auxiliary ("would *have* paid") is no head.
 Paraphrases are safe: a head the case gives to no rival figure ("37 *reviewed*") is not a
 misattachment. Some figures count nothing, so have no head: the base of a
 ratio ("2 in *100*"), "one of" a group ("one of our specialists"), a date ("1 April") and a year
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.model import ExplainReasoningExercise
-from grading.text import FUNCTION_WORDS, analyse, parse_number, stems
+from grading.text import FUNCTION_STEMS, FUNCTION_WORDS, analyse, parse_number, stems
 
 HEAD_REACH = 3  # content words after a figure in which its heads are looked for
 _BASES = frozenset(["in", "per", "every", "of"])  # "2 in 100", "out of 1,000": a ratio's base counts nothing
@@ -27,9 +29,12 @@ _ONE_OF = ("1", "of")  # "one of our specialists": one member of a group, not a 
 # words that open a new clause, in the form sentences' tokens take
 _CLAUSE_OPENERS = frozenset(stems("which who that where when while because and but or so than"))
 _YEARS = range(1900, 2100)
+_PER_UNIT = frozenset(["a", "an", "per"])  # "£300 a case": the unit a price or rate is given per
 # a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
 _MONTHS = frozenset(stems("january february march april may june july august september october november december"))
 _MONTH_AFTER = frozenset((m,) for m in _MONTHS)
+# units of time: "2 months", "45 days" measure a span; a shared unit ties a figure to no other's claim
+_TIME_UNITS = frozenset(stems("minute hour day week month quarter year"))
 
 
 def _figure(token: str) -> float | None:
@@ -40,9 +45,10 @@ def _is_year(token: str) -> bool:
     return token.isdigit() and len(token) == 4 and int(token) in _YEARS
 
 
-def heads(tokens: Sequence[str]) -> list[tuple[float, tuple[str, ...]]]:
+def heads(tokens: Sequence[str], reach: int | None = HEAD_REACH) -> list[tuple[float, tuple[str, ...]]]:
     """(figure, its heads) for each figure in a sentence's lemmas that has any: the content words
-    after it, up to HEAD_REACH, before any other figure or a word that opens a new clause."""
+    after it, up to `reach` (None: its whole clause), before any other figure or a word that opens
+    a new clause. A price per item ("£300 a case", "€2.30 per claim") counts no item."""
     found = []
     for i, token in enumerate(tokens):
         value = _figure(token)
@@ -50,9 +56,12 @@ def heads(tokens: Sequence[str]) -> list[tuple[float, tuple[str, ...]]]:
             continue
         if tuple(tokens[i : i + 2]) == _ONE_OF or tuple(tokens[i + 1 : i + 2]) in _MONTH_AFTER:
             continue
+        after = tuple(tokens[i + 1 : i + 3])
+        if len(after) == 2 and after[0] in _PER_UNIT and after[1] not in _TIME_UNITS:
+            continue  # a price per item; an amount per period keeps its period ("£180,000 a year")
         words: list[str] = []
         for follower in tokens[i + 1 :]:
-            if _figure(follower) is not None or follower in _CLAUSE_OPENERS or len(words) == HEAD_REACH:
+            if _figure(follower) is not None or follower in _CLAUSE_OPENERS or len(words) == reach:
                 break
             if follower not in FUNCTION_WORDS and len(follower) > 2:
                 words.append(follower)
@@ -86,8 +95,11 @@ def case_attachments(exercise: ExplainReasoningExercise) -> Attachments:
         for text in source:
             for sentence in analyse(text):
                 found = heads(sentence.stems)
-                for value, words in found:
+                # the case ties a figure to every word of its clause, however far ("£25,000 a year
+                # could still be overpaid on the small claims")
+                for value, words in heads(sentence.stems, reach=None):
                     own.setdefault(value, set()).update(words)
+                for value, words in found:
                     lead.setdefault(value, set()).add(words[0])
                 for value, _ in found:
                     rival.setdefault(value, set()).update(w[0] for v, w in found if not _same(v, value))
@@ -104,16 +116,93 @@ def misattached(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> li
     stated = [v for v in map(_figure, tokens) if v is not None]
     result = []
     for value, words in heads(tokens):
+        if not _counts_directly(tokens, value, words[0]):
+            continue
         head = words[0]
         own = next((h for v, h in case.own.items() if _same(value, v)), None)
         rival = next((h for v, h in case.rival.items() if _same(value, v)), frozenset())
         lead = next((h for v, h in case.lead.items() if _same(value, v)), frozenset())
         # a later word the case leads this figure with is its noun ("120 small claims"): its own claim
-        if own and head not in own and head in rival and lead.isdisjoint(words[1:]):
-            owner = next(v for v, hs in case.own.items() if head in hs and not _same(v, value))
-            if not any(_same(v, owner) for v in stated):  # both figures given: a comparison, not a swap
+        if own and head not in own | _TIME_UNITS | FUNCTION_STEMS and head in rival and lead.isdisjoint(words[1:]):
+            # the figure whose claim it is: one the case leads with that word (what it counts)
+            owner = next((v for v, hs in case.lead.items() if head in hs and not _same(v, value)), None)
+            if owner is not None and not any(_same(v, owner) for v in stated):  # both given: a comparison
                 result.append((value, head, owner))
     return result
+
+
+# a word after one of these is what a figure relates to, not what it counts ("£25k *on* the small ones")
+_PREPOSITIONS = frozenset(stems("of on for in at from to with by about over under per across among"))
+
+
+def _counts_directly(tokens: Sequence[str], value: float, head: str) -> bool:
+    """Whether a learner's figure reaches its first head with no preposition between: "120 small
+    errors" counts errors; "£25k on the small ones" and "3.4 % of claims" (a share's base) do not
+    count what follows."""
+    i = next(k for k, t in enumerate(tokens) if _figure(t) is not None and _same(_figure(t) or 0.0, value))
+    j = next((k for k in range(i + 1, len(tokens)) if tokens[k] == head), len(tokens))
+    return _PREPOSITIONS.isdisjoint(tokens[i + 1 : j])
+
+
+def case_texts(exercise: ExplainReasoningExercise) -> list[str]:
+    """Everything the case states: brief, situation, reference, key points and the reader's concerns."""
+    return [
+        exercise.brief,
+        exercise.situation,
+        exercise.reference.text,
+        *(p.text for p in exercise.key_points),
+        *(c.text for c in exercise.stakeholder.concerns),
+    ]
+
+
+# --- a share of a part stated as a share of the whole -----------------------------------------------
+# "55 % of all claims" where the case gives 55 % of the claims owed money (and 35 % of all claims):
+# the share is true, the group it is a share of is not, and the reader takes it as the whole.
+
+_WHOLE = frozenset(stems("all every total entire whole overall"))
+_NOT = frozenset(stems("not never no"))
+WHOLE_REACH = 2  # words after "of" in which "all", "every", "total" make the base the whole
+
+
+def _shares_of(tokens: Sequence[str]) -> list[tuple[float, bool]]:
+    """(share, whether its base is the whole) for each percentage followed by "of", leaving out a
+    share said not to be of the whole ("not 55 % of all claims": the misreading named, not made)."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.endswith("%") and token[:1].isdigit() and tuple(tokens[i + 1 : i + 2]) == ("of",):
+            value = parse_number(token[:-1])
+            whole = not _WHOLE.isdisjoint(tokens[i + 2 : i + 2 + WHOLE_REACH])
+            denied = any(t in _NOT or t.endswith("n't") for t in tokens[max(0, i - 3) : i])
+            if value is not None and not (whole and denied):
+                found.append((value, whole))
+    return found
+
+
+_PARTS: dict[tuple[str, ...], tuple[frozenset[float], frozenset[float]]] = {}
+
+
+def _case_shares(exercise: ExplainReasoningExercise) -> tuple[frozenset[float], frozenset[float]]:
+    """The shares the case gives of a part (its base not the whole) and those it gives of the whole."""
+    source = case_texts(exercise)
+    key = (exercise.id, str(exercise.version), *source)
+    if key not in _PARTS:
+        shares = [s for text in source for sentence in analyse(text) for s in _shares_of(sentence.stems)]
+        if len(_PARTS) > 4096:
+            _PARTS.clear()
+        _PARTS[key] = (frozenset(v for v, whole in shares if not whole), frozenset(v for v, whole in shares if whole))
+    return _PARTS[key]
+
+
+def widened_shares(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list[float]:
+    """Shares a sentence states of the whole ("55 % of all claims") that the case gives only of a
+    part of it ("55 % of the claims owed money"), unless the sentence denies it ("not 55 % of
+    all claims"). A share said of a base that names no whole ("55 % of claims") is left alone."""
+    part, whole = _case_shares(exercise)
+    return [
+        v
+        for v, said_whole in _shares_of(tokens)
+        if said_whole and any(_same(v, p) for p in part) and not any(_same(v, w) for w in whole)
+    ]
 
 
 # --- figures the case does not give -------------------------------------------------------------------
@@ -203,13 +292,7 @@ def _kinds(tokens: Sequence[str]) -> list[tuple[float, str]]:
 def case_figures(exercise: ExplainReasoningExercise) -> CaseFigures:
     """Every figure the case gives (brief, situation, reference, key points, concerns), which of
     them it gives only as rates, and their simple derivations."""
-    source = [
-        exercise.brief,
-        exercise.situation,
-        exercise.reference.text,
-        *(p.text for p in exercise.key_points),
-        *(c.text for c in exercise.stakeholder.concerns),
-    ]
+    source = case_texts(exercise)
     key = (exercise.id, str(exercise.version), *source)
     if key not in _FOUNDED:
         found = [_kinds(sentence.stems) for text in source for sentence in analyse(text)]

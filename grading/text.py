@@ -221,6 +221,10 @@ def stem(word: str) -> str:
     return word
 
 
+# function words as stems() gives them ("have" -> "hav", "some" -> "som"), beside the words themselves
+FUNCTION_STEMS = FUNCTION_WORDS | frozenset(stem(w) for w in FUNCTION_WORDS)
+
+
 def words(text: str) -> list[str]:
     return list(_words(text))
 
