@@ -59,6 +59,7 @@ ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it shoul
 # different decision: as bad as a certainty the facts do not give
 MISSTATED_DECISION_CAP = OVERCLAIM_CAP
 LONG_SENTENCE_WORDS = 30
+LATE_SHARE = 0.5  # a bottom line first met past this share of the note is read as a conclusion, not a lead
 MIXED_HIGH, MIXED_LOW = 0.75, 0.1  # points made and plain words this far apart: the grader's two readings disagree
 SHORT_PROSE = 6  # this few sentences carry too little evidence to grade without a second look
 JARGON_COST = 0.2  # each unexplained term: the reader is not technical, so a term they cannot follow costs a fifth
@@ -432,9 +433,11 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     decision_at = min(by_role.get("decision", [len(prose)]))
     if "decision" in by_role and decision_at <= 1:
         score += 0.4
-    elif "decision" in by_role:
+    elif "decision" in by_role and decision_at < len(prose) * LATE_SHARE:
         score += 0.15
         notes.append("the bottom line comes late, in sentence " + str(decision_at + 1))
+    elif "decision" in by_role:
+        notes.append(f"the bottom line comes only at the end, in sentence {decision_at + 1} of {len(prose)}")
     else:
         notes.append("the decision itself is never stated")
     if "risk" in by_role:
@@ -449,8 +452,7 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     ask_positions = by_role.get("ask", [])
     if ask_positions and max(ask_positions) >= len(prose) - 3:
         score += 0.3
-    elif ask_positions:
-        score += 0.15
+    elif ask_positions:  # the reader looks for what is asked in the last lines: one met earlier is missed
         notes.append("the ask is buried in the middle")
     else:
         notes.append("there is no clear ask or next step")

@@ -386,7 +386,10 @@ def match_points(
                 and first == last
                 and "decision" in point.roles
                 and not announces(raw)
-                and (recommends(point, raw, tokens) or states_plan(point, raw, tokens, case))
+                and (
+                    recommends(point, raw, tokens, statements.get(point.id, ()) if statements else ())
+                    or states_plan(point, raw, tokens, case)
+                )
                 and not _opposed(point, polarity, raw, tokens)
             ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
@@ -443,15 +446,16 @@ _RECOMMENDS = re.compile(
 )
 
 
-def recommends(point: KeyPoint, raw: str, tokens: Sequence[str]) -> bool:
+def recommends(point: KeyPoint, raw: str, tokens: Sequence[str], statements: Sequence[frozenset[str]] = ()) -> bool:
     """A sentence that recommends, in so many words, what the decision point says: a stance
     ("I recommend", "my advice is", "let us") with no stance against, sharing two of the point's
     own content words ("a three-month trial of the new way of entering court deadlines" for
-    "approve a three-month pilot in which software reads court orders...")."""
+    "approve a three-month pilot in which software reads court orders..."), or of the reference
+    sentence that makes it (`statements`: "approves the new way of answering requests on 12 June")."""
     text = raw.replace("’", "'")
     if not _RECOMMENDS.search(text) or argues_against(text):
         return False
-    return len(_content(point.text) & set(tokens)) >= 2
+    return any(len(words & set(tokens)) >= 2 for words in (_content(point.text), *statements))
 
 
 _PLAN = re.compile(
