@@ -526,9 +526,14 @@ def slips_anywhere(
     `given` is the case's figures (see wrong_figure)."""
     result = []
     for point in points:
+        own = [g for g in numbers(point.text) if g > SMALL_COUNT]
         for u in found:
-            if len(_content(point.text) & set(u.sentence.stems)) < 2:
-                continue  # a figure in a sentence about something else is not this point's
+            # a figure in a sentence about something else is not this point's, unless it is the
+            # point's own figure: "the saving is £75,000 a year" is the £75,000 a month point
+            if len(_content(point.text) & set(u.sentence.stems)) < 2 and not any(
+                number_matches(numbers(u.text), g, 0.0) for g in own
+            ):
+                continue
             slip = wrong_figure(point, u.text, given)
             if slip:
                 result.append((point, slip))
