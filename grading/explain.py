@@ -460,7 +460,7 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
         score += 0.15
         notes.append("the bottom line comes late, in sentence " + str(decision_at + 1))
     elif "decision" in by_role:
-        notes.append(f"the bottom line comes only at the end, in sentence {decision_at + 1} of {len(prose)}")
+        notes.append(f"the bottom line comes late, past the middle: sentence {decision_at + 1} of {len(prose)}")
     else:
         notes.append("the decision itself is never stated")
     if "risk" in by_role:

@@ -387,7 +387,7 @@ def match_points(
                 and "decision" in point.roles
                 and not announces(raw)
                 and (
-                    recommends(point, raw, tokens, statements.get(point.id, ()) if statements else ())
+                    recommends(point, raw, tokens, statements.get(point.id, ()) if statements else (), case)
                     or states_plan(point, raw, tokens, case)
                 )
                 and not _opposed(point, polarity, raw, tokens)
@@ -446,16 +446,25 @@ _RECOMMENDS = re.compile(
 )
 
 
-def recommends(point: KeyPoint, raw: str, tokens: Sequence[str], statements: Sequence[frozenset[str]] = ()) -> bool:
+def recommends(
+    point: KeyPoint,
+    raw: str,
+    tokens: Sequence[str],
+    statements: Sequence[frozenset[str]] = (),
+    case: frozenset[str] = frozenset(),
+) -> bool:
     """A sentence that recommends, in so many words, what the decision point says: a stance
     ("I recommend", "my advice is", "let us") with no stance against, sharing two of the point's
     own content words ("a three-month trial of the new way of entering court deadlines" for
-    "approve a three-month pilot in which software reads court orders..."), or of the reference
-    sentence that makes it (`statements`: "approves the new way of answering requests on 12 June")."""
+    "approve a three-month pilot in which software reads court orders..."), or two of the case's
+    words (`case`, see case_words) with a statement of the point (`statements`: the reference
+    sentence "cabinet approves the new process on 12 June" for "cabinet approves the new way of
+    answering requests on 12 June"); the stance and the reader's name are no part of the claim."""
     text = raw.replace("’", "'")
     if not _RECOMMENDS.search(text) or argues_against(text):
         return False
-    return any(len(words & set(tokens)) >= 2 for words in (_content(point.text), *statements))
+    said = set(tokens)
+    return len(_content(point.text) & said) >= 2 or any(len(words & said & case) >= 2 for words in statements)
 
 
 _PLAN = re.compile(
