@@ -8,8 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from store import migrate
@@ -22,24 +20,17 @@ def test_the_head_is_alembics_head() -> None:
     assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
 
 
-def test_alembic_runs_only_when_the_database_is_not_at_head(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alembic_runs_only_when_the_database_is_not_at_head(db_url: str, alembic_calls: list[str]) -> None:
     engine = make_engine(db_url)
     migrate.upgrade(engine, "0001")
-    calls: list[str] = []
-    real = command.upgrade
-
-    def counted(config: Config, revision: str) -> None:
-        calls.append(revision)
-        real(config, revision)
-
-    monkeypatch.setattr(command, "upgrade", counted)
+    alembic_calls.clear()  # the set-up's own upgrade to 0001
     migrate.upgrade(engine)
-    assert calls == ["head"]
+    assert alembic_calls == ["head"]
     assert migrate.current_revisions(engine) == {migrate.head_revision()}
     migrate.upgrade(engine)  # at head now: nothing to run
-    assert calls == ["head"]
+    assert alembic_calls == ["head"]
     migrate.upgrade(engine, "0001")  # an explicit revision always goes to Alembic
-    assert calls == ["head", "0001"]
+    assert alembic_calls == ["head", "0001"]
 
 
 def test_a_new_database_has_no_revision_and_is_migrated(db_url: str) -> None:

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
@@ -73,19 +71,6 @@ def schema(engine: Engine) -> dict[str, Any]:
         "constraints": constraints,
         "revisions": migrate.current_revisions(engine),
     }
-
-
-@pytest.fixture
-def alembic_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = command.upgrade
-
-    def counted(config: Config, revision: str) -> None:
-        calls.append(revision)
-        real(config, revision)
-
-    monkeypatch.setattr(command, "upgrade", counted)
-    return calls
 
 
 def test_the_file_is_the_schema_the_migrations_give(tmp_path: Path) -> None:
