@@ -535,7 +535,12 @@ def slips_anywhere(
     `given` is the case's figures (see wrong_figure)."""
     result = []
     for point in points:
-        own = [g for g in numbers(point.text) if g > SMALL_COUNT]
+        # a figure of this point alone: one another point also gives ties the sentence to neither
+        own = [
+            g
+            for g in numbers(point.text)
+            if g > SMALL_COUNT and not any(number_matches(numbers(q.text), g, 0.0) for q in points if q is not point)
+        ]
         for u in found:
             # a figure in a sentence about something else is not this point's, unless it is the
             # point's own figure: "the saving is £75,000 a year" is the £75,000 a month point

@@ -119,6 +119,11 @@ def test_a_sentence_that_states_a_points_own_figure_is_about_that_point(figure: 
         said = f"The saving is about ${figure},000 {PERIOD_WORDS[period]}, so it more than pays for itself."
         result = grade(exercise, explanation(EXPLAIN_REFERENCE + "\n\n" + said))
         assert (result.total <= WRONG_FIGURE_CAP) == capped, (period, result.criterion("key_points").evidence)
+    # a figure two points give ties a sentence to neither: "$X a week" may be the other point's
+    twin = KeyPoint(id="twin", text=f"Refunds reach ${figure},000 {PERIOD_WORDS[other]}.", cues=[["refunds"]])
+    said = f"The saving is about ${figure},000 {PERIOD_WORDS[other]}, so it more than pays for itself."
+    assert not slips_anywhere([point, twin], units(said))
+    assert slips_anywhere([point], units(said))
     # a small count ties a sentence to no point: "2 reminders a month" is not the point's "2 each week"
     small = KeyPoint(id="two", text="Clerks run 2 batches each week.", cues=[["clerks"]])
     assert wrong_figure(small, "We send 2 reminders a month.")  # were it that point's, a slip
