@@ -58,7 +58,12 @@ ARGUED_AGAINST_CAP = 40.0  # a message that argues against the decision it shoul
 # a message that misstates what the decision does (see grading.misstated_decision) tells the reader a
 # different decision: as bad as a certainty the facts do not give
 MISSTATED_DECISION_CAP = OVERCLAIM_CAP
+# a share of a part stated as a share of the whole ("55 % of all claims" for 55 % of those owed
+# money) misreads which group the figure counts: the reader is told a different scale of the case,
+# not a slipped digit, so it weighs as a misstated decision does
+WIDENED_SHARE_CAP = MISSTATED_DECISION_CAP
 LONG_SENTENCE_WORDS = 30
+LATE_SHARE = 0.5  # a bottom line first met past this share of the note is read as a conclusion, not a lead
 MIXED_HIGH, MIXED_LOW = 0.75, 0.1  # points made and plain words this far apart: the grader's two readings disagree
 SHORT_PROSE = 6  # this few sentences carry too little evidence to grade without a second look
 JARGON_COST = 0.2  # each unexplained term: the reader is not technical, so a term they cannot follow costs a fifth
@@ -81,6 +86,9 @@ def score_explanation(
     expected = expected_polarities(exercise)
     made, certain = points_made(exercise, found)
     invented, unsupported = invented_figures(exercise, found)
+    widened = widened_share_figures(exercise, found)
+    slips = slips_anywhere(points, found, case_figures(exercise).founded) + misattached_figures(exercise, found)
+    slips += [(p, slip) for p, slip in [*widened, *invented] if all(p.id != q.id for q, _ in slips)]
     # a point made with an invented figure in place of its own misinforms, as a wrong figure does
     made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
     misstated = misstated_decision(exercise, [u.text for u in found])
@@ -88,11 +96,13 @@ def score_explanation(
     opposed = argued_against(points, found, expected, made)
     against_decision = [p for p, _ in opposed if "decision" in p.roles]
     total_w = sum(p.weight for p in points)
-    coverage = sum(p.weight * made[p.id].credit for p in points if p.id in made) / total_w
+    # a point stated with a wrong figure anywhere in the text misinforms the reader, wherever else the
+    # text makes it: it earns what a point made with a wrong figure earns (where it stands is unchanged)
+    slipped = {p.id for p, _ in slips}
+    credit = {k: min(m.credit, SLIP_CREDIT) if k in slipped else m.credit for k, m in made.items()}
+    coverage = sum(p.weight * credit[p.id] for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
-    slips = slips_anywhere(points, found, case_figures(exercise).founded) + misattached_figures(exercise, found)
-    slips += [(p, slip) for p, slip in invented if all(p.id != q.id for q, _ in slips)]
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -132,6 +142,12 @@ def score_explanation(
             f"You write “{certain}”, but a risk remains: {exercise.stakeholder.name} may repeat it and needs "
             f"the risk to weigh it. A message that hides it is capped at {OVERCLAIM_CAP:g}."
         )
+    elif widened:
+        kp_feedback = (
+            f"Check which group your share is of: you state {widened[0][1]}. That tells "
+            f"{exercise.stakeholder.name} the case is several times larger or smaller than it is, as a "
+            f"misstated decision does: capped at {WIDENED_SHARE_CAP:g}."
+        )
     elif slips:
         kp_feedback = (
             f"Check your figures: you state {slips[0][1]}. A reader acts on the number you give, so a wrong "
@@ -143,6 +159,7 @@ def score_explanation(
         kp_feedback = "All the key points are there."
     caps = [ARGUED_AGAINST_CAP] * bool(against_decision) + [OVERCLAIM_CAP] * bool(certain)
     caps += [WRONG_FIGURE_CAP] * bool(slips) + [MISSTATED_DECISION_CAP] * bool(misstated)
+    caps += [WIDENED_SHARE_CAP] * bool(widened)
     cap = min(caps, default=None)
     # arguing against the decision is stated outright, not inferred: a cap raters do not split on
     scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap, firm=bool(against_decision))]
@@ -180,14 +197,21 @@ def doubts(
 
 
 def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
-    """Key figures stated about another figure's claim, or a share of a part as a share of the
-    whole (see grading.figures), as wrong figures of the key point that gives either figure."""
+    """Key figures stated about another figure's claim (see grading.figures), as wrong figures of
+    the key point that gives either figure."""
     result: list[tuple[KeyPoint, str]] = []
     for u in found:
         for value, _, owner in misattached(exercise, u.sentence.stems):
             point = next((p for p in exercise.key_points if {value, owner} & set(numbers(p.text))), None)
             if point is not None and all(p.id != point.id for p, _ in result):
                 result.append((point, f"{value:g} where the facts give that to {owner:g}"))
+    return result
+
+
+def widened_share_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
+    """A key point's share of a part stated as a share of the whole (see grading.figures)."""
+    result: list[tuple[KeyPoint, str]] = []
+    for u in found:
         for value in widened_shares(exercise, u.sentence.stems):
             point = next((p for p in exercise.key_points if value in numbers(p.text)), None)
             if point is not None and all(p.id != point.id for p, _ in result):
@@ -432,9 +456,11 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     decision_at = min(by_role.get("decision", [len(prose)]))
     if "decision" in by_role and decision_at <= 1:
         score += 0.4
-    elif "decision" in by_role:
+    elif "decision" in by_role and decision_at < len(prose) * LATE_SHARE:
         score += 0.15
         notes.append("the bottom line comes late, in sentence " + str(decision_at + 1))
+    elif "decision" in by_role:
+        notes.append(f"the bottom line comes late, past the middle: sentence {decision_at + 1} of {len(prose)}")
     else:
         notes.append("the decision itself is never stated")
     if "risk" in by_role:
@@ -449,8 +475,7 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
     ask_positions = by_role.get("ask", [])
     if ask_positions and max(ask_positions) >= len(prose) - 3:
         score += 0.3
-    elif ask_positions:
-        score += 0.15
+    elif ask_positions:  # the reader looks for what is asked in the last lines: one met earlier is missed
         notes.append("the ask is buried in the middle")
     else:
         notes.append("there is no clear ask or next step")

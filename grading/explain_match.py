@@ -386,7 +386,10 @@ def match_points(
                 and first == last
                 and "decision" in point.roles
                 and not announces(raw)
-                and (recommends(point, raw, tokens) or states_plan(point, raw, tokens, case))
+                and (
+                    recommends(point, raw, tokens, statements.get(point.id, ()) if statements else (), case)
+                    or states_plan(point, raw, tokens, case)
+                )
                 and not _opposed(point, polarity, raw, tokens)
             ):
                 matches.append(PointMatch(first, last, RECOMMENDATION_CREDIT, "recommended in own words"))
@@ -443,15 +446,25 @@ _RECOMMENDS = re.compile(
 )
 
 
-def recommends(point: KeyPoint, raw: str, tokens: Sequence[str]) -> bool:
+def recommends(
+    point: KeyPoint,
+    raw: str,
+    tokens: Sequence[str],
+    statements: Sequence[frozenset[str]] = (),
+    case: frozenset[str] = frozenset(),
+) -> bool:
     """A sentence that recommends, in so many words, what the decision point says: a stance
     ("I recommend", "my advice is", "let us") with no stance against, sharing two of the point's
     own content words ("a three-month trial of the new way of entering court deadlines" for
-    "approve a three-month pilot in which software reads court orders...")."""
+    "approve a three-month pilot in which software reads court orders..."), or two of the case's
+    words (`case`, see case_words) with a statement of the point (`statements`: the reference
+    sentence "cabinet approves the new process on 12 June" for "cabinet approves the new way of
+    answering requests on 12 June"); the stance and the reader's name are no part of the claim."""
     text = raw.replace("’", "'")
     if not _RECOMMENDS.search(text) or argues_against(text):
         return False
-    return len(_content(point.text) & set(tokens)) >= 2
+    said = set(tokens)
+    return len(_content(point.text) & said) >= 2 or any(len(words & said & case) >= 2 for words in statements)
 
 
 _PLAN = re.compile(
@@ -522,9 +535,19 @@ def slips_anywhere(
     `given` is the case's figures (see wrong_figure)."""
     result = []
     for point in points:
+        # a figure of this point alone: one another point also gives ties the sentence to neither
+        own = [
+            g
+            for g in numbers(point.text)
+            if g > SMALL_COUNT and not any(number_matches(numbers(q.text), g, 0.0) for q in points if q is not point)
+        ]
         for u in found:
-            if len(_content(point.text) & set(u.sentence.stems)) < 2:
-                continue  # a figure in a sentence about something else is not this point's
+            # a figure in a sentence about something else is not this point's, unless it is the
+            # point's own figure: "the saving is £75,000 a year" is the £75,000 a month point
+            if len(_content(point.text) & set(u.sentence.stems)) < 2 and not any(
+                number_matches(numbers(u.text), g, 0.0) for g in own
+            ):
+                continue
             slip = wrong_figure(point, u.text, given)
             if slip:
                 result.append((point, slip))

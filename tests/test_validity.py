@@ -77,7 +77,6 @@ KNOWN_MISSES = {
     ),
     **dict.fromkeys(
         [
-            "air-explain-delay-compensation:w09",
             "build-explain-subcontractor-payments:w08",
             "pharma-explain-adverse-event-triage:w09",
         ],

@@ -1,9 +1,10 @@
 """A critical-flaw cap is a claim about the answer, so it fires only on evidence of that claim,
 stated as rules over families of cases: a figure the case itself gives is no digit slip of another;
 a figure tied to a unit of time or by an auxiliary is tied to no other figure's claim; a certainty
-word the case uses as a name claims nothing; a figure stated over another period, or a share of a
-part stated as a share of the whole, is a wrong figure; "found all" where some were missed is a
-false certainty."""
+word the case uses as a name claims nothing; a figure stated over another period is a wrong figure,
+and so is a share of a part stated as a share of the whole (capped lower, as a misstated decision);
+a sentence stating a point's own figure is about that point; a point stated with a wrong figure
+anywhere earns a slip's credit; "found all" where some were missed is a false certainty."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from hypothesis import strategies as st
 from exercises.model import KeyPoint
 from grading import grade
 from grading.claims import overclaims
-from grading.explain import OVERCLAIM_CAP, WRONG_FIGURE_CAP
-from grading.explain_match import wrong_figure
+from grading.explain import OVERCLAIM_CAP, WIDENED_SHARE_CAP, WRONG_FIGURE_CAP
+from grading.explain_match import SLIP_CREDIT, slips_anywhere, units, wrong_figure
 from grading.figures import case_figures, misattached, widened_shares
 from grading.text import stems
 
@@ -105,6 +106,30 @@ def test_an_amount_over_another_period_is_a_wrong_figure_wherever_the_case_gives
     assert bool(slip) == (gold != said), slip
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(11, 999).filter(lambda n: n not in (30, 41) and n % 10), st.sampled_from(sorted(PERIOD_WORDS)))
+def test_a_sentence_that_states_a_points_own_figure_is_about_that_point(figure: int, gold: str) -> None:
+    # "the saving is £75,000 a year" is the £75,000-a-month point, though it shares no other word with it
+    point = KeyPoint(
+        id="fees", text=f"Complaints fall and fees drop by ${figure},000 {PERIOD_WORDS[gold]}.", cues=[["fees"]]
+    )
+    exercise = BASE.model_copy(update={"key_points": [*BASE.key_points, point]})
+    other = next(p for p in sorted(PERIOD_WORDS) if p != gold)
+    for period, capped in ((gold, False), (other, True)):
+        said = f"The saving is about ${figure},000 {PERIOD_WORDS[period]}, so it more than pays for itself."
+        result = grade(exercise, explanation(EXPLAIN_REFERENCE + "\n\n" + said))
+        assert (result.total <= WRONG_FIGURE_CAP) == capped, (period, result.criterion("key_points").evidence)
+    # a figure two points give ties a sentence to neither: "$X a week" may be the other point's
+    twin = KeyPoint(id="twin", text=f"Refunds reach ${figure},000 {PERIOD_WORDS[other]}.", cues=[["refunds"]])
+    said = f"The saving is about ${figure},000 {PERIOD_WORDS[other]}, so it more than pays for itself."
+    assert not slips_anywhere([point, twin], units(said))
+    assert slips_anywhere([point], units(said))
+    # a small count ties a sentence to no point: "2 reminders a month" is not the point's "2 each week"
+    small = KeyPoint(id="two", text="Clerks run 2 batches each week.", cues=[["clerks"]])
+    assert wrong_figure(small, "We send 2 reminders a month.")  # were it that point's, a slip
+    assert not slips_anywhere([small], units("We send 2 reminders a month."))
+
+
 @pytest.mark.parametrize("text", ["It costs €{n}k/yr and a weekend rota.", "It costs €{n},000 per annum."])
 def test_a_weekend_is_no_week_and_a_short_year_is_a_year(text: str) -> None:
     point = KeyPoint(id="cost", text="It costs about €85,000 a year.", cues=[["85"]], role="reason")
@@ -135,8 +160,10 @@ def test_a_share_of_a_part_stated_as_a_share_of_the_whole_is_a_wrong_figure(part
         f"It pays {part}% of {noun}.",  # no whole named: left alone
     ):
         assert not widened_shares(exercise, stems(fine)), fine
-    widened = EXPLAIN_REFERENCE + f"\n\nThe software pays {part}% of all {noun}."
-    assert grade(exercise, explanation(widened)).total <= WRONG_FIGURE_CAP
+    # the reader is told another scale of the case, not a slipped digit: capped as a misstated decision
+    widened = grade(exercise, explanation(EXPLAIN_REFERENCE + f"\n\nThe software pays {part}% of all {noun}."))
+    assert widened.total <= WIDENED_SHARE_CAP < WRONG_FIGURE_CAP
+    assert "which group your share is of" in widened.criterion("key_points").feedback
     # a case that names the misreading itself still gives the share of a part only
     warned = _with(sentence + f" Take care: it is not {part} % of all {noun}.", sentence, cue=f"{part} %")
     assert widened_shares(warned, stems(f"The software pays {part}% of all {noun}.")) == [part]
@@ -225,3 +252,16 @@ def test_a_word_after_a_preposition_is_what_a_figure_relates_to_not_what_it_coun
     # "small" is the word the case gives the share; after a preposition it is not what the count counts
     assert not misattached(exercise, stems(f"About {count} {preposition} the small ones went wrong."))
     assert [m[0] for m in misattached(exercise, stems(f"About {count} small errors a month."))] == [count]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["a week", "a year", "every day"]))
+def test_a_point_stated_with_a_wrong_figure_anywhere_earns_a_slips_credit(period: str) -> None:
+    # the reference makes the cost point right; a second sentence gives its figure over another period
+    cost = next(p for p in BASE.key_points if p.id == "cost")
+    total_weight = sum(p.weight for p in BASE.key_points)
+    right = grade(BASE, BASE.reference).criterion("key_points").score
+    slipped = grade(BASE, explanation(EXPLAIN_REFERENCE + f"\n\nSo the cost is $1,150 {period} in clerk time."))
+    expected = right - cost.weight * (1 - SLIP_CREDIT) / total_weight
+    assert slipped.criterion("key_points").score == pytest.approx(expected)
+    assert slipped.total <= WRONG_FIGURE_CAP
