@@ -26,15 +26,11 @@ DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person'
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
-CAP_PER_DOUBLING = 5.0  # points one flaw's cap falls each time the expected harm doubles past the target
+CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
-# a stage given to a tool that cannot do it, or done without the work it builds on: the design does
-# not work as drawn, whatever the simulation (which sees neither) says
-UNSOUND_STAGE_CAP = INFEASIBLE_CAP
 # the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
 # right tools and one misplaced control at 35 or more; lower than that is for its criteria to say.
-# Independent flaws compound (`compounded_cap`), and no check anywhere (no control to misplace) has
-# no floor.
+# A second, independent flaw, or no check anywhere (no control to misplace), has no floor.
 CAP_FLOOR = 35.0
 # a design that performs under half of the stages is not yet a workflow for the problem: raters
 # hold it in the lowest band, in proportion to the work it does, whatever its constraints, data
@@ -122,6 +118,8 @@ def score_design(
     scored.append(_structure(workflow, offered, problems, off_menu))
     scored.append(_rationale(exercise, submission))
     scored = [_not_a_workflow(s, performed) if s.id == "coverage" else s for s in scored]
+    if _compounded(exercise, scored):
+        flags.append(Flag.needs_review)
     return Scoring(scored, flags, details)
 
 
@@ -141,8 +139,7 @@ def _not_a_workflow(coverage: Scored, share: float) -> Scored:
         coverage.feedback + f" A design that performs under {WORKFLOW_SHARE:.0%} of the stages is not yet a "
         f"workflow for the problem: it caps the grade at {cap:g}, however sound the few steps are."
     )
-    # a count of the stages performed, not a judgement of what a flaw costs: never a close call
-    return replace(coverage, feedback=feedback, cap=cap if coverage.cap is None else min(cap, coverage.cap), firm=True)
+    return replace(coverage, feedback=feedback, cap=cap if coverage.cap is None else min(cap, coverage.cap))
 
 
 def _has_check(workflow: Workflow, tools: Mapping[str, Tool]) -> bool:
@@ -150,53 +147,45 @@ def _has_check(workflow: Workflow, tools: Mapping[str, Tool]) -> bool:
     return any(tools[t].is_check for s in workflow.steps for t in (s.tool, *s.checks) if t in tools)
 
 
-def harm_cap(harm_ratio: float, floor: bool = True) -> float:
-    """The most a design with one critical flaw can score, in proportion to the harm it would do:
-    the critical cap where the flaw lets errors through at about the target rate, falling by
-    `CAP_PER_DOUBLING` for each doubling of the uncaught error rate past the target, never below
-    the floor (`floor=False`: a design with no check at all, or a flaw beside another, never below 0)."""
-    doublings = math.log2(max(1.0, harm_ratio))
+def _compounded(exercise: DesignWorkflowExercise, scored: list[Scored]) -> bool:
+    """Whether more than one critical flaw holds the grade down: how far independent flaws compound
+    is a judgement raters make differently, so a person looks at it. Too little work done (the
+    coverage cap) is no flaw in what is done."""
+    caps = [s.cap for s in scored if s.cap is not None and s.cap < INFEASIBLE_CAP and s.id != "coverage"]
+    if len(caps) < 2:
+        return False
+    weights = {c.id: c.weight for c in exercise.scored_rubric}
+    total = sum(weights.get(s.id, 0.0) * min(1.0, max(0.0, s.score)) for s in scored)
+    return total > min(caps)
+
+
+def harm_cap(harm_ratio: float, flaws: int = 1, floor: bool = True) -> float:
+    """The most a design with critical flaws can score, in proportion to the harm it would do: the
+    critical cap where one flaw lets errors through at about the target rate, falling by
+    `CAP_PER_DOUBLING` for each doubling of the uncaught error rate past the target and for each
+    further, independent critical flaw (an unguarded step and a data breach), never below the floor
+    (`floor=False`: a design with no check at all, never below 0)."""
+    doublings = math.log2(max(1.0, harm_ratio)) + max(0, flaws - 1)
     lowest = CAP_FLOOR if floor else 0.0
     return round(max(lowest, CRITICAL_CAP - CAP_PER_DOUBLING * doublings), 1)  # a total's precision
 
 
-def compounded_cap(caps: list[float]) -> float:
-    """The most a design with several independent critical flaws can score: each flaw alone leaves
-    at most its cap's share of the marks, and each leaves that share of what the others leave
-    (two flaws at the critical cap: about a fifth). A data breach beside an unchecked payment is
-    two reasons the design cannot be deployed, not one reason and a bit: raters put it in the
-    lowest band."""
-    return round(100.0 * math.prod(min(100.0, max(0.0, c)) / 100.0 for c in caps), 1)
-
-
 def _caps_by_harm(scored: list[Scored], harm_ratio: float, floor: bool = True) -> list[Scored]:
     """Each critical cap set in proportion to the harm: an unguarded risky step by how far the
-    simulated uncaught error rate exceeds the target, with the floor only for a single flaw in a
-    design with a check somewhere. Several flaws compound (`compounded_cap`): the criterion with
-    the lowest cap carries the compounded one, a firm cap (raters do not split on a design that
-    fails on two independent grounds)."""
-    flawed = [s.id for s in scored if s.cap == CRITICAL_CAP]
-    if not flawed:
+    simulated uncaught error rate exceeds the target; every cap by how many critical flaws there
+    are; the floor only for a single flaw in a design with a check somewhere."""
+    flaws = sum(s.cap == CRITICAL_CAP for s in scored)
+    if not flaws:
         return scored
-    alone = {i: harm_cap(harm_ratio if i == "controls" else 1.0, floor and len(flawed) == 1) for i in flawed}
-    lowest = min(flawed, key=lambda i: alone[i])
-    together = compounded_cap(list(alone.values())) if len(flawed) > 1 else alone[lowest]
     out = []
     for s in scored:
-        if s.id not in alone:
+        if s.cap != CRITICAL_CAP:
             out.append(s)
             continue
-        cap = alone[s.id]
+        cap = harm_cap(harm_ratio if s.id == "controls" else 1.0, flaws, floor and flaws == 1)
         feedback = s.feedback.replace(f"caps the grade at {CRITICAL_CAP:g}", f"caps the grade at {cap:g}")
         feedback = feedback.replace(f"caps this design at {CRITICAL_CAP:g}", f"caps this design at {cap:g}")
-        if s.id == lowest and len(flawed) > 1:
-            feedback += (
-                f" With {len(flawed) - 1} other critical flaw(s) beside it, the flaws compound: each leaves "
-                f"at most its share of what the others leave, so the grade is capped at {together:g}."
-            )
-            out.append(replace(s, cap=together, feedback=feedback, firm=True))
-        else:
-            out.append(replace(s, cap=cap, feedback=feedback))
+        out.append(replace(s, cap=cap, feedback=feedback))
     return out
 
 
@@ -251,7 +240,6 @@ def _coverage(
 ) -> tuple[float, dict[str, list[Step]], Scored]:
     performers: dict[str, list[Step]] = {}
     covered, missing, miscast = [], [], []
-    miscast_offered = 0
     for stage in exercise.stages:
         capable, wrong = _performers(stage, steps, tools)
         if capable:
@@ -261,7 +249,6 @@ def _coverage(
             missing.append(stage.name)
             for step in wrong:
                 miscast.append(f"'{step.name}' is tagged '{stage.name}' but {step.tool} cannot {stage.capability}")
-                miscast_offered += step.tool in tools
     share = len(covered) / len(exercise.stages)
     evidence = f"{len(covered)} of {len(exercise.stages)} stages covered"
     evidence += f"; missing: {join(missing)}." if missing else "."
@@ -273,16 +260,7 @@ def _coverage(
         else f"Add a step for {join(missing)}, using a tool with the capability that stage needs; "
         "a workflow that skips a stage leaves that work undone or done by hand off the books."
     )
-    if not miscast_offered:
-        return share, performers, Scored("coverage", share, evidence, feedback)
-    # a stage given to an offered tool that cannot do it is worse than a stage left out: the design
-    # counts the work as done, and the steps after it trust output that was never produced (a person
-    # skimming where a summary was needed, a record written where a payment was due)
-    feedback += (
-        " A stage given to a tool that cannot do it is not a working design: the steps after it act on "
-        f"work that was never done, so it caps the grade at {UNSOUND_STAGE_CAP:g}."
-    )
-    return share, performers, Scored("coverage", share, evidence, feedback, cap=UNSOUND_STAGE_CAP)
+    return share, performers, Scored("coverage", share, evidence, feedback)
 
 
 UNFOUNDED_CREDIT = 0.5  # a stage done without the work it builds on is done only in part
@@ -297,11 +275,9 @@ def _founded(
 ) -> tuple[float, Scored]:
     """Coverage that counts a stage in part when its step never reads the work of a stage the
     reference builds it on (a compensation worked out without the looked-up weight, a letter
-    written without the account, an email that goes out before the confirmed date it should carry
-    is entered): the stage is done, on the wrong inputs. Checks and people are
+    written without the account): the stage is done, on the wrong inputs. Checks and people are
     left to the controls criterion, and stages the design does not cover to coverage itself."""
     needs = _stage_needs(exercise, tools)
-    sources = {s.id for s in workflow.sources}
     unfounded: list[str] = []
     names = {st.id: st.name for st in exercise.stages}
     for stage_id, wanted in needs.items():
@@ -309,7 +285,7 @@ def _founded(
         if not done:
             continue
         before = upstream(workflow, done[0].id)
-        missing = [t for t in wanted if performers.get(t) and not _reads_work(performers[t], before, tools, sources)]
+        missing = [t for t in wanted if performers.get(t) and not any(p.id in before for p in performers[t])]
         if missing:
             unfounded.append(
                 f"'{names[stage_id]}' never reads the work of {join([repr(names[t]) for t in missing], 2)}"
@@ -319,30 +295,15 @@ def _founded(
     share = max(0.0, scored.score - (1 - UNFOUNDED_CREDIT) * len(unfounded) / len(exercise.stages))
     evidence = scored.evidence + " " + "; ".join(unfounded[:3]) + "."
     feedback = (
-        (scored.feedback + " " if scored.score < 1 else "")  # what coverage said of stages missing or miscast
-        + "Each stage must read what the stages before it produce: "
+        "Each stage must read what the stages before it produce: "
         + unfounded[0]
-        + ", so it works on incomplete inputs. The steps after it act on what it gets wrong, which "
-        f"no simulation of the tools' error rates shows: it caps the grade at {UNSOUND_STAGE_CAP:g}."
+        + ", so it works on incomplete inputs."
     )
-    # what a stage gets wrong without its inputs is beyond the simulation: it caps the grade below
-    # Proficient (raters hold such designs there), and a person judges how much it costs
+    # what a stage gets wrong without its inputs is beyond the simulation: a person judges how much
     weight = next((c.weight for c in exercise.scored_rubric if c.id == scored.id), 0.0)
     doubt = min(1.0, MIN_DOUBT * len(unfounded) / weight) if weight else 0.0  # enough for a person to look
     why = "a stage that works without what it builds on"
-    cap = UNSOUND_STAGE_CAP if scored.cap is None else min(UNSOUND_STAGE_CAP, scored.cap)
-    return share, replace(
-        scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why, cap=cap
-    )
-
-
-def _reads_work(done: list[Step], before: set[str], tools: Mapping[str, Tool], sources: set[str]) -> bool:
-    """Whether a step whose upstream steps are `before` reads the work of the steps in `done`. An
-    action's work is what it acts on (a diary entry is the confirmed date): reading every step the
-    action read is reading its work."""
-    return any(
-        p.id in before or (tools[p.tool].kind == ToolKind.action and set(p.inputs) - sources <= before) for p in done
-    )
+    return share, replace(scored, score=share, evidence=evidence, feedback=feedback, doubt=doubt, doubt_why=why)
 
 
 def _stage_needs(exercise: DesignWorkflowExercise, tools: Mapping[str, Tool]) -> dict[str, list[str]]:

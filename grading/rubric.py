@@ -21,9 +21,8 @@ class Scored:
     critical flaw: the total may not exceed it. `doubt` is the share of the criterion the
     grader may have read wrongly (text it could not place, a partial match a person may judge
     either way), with `doubt_why` saying where; it decides whether a person reviews the grade.
-    `firm` marks a cap raters do not split on, so it is never a close call: a flaw the text states
-    outright (a decision argued against in so many words), a count (a design performing under half
-    of its stages), or independent critical flaws compounded."""
+    `firm` marks a cap whose flaw the text states outright (a decision argued against in so many
+    words): raters do not split on it, so it is never a close call."""
 
     id: str
     score: float

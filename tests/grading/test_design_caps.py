@@ -1,9 +1,7 @@
 """Caps in proportion to expected harm (#17): a design whose unguarded risky step lets errors
 through at about the target rate is capped at the critical cap; each doubling of the uncaught
-error rate past the target lowers the cap, never below the floor for a single flaw. Independent
-critical flaws compound: each leaves at most its share of what the others leave, which puts a
-design failing on two grounds in the lowest band, a firm cap (raters do not split on it). Stated as
-properties of the caps and over a family of targets and flaws."""
+error rate past the target, and each further independent critical flaw, lowers the cap, never
+below the floor for a single flaw. Stated as properties of the cap and over a family of targets and flaws."""
 
 from __future__ import annotations
 
@@ -15,8 +13,7 @@ from hypothesis import strategies as st
 
 from exercises.model import Constraints, DesignWorkflowExercise
 from grading import Flag, grade
-from grading.bands import BAND_EDGES
-from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, INFEASIBLE_CAP, compounded_cap, harm_cap
+from grading.design import CAP_FLOOR, CAP_PER_DOUBLING, INFEASIBLE_CAP, harm_cap
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import PAYMENT_REFERENCE, design, payment_exercise, step
@@ -26,18 +23,19 @@ UNGUARDED = [EXTRACT, CHECK, step("pay", "payment_release", ["check"], stage="s-
 PUBLIC = step("extract", "llm_public_api", ["invoices"], stage="s-extract")  # personal data to an uncleared tool
 
 ratios = st.floats(min_value=0.0, max_value=1e4, allow_nan=False)
-critical_caps = st.lists(st.floats(min_value=0.0, max_value=CRITICAL_CAP), min_size=2, max_size=5)
+flaws = st.integers(min_value=1, max_value=4)
 
 
-@given(ratio=ratios, more=st.floats(min_value=0, max_value=1e3))
-def test_the_cap_falls_with_harm_never_below_the_floor(ratio, more) -> None:
-    assert CAP_FLOOR <= harm_cap(ratio + more) <= harm_cap(ratio) <= CRITICAL_CAP
-    assert 0.0 <= harm_cap(ratio + more, floor=False) <= harm_cap(ratio, floor=False) <= CRITICAL_CAP
+@given(ratio=ratios, more=st.floats(min_value=0, max_value=1e3), n=flaws)
+def test_the_cap_falls_with_harm_and_with_each_further_flaw_never_below_the_floor(ratio, more, n) -> None:
+    assert CAP_FLOOR <= harm_cap(ratio + more, n) <= harm_cap(ratio, n) <= CRITICAL_CAP
+    assert harm_cap(ratio, n + 1) <= harm_cap(ratio, n)
 
 
-@given(ratio=st.floats(min_value=0.0, max_value=1.0))
-def test_at_or_under_the_target_one_flaw_caps_at_the_critical_cap(ratio) -> None:
-    assert harm_cap(ratio) == harm_cap(ratio, floor=False) == CRITICAL_CAP
+@given(ratio=st.floats(min_value=0.0, max_value=1.0), n=flaws)
+def test_at_or_under_the_target_one_flaw_caps_at_the_critical_cap(ratio, n) -> None:
+    assert harm_cap(ratio) == CRITICAL_CAP
+    assert harm_cap(ratio, n) == max(CAP_FLOOR, CRITICAL_CAP - CAP_PER_DOUBLING * (n - 1))
 
 
 @given(ratio=st.floats(min_value=1.0, max_value=2.0 ** ((CRITICAL_CAP - CAP_FLOOR) / CAP_PER_DOUBLING - 1)))
@@ -45,37 +43,38 @@ def test_each_doubling_past_the_target_costs_the_same(ratio) -> None:
     assert harm_cap(ratio) - harm_cap(2 * ratio) == pytest.approx(CAP_PER_DOUBLING, abs=0.1)
 
 
-@given(caps=critical_caps, extra=st.floats(min_value=0.0, max_value=CRITICAL_CAP))
-def test_independent_critical_flaws_compound_into_the_lowest_band(caps, extra) -> None:
-    together = compounded_cap(caps)
-    assert together <= min(caps) + 0.05  # never above what the worst flaw alone allows
-    assert together < BAND_EDGES[0]  # two reasons not to deploy: the lowest band
-    assert compounded_cap([*caps, extra]) <= together + 0.05  # a further flaw never raises it
-    assert together == pytest.approx(100 * math.prod(c / 100 for c in caps), abs=0.05)
-    assert compounded_cap(list(reversed(caps))) == together  # the order the flaws are found in is no matter
-
-
-@pytest.mark.parametrize("target", [0.02, 0.012, 0.006, 0.003])  # the design errs on about 1.6 %
-def test_a_breach_beside_an_unguarded_payment_compounds_both_caps(target: float) -> None:
+@pytest.mark.parametrize("target", [0.012, 0.006, 0.003, 0.0015, 0.0008])  # the design errs on about 1.6 %
+def test_an_unguarded_payment_is_capped_by_how_far_its_errors_exceed_the_target(target: float) -> None:
     exercise = payment_exercise(constraints=Constraints(budget_per_item=3.0, max_error_rate=target, turnaround_s=1800))
+    result = grade(exercise, design(UNGUARDED))
+    error_rate = result.details["simulation"]["error_rate"]
+    assert "cap" in result.details
+    assert result.details["cap"]["at"] == pytest.approx(harm_cap(error_rate / target))
+    assert result.total <= harm_cap(error_rate / target)
+    if error_rate > 2 * target:
+        assert result.details["cap"]["at"] < CRITICAL_CAP
+        assert f"caps this design at {result.details['cap']['at']:g}" in result.criterion("controls").feedback
+
+
+def test_two_critical_flaws_cap_lower_than_either_alone() -> None:
+    exercise = payment_exercise()
     breach = grade(exercise, design([PUBLIC, CHECK, REVIEW, PAY]))
     unguarded = grade(exercise, design(UNGUARDED))
     both = grade(exercise, design([PUBLIC, CHECK, step("pay", "payment_release", ["check"], stage="s-pay")]))
     assert both.details["cap"]["at"] < min(breach.details["cap"]["at"], unguarded.details["cap"]["at"])
-    ratio = both.details["simulation"]["error_rate"] / target
-    # the floor is for one misplaced control: beside a second, independent flaw neither keeps it
-    expected = compounded_cap([harm_cap(ratio, floor=False), harm_cap(1.0, floor=False)])
-    assert both.details["cap"]["at"] == pytest.approx(expected, abs=0.05)
-    assert both.total <= expected < BAND_EDGES[0]
-    assert f"capped at {expected:g}" in both.criterion(both.details["cap"]["by"]).feedback
+    ratio = both.details["simulation"]["error_rate"] / exercise.constraints.max_error_rate
+    # the floor is for one misplaced control: a second, independent critical flaw may go below it
+    assert both.details["cap"]["at"] == pytest.approx(
+        max(0.0, CRITICAL_CAP - CAP_PER_DOUBLING * (math.log2(max(1.0, ratio)) + 1)), abs=0.05
+    )
 
 
-def test_compounded_flaws_are_a_firm_cap_and_one_flaw_far_below_its_work_is_confident() -> None:
+def test_a_grade_held_down_by_several_critical_flaws_goes_to_a_person() -> None:
     exercise = payment_exercise()
     pay_unguarded = step("pay", "payment_release", ["check"], stage="s-pay")
     both = grade(exercise, design([PUBLIC, CHECK, pay_unguarded]))
-    assert both.details["capped"]["firm"]
-    assert Flag.needs_review not in both.flags
+    assert both.details["capped"]
+    assert Flag.needs_review in both.flags
     # one flaw whose cap binds far below work its criterion fails is a confident grade
     strict = payment_exercise(constraints=Constraints(budget_per_item=3.0, max_error_rate=0.002, turnaround_s=1800))
     one = grade(strict, design(UNGUARDED))
