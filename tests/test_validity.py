@@ -88,6 +88,25 @@ KNOWN_MISSES = {
         "round 4: in band only through a cap that misfired (the case's own guarantee read as certainty); "
         "the flaw raters mark is not yet read (#17)",
     ),
+    **dict.fromkeys(
+        [
+            "food-explain-allergen-controls:w03",
+            "food-explain-allergen-controls:w08",
+            "food-explain-allergen-controls:w11",
+            "news-explain-court-reports:w03",
+            "news-explain-court-reports:w05",
+            "news-explain-court-reports:w09",
+            "news-explain-court-reports:w10",
+            "prop-explain-hazard-triage:w03",
+            "prop-explain-hazard-triage:w11",
+            "tel-explain-remote-swap-change:w03",
+            "tel-explain-remote-swap-change:w04",
+            "tel-explain-remote-swap-change:w06",
+            "tel-explain-remote-swap-change:w10",
+            "tel-failures-remote-sim-swaps:w10",
+        ],
+        "held out (blind rounds 3 and 5): graded once at the end of the round, never tuned on (#17)",
+    ),
 }
 
 
