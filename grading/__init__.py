@@ -10,11 +10,8 @@ from exercises.model import AnyExercise
 from exercises.submission import AnySubmission
 from exercises.workflow import Tool
 from grading.bands import in_doubt
-from grading.injection import looks_like_injection, strip_injection
 from grading.judge import Judge, apply_judge
-from grading.kinds import grader_for
 from grading.model import GRADER_VERSION, CriterionScore, Flag, Grade
-from grading.rubric import assemble
 
 __all__ = ["GRADER_VERSION", "CriterionScore", "Flag", "Grade", "Judge", "grade", "in_doubt"]
 
@@ -34,6 +31,12 @@ def grade(
     tools: Mapping[str, Tool] | None = None,
 ) -> Grade:
     """Score a submission against its exercise. Deterministic when `judge` is None."""
+    # the graders and their text tools (numpy, lemmas, sentence splitting) load on the first grade,
+    # not with the package: pages that only read grades (the first page among them) start faster
+    from grading.injection import looks_like_injection, strip_injection
+    from grading.kinds import grader_for
+    from grading.rubric import assemble
+
     if submission.kind != exercise.kind:
         raise ValueError(f"a {submission.kind} submission cannot answer a {exercise.kind} exercise")
     grader = grader_for(exercise.kind)
