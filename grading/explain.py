@@ -49,6 +49,11 @@ from grading.text import (
 )
 
 RELEVANT_FROM, RELEVANT_AT = 0.15, 0.55  # share of the key points' weight made: none of it, all of it
+# how steeply the manner of a note (plain words, order, the reader's concerns, length) follows its
+# substance: assessors mark a clear, well-ordered note that makes half its points as a weak note,
+# not as a good one with gaps. Rated totals track the weighted criteria times the square root of
+# the key-point score (tuned split), so the manner counts in that proportion.
+SUBSTANCE_POWER = 0.5
 WRONG_FIGURE_CAP = PROFICIENT - 1.0  # a message that misstates a key figure cannot be proficient
 # claiming certainty where the case names a remaining risk hides the one fact the reader must weigh
 # (and may repeat in public): worse than a slipped figure, so below the middle of the scale
@@ -103,6 +108,7 @@ def score_explanation(
     coverage = sum(p.weight * credit[p.id] for p in points if p.id in made) / total_w
     topical = topical_relevance(exercise, " ".join(u.text for u in found))
     relevance = case_relevance(sum(p.weight * made[p.id].reach for p in points if p.id in made) / total_w)
+    manner = relevance * substance(coverage)
     if certain:
         slips = [*slips, *((p, f"“{certain}”, but a risk remains") for p in points if "risk" in p.roles)][:3]
 
@@ -163,10 +169,10 @@ def score_explanation(
     cap = min(caps, default=None)
     # arguing against the decision is stated outright, not inferred: a cap raters do not split on
     scored = [Scored("key_points", coverage, kp_evidence, kp_feedback, cap=cap, firm=bool(against_decision))]
-    scored.append(_plain_language(exercise, text, found, relevance))
-    scored.append(_structure(points, found, made))
-    scored.append(_audience(exercise, found, relevance, misstated=bool(slips or against_decision or misstated)))
-    scored.append(_length(exercise, text, relevance))
+    scored.append(_plain_language(exercise, text, found, manner))
+    scored.append(_structure(points, found, made, substance(coverage)))
+    scored.append(_audience(exercise, found, manner, misstated=bool(slips or against_decision or misstated)))
+    scored.append(_length(exercise, text, manner))
     found_share = sum(p.weight for p in points if p.id in made) / total_w
     doubt = doubts(exercise, text, len(prose), len(found) - len(prose), topical, found_share, scored[1].score)
     if unsupported:  # raters mark an invented key figure as a wrong one; the grader may not see the point
@@ -360,6 +366,12 @@ def unexplained_general_jargon(exercise: ExplainReasoningExercise, prose: list[S
     return found
 
 
+def substance(coverage: float) -> float:
+    """How far the manner of a note counts, given the share of its key points' weight made
+    (see SUBSTANCE_POWER): all of it for a note that makes them all, about 70 % at half."""
+    return max(0.0, coverage) ** SUBSTANCE_POWER
+
+
 def case_relevance(coverage: float) -> float:
     """How far the text is about this case, judged by the claims it makes (the key points), not by
     the domain's vocabulary: a fluent text that makes none of them is not about the case, however
@@ -441,7 +453,7 @@ def _plain_language(exercise: ExplainReasoningExercise, text: str, found: list[U
     return Scored("plain_language", score, evidence, feedback)
 
 
-def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointMatch]) -> Scored:
+def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointMatch], counts: float) -> Scored:
     if not found:
         return Scored("structure", 0.0, "No sentences.", "Lead with the decision, then the risks, then your ask.")
     prose = [u.sentence for u in found]
@@ -485,7 +497,9 @@ def _structure(points: list[KeyPoint], found: list[Unit], made: dict[str, PointM
         if not notes
         else "Busy readers act on the first and last lines: " + notes[0] + "."
     )
-    return Scored("structure", score, evidence, feedback)
+    if counts < 1:
+        evidence += f" Order counts as far as the key points are made ({counts:.0%})."
+    return Scored("structure", score * counts, evidence, feedback)
 
 
 def _audience(exercise: ExplainReasoningExercise, found: list[Unit], relevance: float, misstated: bool) -> Scored:
@@ -521,4 +535,7 @@ def _length(exercise: ExplainReasoningExercise, text: str, relevance: float) -> 
     else:
         raw = 1.0
         feedback = "A length this reader will read."
-    return Scored("length", raw * relevance, f"{n} words, against a range of {lo}–{hi}.", feedback)
+    evidence = f"{n} words, against a range of {lo}–{hi}."
+    if raw and relevance < 1:
+        evidence += f" Length counts as far as the key points are made ({relevance:.0%})."
+    return Scored("length", raw * relevance, evidence, feedback)

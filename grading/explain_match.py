@@ -43,6 +43,10 @@ FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: h
 # is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
 NOTE_CLAIM_CREDIT = 0.85
 PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
+# a point's figures are the facts it rests on ("35 % of all claims, about 4,000 a month"): made with
+# none of them it is half made, and each figure stated adds its share of the other half, so a note
+# that gives one figure of three does not earn what one giving all three does
+FIGURELESS_CREDIT = 0.5
 SLIP_CREDIT = 0.25  # a point made with a wrong figure misinforms the reader
 PLACED_CREDIT = 0.75  # a point made this fully (not just partly) places it in the text for its order
 PERIODS = ("day", "week", "month", "quarter", "year")
@@ -214,13 +218,22 @@ def wrong_figure(point: KeyPoint, text: str, given: frozenset[float] = frozenset
     return None
 
 
-VAGUE_CREDIT = 0.75  # a point the reader weighs by its figures, made with none of them: made, but vaguely
+TOPIC_CREDIT = 0.75  # a point's words without its claim: its topic is named, the claim not made
 
 
-def vague(point: KeyPoint, text: str) -> bool:
-    """Whether a point whose own text gives figures is made with no figure at all ("most",
-    "a lot", "very few"): the reader cannot weigh it."""
-    return bool(numbers(point.text)) and not any(t[:1].isdigit() for t in stems(text))
+def figure_support(point: KeyPoint, found: Sequence[Unit]) -> float:
+    """The share of a point's figures the text states anywhere (1 for a point that gives none):
+    a claim made with some of its figures ("4,000 a month" without "35 % of all claims") is made
+    that far; "most", "a lot" or "very few" give the reader none of them to weigh."""
+    figures = stated(point.text)
+    if not figures:
+        return 1.0
+    return sum(any(_states_figure(point.text, u.text, g) for u in found) for g in figures) / len(figures)
+
+
+def supported(credit: float, support: float) -> float:
+    """A point's credit, as far as the text states the figures it rests on (see figure_support)."""
+    return credit * (FIGURELESS_CREDIT + (1 - FIGURELESS_CREDIT) * support)
 
 
 def with_bare_figures(tokens: Sequence[str]) -> tuple[str, ...]:
@@ -278,14 +291,13 @@ def claim_words(text: str) -> frozenset[str]:
 
 
 def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> float:
-    """How far a sentence makes the point's claim in its own words (1, PARTLY_MADE or 0): it
-    shares at least half the content words of the point's text or, where the point gives figures,
-    of the reference sentence that makes it, and states those figures (what the claim rests on).
-    Half of them or fewer ("14 days today" for "2 days instead of 14") is half the claim; the
-    point's words without its figures, or a figure among other words, are not the claim."""
+    """Whether a sentence makes the point's claim in its own words (1 or 0): it shares at least half
+    the content words of the point's text or, where the point gives figures, of the reference
+    sentence that makes it, and states one of those figures (what the claim rests on; how many of
+    them the text gives is weighed for every point alike, see figure_support). The point's words
+    without a figure, or a figure among other words, are not the claim."""
     figures = stated(point.text)
-    hit = sum(_states_figure(point.text, raw, g) for g in figures)
-    if figures and not hit:
+    if figures and not any(_states_figure(point.text, raw, g) for g in figures):
         return 0.0
     own = set(tokens)
     # with no figure to anchor it, only the point's own statement: a reference sentence may make
@@ -295,7 +307,7 @@ def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
     least = PARAPHRASE_WORDS + (not figures)
     if not any(len(s & own) >= max(least, PARAPHRASE_SHARE * len(s)) for s in candidates):
         return 0.0
-    return PARTLY_MADE if len(figures) > 1 and 2 * hit <= len(figures) else 1.0
+    return 1.0
 
 
 def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> bool:
@@ -374,11 +386,12 @@ def match_points(
                 slip = wrong_figure(point, raw, given)
                 if slip:
                     matches.append(PointMatch(first, last, min(base, SLIP_CREDIT), f"states {slip}", form))
-                elif vague(point, raw):
-                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "made without its figures", form))
+                elif stated(point.text) and not any(t[:1].isdigit() for t in tokens):
+                    # made without its figures: figure_support weighs that, for every point alike
+                    matches.append(PointMatch(first, last, base, "made without its figures", form))
                 elif statements and fact and not anchored(point, statements.get(point.id, ()), tokens, raw):
-                    # its words without its claim: made, at most as vaguely as without its figures
-                    matches.append(PointMatch(first, last, VAGUE_CREDIT * base, "its topic, not its claim", form))
+                    # its words without its claim: the topic named, the claim not made
+                    matches.append(PointMatch(first, last, TOPIC_CREDIT * base, "its topic, not its claim", form))
                 else:
                     matches.append(PointMatch(first, last, base, "", form))
             elif (
@@ -407,7 +420,8 @@ def match_points(
             if all(load[i] < MAX_POINTS_PER_UNIT for i in range(option.first, option.last + 1)):
                 # where the reader first meets the point, and last, whichever match earns the credit
                 places = [o.last for o in options[point.id] if o.credit >= PLACED_CREDIT] or [option.last]
-                made[point.id] = replace(option, earliest=min(places), latest=max(places))
+                credit = supported(option.credit, figure_support(point, found))
+                made[point.id] = replace(option, credit=credit, earliest=min(places), latest=max(places))
                 for i in range(option.first, option.last + 1):
                     load[i] += 1
                 break

@@ -78,15 +78,8 @@ KNOWN_MISSES = {
     **dict.fromkeys(
         [
             "build-explain-subcontractor-payments:w08",
-            "pharma-explain-adverse-event-triage:w09",
         ],
         "round-4 blind explanations, as the explain grader first met them (#17)",
-    ),
-    **dict.fromkeys(
-        # a true figure tied to another claim by its verb, not its noun ("affects 1,150 homes a month")
-        ["water-explain-customer-leaks:w03"],
-        "round 4: in band only through a cap that misfired (the case's own guarantee read as certainty); "
-        "the flaw raters mark is not yet read (#17)",
     ),
     **dict.fromkeys(
         [
@@ -95,17 +88,30 @@ KNOWN_MISSES = {
             "food-explain-allergen-controls:w11",
             "news-explain-court-reports:w03",
             "news-explain-court-reports:w05",
-            "news-explain-court-reports:w09",
             "news-explain-court-reports:w10",
             "prop-explain-hazard-triage:w03",
             "prop-explain-hazard-triage:w11",
             "tel-explain-remote-swap-change:w03",
             "tel-explain-remote-swap-change:w04",
-            "tel-explain-remote-swap-change:w06",
             "tel-explain-remote-swap-change:w10",
             "tel-failures-remote-sim-swaps:w10",
         ],
         "held out (blind rounds 3 and 5): graded once at the end of the round, never tuned on (#17)",
+    ),
+    **dict.fromkeys(
+        [
+            "char-explain-gift-aid-review:w03",
+            "char-explain-gift-aid-review:w08",
+            "char-explain-gift-aid-review:w11",
+            "char-explain-phone-gifts-pause:w05",
+            "char-explain-phone-gifts-pause:w11",
+            "vet-explain-controlled-drug-pause:w10",
+            "vet-explain-repeat-prescriptions:w03",
+            "vet-explain-repeat-prescriptions:w04",
+            "vet-explain-repeat-prescriptions:w05",
+            "vet-explain-repeat-prescriptions:w11",
+        ],
+        "held out (blind round 6): graded unseen, by the grader at the start of the round and at its end (#17)",
     ),
 }
 

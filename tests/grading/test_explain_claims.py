@@ -24,11 +24,12 @@ from grading.explain import (
     doubts,
     points_made,
     reading_level,
+    substance,
 )
 from grading.explain_match import (
+    FIGURELESS_CREDIT,
     NOTE_CLAIM_CREDIT,
     RECOMMENDATION_CREDIT,
-    VAGUE_CREDIT,
     announces,
     case_words,
     cue_vocabulary,
@@ -338,8 +339,10 @@ def test_a_text_of_notes_that_makes_every_point_is_about_the_case() -> None:
     notes = "Dana - summary:\n" + "\n".join([*NOTES.values(), "- Suppliers: none paid late (30-day terms)"])
     result = grade(EXERCISE, explanation(notes))
     assert result.criterion("key_points").score >= NOTE_CLAIM_CREDIT - 1e-9
-    # relevance comes from the claims made, in any form: style and audience are not thrown away
-    assert result.criterion("audience").score >= NOTE_CLAIM_CREDIT - 1e-9
+    # relevance comes from the claims made, in any form: style and audience are not thrown away,
+    # only weighed by the substance as every note's are
+    kp = result.criterion("key_points").score
+    assert result.criterion("audience").score >= NOTE_CLAIM_CREDIT * substance(kp) - 1e-9
     assert result.criterion("plain_language").score > 0
 
 
@@ -408,12 +411,18 @@ SHARE_POINT = KeyPoint(
 
 
 @pytest.mark.parametrize("vague", ["Some", "Many", "A few", "Most large", "Only the big"])
-@pytest.mark.parametrize("exact", ["About 720", "Seven hundred and twenty", "Roughly 8 % of"])
-def test_a_point_made_without_its_figures_earns_less_than_with_them(vague: str, exact: str) -> None:
+@pytest.mark.parametrize("one", ["About 720", "Seven hundred and twenty", "Roughly 8 % of"])
+@pytest.mark.parametrize("both", ["About 720, or 8 % of all,", "Seven hundred and twenty (8 %)"])
+def test_a_point_earns_in_proportion_to_the_figures_it_is_made_with(vague: str, one: str, both: str) -> None:
+    """None of its two figures: FIGURELESS_CREDIT of the full credit; one: halfway from there."""
     exercise = EXERCISE.model_copy(update={"key_points": [*EXERCISE.key_points, SHARE_POINT]})
-    without = points_made(exercise, units(f"{vague} refunds wait for a team lead each week."))[0]["share"]
-    with_figure = points_made(exercise, units(f"{exact} refunds wait for a team lead each week."))[0]["share"]
-    assert without.credit == pytest.approx(VAGUE_CREDIT * with_figure.credit)
+
+    def credit(opening: str) -> float:
+        return points_made(exercise, units(f"{opening} refunds wait for a team lead each week."))[0]["share"].credit
+
+    full = credit(both)
+    assert credit(vague) == pytest.approx(FIGURELESS_CREDIT * full)
+    assert credit(one) == pytest.approx((FIGURELESS_CREDIT + (1 - FIGURELESS_CREDIT) / 2) * full)
 
 
 # --- technical words the reader does not use --------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading import grade
+from grading.explain import substance
 
 from .conftest import explain_exercise, explanation
 
@@ -30,8 +31,11 @@ BODY = [
 
 
 def _structure(sentences: list[str]) -> tuple[float, str]:
-    criterion = grade(BASE, explanation(" ".join(sentences))).criterion("structure")
-    return criterion.score, criterion.evidence
+    """The order's own score: the structure criterion before the substance weighs it (see
+    grading.explain.substance), since moving or dropping a sentence changes the points made too."""
+    result = grade(BASE, explanation(" ".join(sentences)))
+    criterion = result.criterion("structure")
+    return round(criterion.score / substance(result.criterion("key_points").score), 3), criterion.evidence
 
 
 @settings(max_examples=25, deadline=None)
