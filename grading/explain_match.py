@@ -22,7 +22,7 @@ from grading.claims import (
     may_contradict,
     reverses_change,
 )
-from grading.figures import ABOUT, SMALL_COUNT, heads, stated
+from grading.figures import ABOUT, SMALL_COUNT, heads, rates, stated
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -321,17 +321,24 @@ def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
 
 
 def _states_figure(statement: str, raw: str, figure: float) -> bool:
-    """Whether a sentence states one of a point's figures. A small whole count ("two merchants")
-    is that figure only where it counts the same thing ("2 working days"), or where either leaves
-    unsaid what it counts: such counts are too common to carry a claim on their value alone."""
-    given = stated(raw)
+    """Whether a sentence states one of a point's figures. A rate may be stated either way ("1 in
+    30" for 3.4 %, "0.7 %" for 7 in 1,000), but a ratio's first figure is no rate of its own ("1 in
+    300" does not state 1 %). A small whole count ("two merchants") is that figure only where it
+    counts the same thing ("2 working days"), or where either leaves unsaid what it counts: such
+    counts are too common to carry a claim on their value alone."""
+    said = rates(raw)
+    rate = next((r for f, r, _ in rates(statement) if f == figure), None)
+    if rate is not None and number_matches([r for _, r, _ in said], rate, ABOUT):
+        return True
+    firsts = {f for f, _, ratio in said if ratio} if rate is not None else set()
+    given = [v for v in stated(raw) if v not in firsts]
     if not number_matches(given, figure, ABOUT):
         return False
     if not (figure.is_integer() and 0 <= figure <= SMALL_COUNT):
         return True
     counted = set().union(*_counts(stems(statement), figure))
-    said = _counts(stems(raw), figure)
-    return not counted or not said or any(counted & hs for hs in said)
+    counts = _counts(stems(raw), figure)
+    return not counted or not counts or any(counted & hs for hs in counts)
 
 
 def _counts(tokens: Sequence[str], figure: float) -> list[set[str]]:
