@@ -310,6 +310,18 @@ def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
     return 1.0
 
 
+FIGURES_TO_ANCHOR = 2  # a point with this many figures of its own is recognised by them together
+
+
+def by_figures(point: KeyPoint, raw: str) -> bool:
+    """Whether a sentence (or a pair) states every figure of a point that gives at least two, none
+    a small count another point also gives ("about 1 in 26 ... roughly 1 in 140" for "fall from
+    3.8 % to about 0.7 %"): a paraphrase that keeps the figures and changes every word of the
+    claim still makes it, since the figures together belong to that claim alone."""
+    figures = [g for g in stated(point.text) if not (g.is_integer() and g <= SMALL_COUNT)]
+    return len(figures) >= FIGURES_TO_ANCHOR and all(_states_figure(point.text, raw, g) for g in figures)
+
+
 def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> bool:
     """Whether a sentence with a point's cues carries its claim: it states one of the point's
     figures, or shares half the content words of one of its statements (see restated). The cue
@@ -419,6 +431,8 @@ def match_points(
                 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
             ) and not _opposed(point, polarity, raw, tokens):
                 matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
+            elif fact and by_figures(point, raw) and not _opposed(point, polarity, raw, tokens):
+                matches.append(PointMatch(first, last, OWN_WORDS_CREDIT * base, "made by its figures", form))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
