@@ -22,7 +22,7 @@ from grading.claims import (
     may_contradict,
     reverses_change,
 )
-from grading.figures import ABOUT, SMALL_COUNT, heads, stated
+from grading.figures import ABOUT, SMALL_COUNT, heads, rates, stated
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -310,6 +310,18 @@ def restated(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
     return 1.0
 
 
+FIGURES_TO_ANCHOR = 2  # a point with this many figures of its own is recognised by them together
+
+
+def by_figures(point: KeyPoint, raw: str) -> bool:
+    """Whether a sentence (or a pair) states every figure of a point that gives at least two, none
+    a small count another point also gives ("about 1 in 26 ... roughly 1 in 140" for "fall from
+    3.8 % to about 0.7 %"): a paraphrase that keeps the figures and changes every word of the
+    claim still makes it, since the figures together belong to that claim alone."""
+    figures = [g for g in stated(point.text) if not (g.is_integer() and g <= SMALL_COUNT)]
+    return len(figures) >= FIGURES_TO_ANCHOR and all(_states_figure(point.text, raw, g) for g in figures)
+
+
 def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequence[str], raw: str) -> bool:
     """Whether a sentence with a point's cues carries its claim: it states one of the point's
     figures, or shares half the content words of one of its statements (see restated). The cue
@@ -321,17 +333,24 @@ def anchored(point: KeyPoint, statements: Sequence[frozenset[str]], tokens: Sequ
 
 
 def _states_figure(statement: str, raw: str, figure: float) -> bool:
-    """Whether a sentence states one of a point's figures. A small whole count ("two merchants")
-    is that figure only where it counts the same thing ("2 working days"), or where either leaves
-    unsaid what it counts: such counts are too common to carry a claim on their value alone."""
-    given = stated(raw)
+    """Whether a sentence states one of a point's figures. A rate may be stated either way ("1 in
+    30" for 3.4 %, "0.7 %" for 7 in 1,000), but a ratio's first figure is no rate of its own ("1 in
+    300" does not state 1 %). A small whole count ("two merchants") is that figure only where it
+    counts the same thing ("2 working days"), or where either leaves unsaid what it counts: such
+    counts are too common to carry a claim on their value alone."""
+    said = rates(raw)
+    rate = next((r for f, r, _ in rates(statement) if f == figure), None)
+    if rate is not None and number_matches([r for _, r, _ in said], rate, ABOUT):
+        return True
+    firsts = {f for f, _, ratio in said if ratio} if rate is not None else set()
+    given = [v for v in stated(raw) if v not in firsts]
     if not number_matches(given, figure, ABOUT):
         return False
     if not (figure.is_integer() and 0 <= figure <= SMALL_COUNT):
         return True
     counted = set().union(*_counts(stems(statement), figure))
-    said = _counts(stems(raw), figure)
-    return not counted or not said or any(counted & hs for hs in said)
+    counts = _counts(stems(raw), figure)
+    return not counted or not counts or any(counted & hs for hs in counts)
 
 
 def _counts(tokens: Sequence[str], figure: float) -> list[set[str]]:
@@ -412,6 +431,8 @@ def match_points(
                 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
             ) and not _opposed(point, polarity, raw, tokens):
                 matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
+            elif fact and by_figures(point, raw) and not _opposed(point, polarity, raw, tokens):
+                matches.append(PointMatch(first, last, OWN_WORDS_CREDIT * base, "made by its figures", form))
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}

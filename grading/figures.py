@@ -324,6 +324,25 @@ def stated(text: str) -> list[float]:
     return [v for sentence in analyse(text) for v, _ in _kinds(sentence.stems)]
 
 
+def rates(text: str) -> list[tuple[float, float, bool]]:
+    """(figure, the percentage it states, whether it is a ratio's first figure) for each rate in a
+    text: a percentage states itself, a ratio's first figure the share it is of its base ("1 in
+    30": 3.3 %, "6 in 1,000": 0.6 %, "23 of the 600": 3.8 %). A writer may give a rate either way."""
+    found = []
+    for sentence in analyse(text):
+        tokens = sentence.stems
+        for i, token in enumerate(tokens):
+            value = _value(tokens, i)
+            if value is None:
+                continue
+            ratio = _ratio_base(tokens, i)
+            if ratio:
+                found.append((value, 100 * value / ratio[0], True))
+            elif token.endswith("%"):
+                found.append((value, value, False))
+    return found
+
+
 def unfounded(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list[float]:
     """Figures in a sentence's lemmas that the case neither gives nor lets a writer derive (see
     CaseFigures), within ABOUT: an invented key figure. A rate stated as a count over a period
