@@ -433,6 +433,8 @@ def match_points(
                 matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
             elif fact and by_figures(point, raw) and not _opposed(point, polarity, raw, tokens):
                 matches.append(PointMatch(first, last, OWN_WORDS_CREDIT * base, "made by its figures", form))
+        if "ask" in point.roles:  # an ask is made where the text asks: a sentence on its subject asks nothing
+            matches = [m for m in matches if requests(" ".join(u.text for u in found[m.first : m.last + 1]))]
         options[point.id] = sorted(matches, key=lambda m: (-m.credit, m.last))
     load = [0] * len(found)
     made: dict[str, PointMatch] = {}
@@ -470,6 +472,31 @@ def announces(raw: str) -> bool:
         if _ANNOUNCES.search(part):
             return not _RECOMMENDS.search(text)
     return False
+
+
+_REQUEST_VERBS = (
+    r"approve|agree|confirm|sign(?: it)? off|authori[sz]e|endorse|decide|tell|brief|accept"
+    r"|fund|lend|book|present|explain|raise|choose"
+)
+_REQUESTS = re.compile(
+    r"\bplease\b|\bkindly\b|\blet (?:me|us) know\b|\b(?:could|can|would|will) you\b|\b(?:i|we)(?: would|'d)? like you\b"
+    r"|\b(?:i|we) (?:also |now |just |therefore |only )?(?:need|ask|am asking|are asking|request|want)"
+    r" (?:you|your|two|three|the|a|an|one)\b"
+    r"|\bfrom you\b|\bwhat (?:i|we) need\b|\b(?:my|the) ask\b|\bdecision (?:i|we) need\b"
+    r"|^\W*(?:ask|asks|needs?|request|decision (?:needed|required)|action(?: needed| required)?|next steps?)\s*:"
+    r"|\byour (?:approval|agreement|sign-?off|support|decision|ok|okay|go-ahead|backing|yes|confirmation|help)\b"
+    r"|\b(?:i|we)?\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\b(?:recommendation|suggestion)\s*:"
+    r"|^\W*(?:[A-Z][\w.' -]{0,40},\s*)?(?:" + _REQUEST_VERBS + r")\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def requests(raw: str) -> bool:
+    """Whether a sentence asks the reader for something: "please", "could you", "I need your
+    approval", "what I need from you", "My ask:", a recommendation, or an imperative ("Approve
+    the two posts", "Fiona, confirm 2 March"). A statement on the ask's subject ("a surveyor will
+    check 20 a month", "the insurer asks to hear of changes") asks the reader nothing."""
+    return bool(_REQUESTS.search(raw.replace("’", "'")))
 
 
 RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly

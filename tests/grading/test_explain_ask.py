@@ -1,0 +1,60 @@
+"""An ask is made where the text asks the reader for something, in any of the forms people ask
+in; a sentence on the ask's subject that asks nothing ("we will need two more surveyors") does
+not make it, however many of its words it shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from exercises.model import KeyPoint
+from grading.explain_match import match_points, requests, units
+
+ASK = KeyPoint.model_validate(
+    {
+        "id": "ask",
+        "role": "ask",
+        "text": "Approve the two surveyor posts, about £140,000 a year, by Friday.",
+        "cues": [["surveyor", "surveyors"], ["140,000", "140k"]],
+    }
+)
+SUBJECT = "the two surveyor posts at about £140,000 a year"
+ASKING = [
+    "Please approve {s} by Friday.",
+    "Could you approve {s} by Friday?",
+    "Owen, approve {s} by Friday.",
+    "I need you to approve {s} by Friday.",
+    "I need your approval for {s} by Friday.",
+    "What I need from you: {s}, approved by Friday.",
+    "My ask: sign off {s} by Friday.",
+    "Ask: {s}, by Friday.",
+    "Need: {s}, by Friday.",
+    "I recommend you approve {s} by Friday.",
+    "Let me know by Friday if you can back {s}.",
+]
+STATING = [
+    "We will need {s}.",
+    "The change brings {s}.",
+    "A surveyor will check 20 approvals a month, and {s} are in the plan.",
+    "Last year the board asked about {s}.",
+    "Support for {s} is strong.",
+]
+
+
+@pytest.mark.parametrize("form", ASKING)
+def test_a_request_in_any_form_makes_the_ask(form: str) -> None:
+    sentence = form.format(s=SUBJECT)
+    assert requests(sentence)
+    assert "ask" in match_points([ASK], units(sentence))
+
+
+@pytest.mark.parametrize("form", STATING)
+def test_a_statement_on_the_ask_s_subject_does_not_make_it(form: str) -> None:
+    sentence = form.format(s=SUBJECT)
+    assert not requests(sentence)
+    assert "ask" not in match_points([ASK], units(sentence))
+
+
+@pytest.mark.parametrize("form", STATING)
+def test_the_same_words_made_a_request_make_the_ask(form: str) -> None:
+    sentence = "Please agree to this: " + form.format(s=SUBJECT)[0].lower() + form.format(s=SUBJECT)[1:]
+    assert "ask" in match_points([ASK], units(sentence))
