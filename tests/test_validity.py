@@ -115,6 +115,20 @@ KNOWN_MISSES = {
         ],
         "held out (blind round 6): graded unseen, by the grader at the start of the round and at its end (#17)",
     ),
+    **dict.fromkeys(
+        [
+            "agri-explain-area-monitoring-launch:w03",
+            "agri-explain-area-monitoring-launch:w09",
+            "agri-explain-hill-grazing-pause:w05",
+            "hosp-explain-food-allergy-calls:w03",
+            "hosp-explain-food-allergy-calls:w05",
+            "hosp-explain-food-allergy-calls:w11",
+            "hosp-explain-guest-complaints:w04",
+            "hosp-explain-guest-complaints:w05",
+            "hosp-explain-guest-complaints:w11",
+        ],
+        "held out (blind round 7): graded once, by the grader at the end of the session that wrote it (#17)",
+    ),
 }
 
 
