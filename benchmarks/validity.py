@@ -15,11 +15,15 @@ while changing the graders, from `held_out: true` in a rated set or the packs' H
   grader_qwk_confident_<kind>_<split> agreement on the answers not routed to review
   mean_abs_diff_<kind>_<split>    mean |grader - raters| in points
 The split suffix is empty for all answers.
-Run: uv run python benchmarks/validity.py
+Run: uv run python benchmarks/validity.py [--calibration DIR]
+`--calibration DIR` measures a calibration folder kept outside the project (an outside assessor's
+pack): rated sets as `DIR/<exercise id>.yaml`, and the exercises they rate, where the bank lacks
+them, under `DIR/packs/` (with its own HELD_OUT.txt), laid out as exercises/calibration/ is.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 from collections import defaultdict
@@ -29,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exercises.loader import load_bank
-from exercises.ratings import calibration_bank, load_calibration
+from exercises.ratings import CALIBRATION_DIR, calibration_bank, load_calibration
 from grading import Flag, grade
 from grading.agreement import flag_precision, quadratic_weighted_kappa, spearman, standardized_mean_difference
 from grading.bands import band
@@ -56,12 +60,12 @@ class Scored:
         return abs(self.grader - self.human)
 
 
-def collect() -> list[Scored]:
-    bank, held_out_ids = calibration_bank(load_bank())
+def collect(folder: Path = CALIBRATION_DIR) -> list[Scored]:
+    bank, held_out_ids = calibration_bank(load_bank(), folder / "packs")
     for p in bank.problems:
         if p.file.startswith("calibration/"):
             print(f"# calibration pack problem: {p}", file=sys.stderr)
-    sets, problems = load_calibration(bank)
+    sets, problems = load_calibration(bank, folder)
     for p in problems:
         print(f"# calibration problem: {p}", file=sys.stderr)
     rows = []
@@ -120,10 +124,22 @@ def figures(rows: list[Scored], suffix: str) -> list[tuple[str, float, str]]:
     return out
 
 
-def main() -> int:
-    rows = collect()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Grader validity on rated calibration answers.")
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        default=CALIBRATION_DIR,
+        metavar="DIR",
+        help="a calibration folder (rated sets, and packs/ for exercises the bank lacks); default: the project's",
+    )
+    args = parser.parse_args(argv)
+    if not args.calibration.is_dir():
+        print(f"no such calibration folder: {args.calibration}", file=sys.stderr)
+        return 2
+    rows = collect(args.calibration)
     if not rows:
-        print("no calibration answers found under exercises/calibration/", file=sys.stderr)
+        print(f"no calibration answers found under {args.calibration}", file=sys.stderr)
         return 1
     groups: dict[str, list[Scored]] = defaultdict(list)
     for r in rows:

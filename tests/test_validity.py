@@ -3,13 +3,14 @@ set's shape, and every calibration answer graded within its raters' band ± 1 (o
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
 from exercises import load_bank
 from exercises.loader import PACKS_DIR
-from exercises.ratings import calibration_bank, load_calibration
+from exercises.ratings import CALIBRATION_DIR, calibration_bank, load_calibration
 from grading import Flag, grade
 from grading.agreement import (
     cohen_kappa,
@@ -175,3 +176,30 @@ def test_calibration_packs_load_like_an_instructor_pack_with_their_held_out_list
     assert bank.get("calib-copy") is not None
     assert set(SHIPPED.exercises) < set(bank.exercises)
     assert held_out == {"calib-copy"}
+
+
+def test_the_benchmark_measures_a_calibration_folder_kept_outside_the_project(tmp_path, capsys) -> None:
+    """An outside assessor's pack is measured where it lies: rated sets in the folder, its own
+    HELD_OUT.txt under packs/, every figure printed as `name: value unit`, a broken file named."""
+    from benchmarks.validity import main
+
+    rated = CALIBRATION_DIR / "cs-explain-refund-triage.yaml"  # a tuned set of a shipped exercise
+    (tmp_path / rated.name).write_text(rated.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "HELD_OUT.txt").write_text("cs-explain-refund-triage\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("exercise: no-such-exercise\nanswers: []\n", encoding="utf-8")
+    assert main(["--calibration", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert all(re.fullmatch(r"[a-z_]+: -?\d+\.\d{3} [a-z]+", line) for line in lines), lines
+    names = {line.split(":")[0] for line in lines}
+    assert {"grader_qwk_explain_reasoning", "grader_qwk_explain_reasoning_held_out"} <= names
+    assert not any(name.endswith("_tuned") and name.startswith("grader_qwk") for name in names)
+    assert "broken.yaml" in err
+
+
+def test_the_benchmark_refuses_a_missing_calibration_folder(tmp_path, capsys) -> None:
+    from benchmarks.validity import main
+
+    assert main(["--calibration", str(tmp_path / "absent")]) == 2
+    assert "no such calibration folder" in capsys.readouterr().err
