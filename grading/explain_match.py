@@ -43,6 +43,7 @@ FRAGMENT_CREDIT = 0.5  # a fragment informs, but cannot be forwarded as it is: h
 # is a legitimate form for a stakeholder note, so it loses only a little against a full sentence
 NOTE_CLAIM_CREDIT = 0.85
 PARTLY_MADE = 0.5  # all but one of a point's ideas (of three or more): half the point
+PARTLY_NOTE = "partly made"
 # a point's figures are the facts it rests on ("35 % of all claims, about 4,000 a month"): made with
 # none of them it is half made, and each figure stated adds its share of the other half, so a note
 # that gives one figure of three does not earn what one giving all three does
@@ -430,7 +431,7 @@ def match_points(
                 and len(point.cues) >= 3
                 and cue_share(tokens, point.cues) >= 1 - 1 / len(point.cues) - 1e-9
             ) and not _opposed(point, polarity, raw, tokens):
-                matches.append(PointMatch(first, last, PARTLY_MADE * base, "partly made", form))
+                matches.append(PointMatch(first, last, PARTLY_MADE * base, PARTLY_NOTE, form))
             elif fact and by_figures(point, raw) and not _opposed(point, polarity, raw, tokens):
                 matches.append(PointMatch(first, last, OWN_WORDS_CREDIT * base, "made by its figures", form))
         if "ask" in point.roles:  # an ask is made where the text asks: a sentence on its subject asks nothing
@@ -568,7 +569,8 @@ def argued_against(
 ) -> list[tuple[KeyPoint, Unit]]:
     """Points the text argues against: a sentence with the point's words and a stance against it
     ("I do not recommend..."), even if another sentence describes it; or only negated statements
-    of it ("refunds are not checked") and no sentence that makes it."""
+    of it ("refunds are not checked") and no sentence that makes it with all its ideas (one that
+    has only some of them, "partly made", does not outweigh the denial)."""
     result = []
     windows = _windows(found)
     for point in points:
@@ -584,7 +586,8 @@ def argued_against(
             if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
                 continue
             stance = bool(point.roles & STANCE_ROLES) and argues_against(raw) not in expected[point.id].against
-            if point.id not in made or stance:
+            # a sentence with all of the point's ideas, denied, outweighs one with only some of them
+            if point.id not in made or stance or made[point.id].note == PARTLY_NOTE:
                 result.append((point, found[first]))
                 break
     return result

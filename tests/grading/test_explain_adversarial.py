@@ -79,7 +79,20 @@ def test_a_paraphrase_scores_within_10_of_the_reference(exercise: ExplainReasoni
     assert abs(total(exercise, text) - grade(exercise, exercise.reference).total) <= 10
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+# Bounds a held-out exercise breaks, by id: the grader is not changed while looking at a held-out
+# exercise, so its failure is recorded here (strict: a fix shows up as a pass to be listed off).
+KNOWN_REVERSED = {
+    "agri-explain-hill-grazing-pause": "held out (round 7): its reversed reference scores above 45; not read (#17)",
+}
+REVERSED_CASES = [
+    pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_REVERSED[e.id])])
+    if e.id in KNOWN_REVERSED
+    else pytest.param(e, id=e.id)
+    for e in EXERCISES
+]
+
+
+@pytest.mark.parametrize("exercise", REVERSED_CASES)
 def test_the_reference_arguing_against_its_decision_scores_at_most_45(exercise: ExplainReasoningExercise) -> None:
     reversed_text = decision_reversed(exercise)
     assert reversed_text != exercise.reference.text.strip()

@@ -210,3 +210,56 @@ def test_ending_the_machine_acting_alone_is_the_decision(sentence: str) -> None:
 def test_switching_the_machine_off_misstates_a_decision_that_keeps_it() -> None:
     assert misstated_decision(KEPT, ["We are switching the software off from 1 May."])
     assert not misstated_decision(EXERCISE, ["We are switching the software off from 1 May."])
+
+
+# --- a denial of the whole decision outweighs a sentence with part of it ------------------------------
+
+_REF = (
+    "Dana, {decision} "
+    "In March it flagged 41,900 dollars of refunds that were fine, and nobody looked at refunds before the money "
+    "left. Team leads will now check those refunds by hand, which costs about $1,150 a month.\n\n"
+    "The main risk is that a few bad refunds get paid this year. Urgent refunds can still go the same day.\n\n"
+    "Could you also approve the team-lead time by Friday?"
+)
+_OTHER_POINTS = [
+    {"id": "loss", "text": "It flagged $41,900 of refunds that were fine.", "cues": [["41,900", "41900"]]},
+    {"id": "cost", "role": "other", "text": "It costs $1,150 a month.", "cues": [["1,150", "1150"], ["month"]]},
+    {"id": "risk", "role": "risk", "text": "A few bad refunds may get paid this year.", "cues": [["bad"], ["paid"]]},
+    {"id": "urgent", "role": "mitigation", "text": "Urgent ones go the same day.", "cues": [["urgent"], ["same day"]]},
+    {
+        "id": "ask",
+        "role": "ask",
+        "weight": 1.5,
+        "text": "Approve the team-lead time by Friday.",
+        "cues": [["approve", "agree"], ["team-lead time", "friday"]],
+    },
+]
+_DECISIONS = [
+    (
+        "from 1 May every refund over $100 will come out of the automatic run and go to a team lead.",
+        "From 1 May refunds over $100 come out of the automatic run and a team lead approves each one.",
+        [["refund", "refunds"], ["team lead", "team leads"], ["automatic", "automatically"]],
+    ),
+    (
+        "we have switched off the automatic refund check for gift cards and withdrawn the warnings it sent.",
+        "The automatic refund check is switched off for gift cards and its warnings are withdrawn.",
+        [["switched off", "switch off", "turned off"], ["gift card", "gift cards"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "point", "cues"), _DECISIONS)
+def test_the_decision_denied_in_full_is_argued_against_though_another_sentence_has_part_of_it(
+    sentence: str, point: str, cues: list[list[str]]
+) -> None:
+    """The reference with its decision and ask negated (the adversarial suite's reversal): the
+    denial of the decision in full is not undone by a sentence elsewhere that has some of its
+    words ("nobody looked at refunds before the money left"), so the note is capped."""
+    from .adversarial import decision_reversed
+
+    decision = {"id": "decision", "role": "decision", "weight": 2, "text": point, "cues": cues}
+    reference_text = _REF.format(decision=sentence)
+    exercise = explain_exercise(key_points=[decision, *_OTHER_POINTS], reference={"text": reference_text})
+    reference = grade(exercise, explanation(exercise.reference.text)).total
+    assert reference >= 90
+    assert grade(exercise, explanation(decision_reversed(exercise))).total <= ARGUED_AGAINST_CAP < reference
