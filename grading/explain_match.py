@@ -486,7 +486,7 @@ _REQUESTS = re.compile(
     r"|\bfrom you\b|\bwhat (?:i|we) need\b|\b(?:my|the) ask\b|\bdecision (?:i|we) need\b"
     r"|^\W*(?:ask|asks|needs?|request|decision (?:needed|required)|action(?: needed| required)?|next steps?)\s*:"
     r"|\byour (?:approval|agreement|sign-?off|support|decision|ok|okay|go-ahead|backing|yes|confirmation|help)\b"
-    r"|\b(?:i|we)?\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\b(?:recommendation|suggestion)\s*:"
+    r"|\b(?:recommend|propose|suggest|advise)\b|\b(?:recommendation|suggestion)\s*:"
     r"|^\W*(?:[A-Z][\w.' -]{0,40},\s*)?(?:" + _REQUEST_VERBS + r")\b",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise
 from grading.text import FUNCTION_STEMS, FUNCTION_WORDS, analyse, parse_number, stems
@@ -319,12 +320,14 @@ def _period(tokens: Sequence[str], i: int) -> str | None:
     return None
 
 
-def stated(text: str) -> list[float]:
+@lru_cache(maxsize=8192)
+def stated(text: str) -> tuple[float, ...]:
     """The figures a text states, leaving out what counts nothing (a ratio's base, a year)."""
-    return [v for sentence in analyse(text) for v, _ in _kinds(sentence.stems)]
+    return tuple(v for sentence in analyse(text) for v, _ in _kinds(sentence.stems))
 
 
-def rates(text: str) -> list[tuple[float, float, bool]]:
+@lru_cache(maxsize=8192)
+def rates(text: str) -> tuple[tuple[float, float, bool], ...]:
     """(figure, the percentage it states, whether it is a ratio's first figure) for each rate in a
     text: a percentage states itself, a ratio's first figure the share it is of its base ("1 in
     30": 3.3 %, "6 in 1,000": 0.6 %, "23 of the 600": 3.8 %). A writer may give a rate either way."""
@@ -340,7 +343,7 @@ def rates(text: str) -> list[tuple[float, float, bool]]:
                 found.append((value, 100 * value / ratio[0], True))
             elif token.endswith("%"):
                 found.append((value, value, False))
-    return found
+    return tuple(found)
 
 
 def unfounded(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list[float]:
