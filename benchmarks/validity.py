@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exercises.loader import load_bank
-from exercises.ratings import CALIBRATION_DIR, calibration_bank, load_calibration
+from exercises.ratings import CALIBRATION_DIR, FIRST_RATER, SECOND_RATER, calibration_bank, load_calibration
 from grading import Flag, grade
 from grading.agreement import flag_precision, quadratic_weighted_kappa, spearman, standardized_mean_difference
 from grading.bands import band
@@ -75,8 +75,8 @@ def collect(folder: Path = CALIBRATION_DIR) -> list[Scored]:
         held_out = rated.held_out or rated.exercise in held_out_ids
         for item in rated.answers:
             result = grade(exercise, item.submission(), tools=bank.tools)
-            a = item.ratings["rater_a"].total
-            b = item.ratings["rater_b"].total if "rater_b" in item.ratings else None
+            a = item.ratings[FIRST_RATER].total
+            b = item.ratings[SECOND_RATER].total if SECOND_RATER in item.ratings else None
             flagged = Flag.needs_review in result.flags
             rows.append(Scored(exercise.kind, exercise.id, held_out, a, b, result.total, flagged))
     return rows

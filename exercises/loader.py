@@ -128,7 +128,8 @@ def _reason(error: ErrorDetails) -> str:
     return error["msg"]
 
 
-def _validation_problems(label: str, exc: ValidationError, prefix: str = "") -> list[Problem]:
+def field_problems(label: str, exc: ValidationError, prefix: str = "") -> list[Problem]:
+    """One problem per field pydantic refused: file, field path, a reason an author can act on."""
     return [Problem(label, prefix + _field_path(e["loc"]), _reason(e)) for e in exc.errors()]
 
 
@@ -141,7 +142,7 @@ def _parse_tools(data: Any, label: str) -> tuple[list[tuple[int, Tool]], list[Pr
         try:
             parsed.append((i, Tool.model_validate(raw)))
         except ValidationError as exc:
-            problems += _validation_problems(label, exc, f"tools.{i}.")
+            problems += field_problems(label, exc, f"tools.{i}.")
     return parsed, problems
 
 
@@ -189,7 +190,7 @@ def parse_exercise(
     except VariantError as exc:
         return None, [Problem(label, "variants", str(exc))]
     except ValidationError as exc:
-        return None, _validation_problems(label, exc)
+        return None, field_problems(label, exc)
 
 
 @dataclass

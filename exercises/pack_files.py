@@ -9,6 +9,7 @@ file-level reason, never an exception: one bad file must not take the app down.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,20 @@ class PackFileError(ValueError):
         self.reason = reason
 
 
+# YAML 1.2's booleans: only true and false. YAML 1.1 also reads yes/no/on/off as booleans, so an
+# author's `id: off` or `answer: no` would arrive as False, an error about a field that looks right.
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+def _core_booleans(loader: type[Any]) -> None:
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+        for first, resolvers in loader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(_BOOL_TAG, _CORE_BOOL, list("tTfF"))
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """Safe YAML whose composer refuses deep nesting before Python's recursion limit does."""
 
@@ -52,10 +67,19 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_core_booleans(_BoundedLoader)
+
+
+class _CoreCLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader with YAML 1.2's booleans (its resolver is Python's, so can be changed)."""
+
+
+_core_booleans(_CoreCLoader)
+
 # libyaml's parser, when PyYAML was built with it (its wheels are): the pure-Python one took
 # 1.5 s of a cold start for the shipped packs, libyaml 0.2 s. Its composer is C and recursive, so
 # the nesting is checked on its event stream before it composes anything.
-_CLoader: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_CLoader: type[yaml.CSafeLoader] | None = _CoreCLoader if hasattr(yaml, "CSafeLoader") else None
 
 
 def _check_depth(text: str) -> None:

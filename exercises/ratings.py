@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, ValidationError
 
-from exercises.loader import SHARED_TOOLS, Bank, Problem, load_bank
+from exercises.loader import SHARED_TOOLS, Bank, Problem, field_problems, load_bank
+from exercises.pack_files import PackFileError, read_pack_file
 from exercises.submission import SUBMISSION_ADAPTER, AnySubmission
 from exercises.workflow import Id, ShortText, Strict
 
@@ -19,6 +19,7 @@ CALIBRATION_PACKS = CALIBRATION_DIR / "packs"
 """Exercises written for calibration only (sectors the bank need not cover), loaded like an
 instructor pack; their rated answers sit beside the others as <exercise id>.yaml."""
 HELD_OUT_FILE = "HELD_OUT.txt"
+FIRST_RATER, SECOND_RATER = "rater_a", "rater_b"  # the second is blind to the first; agreement needs both
 
 
 class Rating(Strict):
@@ -50,10 +51,12 @@ def load_calibration(bank: Bank, folder: Path = CALIBRATION_DIR) -> tuple[list[C
     for path in sorted(folder.glob("*.yaml")):
         label = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            rated = CalibrationSet.model_validate(data)
-        except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
-            problems.append(Problem(label, "(file)", str(exc).splitlines()[0][:300]))
+            rated = CalibrationSet.model_validate(read_pack_file(path))
+        except PackFileError as exc:
+            problems.append(Problem(label, exc.where, exc.reason))
+            continue
+        except ValidationError as exc:
+            problems += field_problems(label, exc)
             continue
         exercise = bank.get(rated.exercise)
         if exercise is None:
@@ -61,26 +64,40 @@ def load_calibration(bank: Bank, folder: Path = CALIBRATION_DIR) -> tuple[list[C
             continue
         criteria = {c.id for c in exercise.rubric}
         seen: set[str] = set()
+        kept: list[RatedAnswer] = []
         for i, item in enumerate(rated.answers):
-            if item.id in seen:
-                problems.append(Problem(label, f"answers.{i}.id", f"duplicate answer id '{item.id}'"))
+            found = _answer_problems(label, f"answers.{i}", item, exercise.kind, criteria, seen)
             seen.add(item.id)
-            try:
-                submission = item.submission()
-            except ValidationError as exc:
-                problems.append(Problem(label, f"answers.{i}.answer", exc.errors()[0]["msg"]))
-                continue
-            if submission.kind != exercise.kind:
-                problems.append(Problem(label, f"answers.{i}.answer.kind", f"expected {exercise.kind}"))
-            for rater, rating in item.ratings.items():
-                if set(rating.criteria) != criteria:
-                    problems.append(
-                        Problem(label, f"answers.{i}.ratings.{rater}.criteria", f"must rate exactly {sorted(criteria)}")
-                    )
-                if any(not 0 <= v <= 1 for v in rating.criteria.values()):
-                    problems.append(Problem(label, f"answers.{i}.ratings.{rater}.criteria", "scores are 0 to 1"))
-        sets.append(rated)
+            problems += found
+            if not found:
+                kept.append(item)
+        if kept:  # an answer with a problem is named and left out; the rest of its set is measured
+            sets.append(rated.model_copy(update={"answers": kept}))
     return sets, problems
+
+
+def _answer_problems(
+    label: str, where: str, item: RatedAnswer, kind: str, criteria: set[str], seen: set[str]
+) -> list[Problem]:
+    if item.id in seen:
+        return [Problem(label, f"{where}.id", f"duplicate answer id '{item.id}'")]
+    try:
+        submission = item.submission()
+    except ValidationError as exc:
+        return field_problems(label, exc, f"{where}.answer.")
+    problems = []
+    if submission.kind != kind:
+        problems.append(Problem(label, f"{where}.answer.kind", f"expected {kind}"))
+    if FIRST_RATER not in item.ratings:
+        problems.append(Problem(label, f"{where}.ratings", f"needs '{FIRST_RATER}' (a second rater is optional)"))
+    for rater, rating in item.ratings.items():
+        if set(rating.criteria) != criteria:
+            problems.append(
+                Problem(label, f"{where}.ratings.{rater}.criteria", f"must rate exactly {sorted(criteria)}")
+            )
+        if any(not 0 <= v <= 1 for v in rating.criteria.values()):
+            problems.append(Problem(label, f"{where}.ratings.{rater}.criteria", "scores are 0 to 1"))
+    return problems
 
 
 def calibration_bank(bank: Bank, packs: Path = CALIBRATION_PACKS) -> tuple[Bank, set[str]]:

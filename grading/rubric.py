@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from exercises.model import AnyExercise
 from grading.bands import PASS_MARK
 from grading.model import CriterionScore, Flag, Grade, clamp
-from grading.text import FUNCTION_WORDS, stem, stems
+from grading.text import FUNCTION_STEMS, stems
 
 CRITICAL_CAP = PASS_MARK - 1.0
 """The most a submission with a critical flaw can score, however polished the rest: an
@@ -93,14 +93,13 @@ def assemble(
 
 
 ON_TOPIC = 0.3  # share of a text's content words found in what it answers: it is about the case
-_FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS)
 
 
 def on_topic(text: str, *about: str) -> bool:
     """Is this learner text about the case (enough of its content words occur in what it
     answers: the fault, the claim, the gold correction)? Such text that earns little is where
     a grader that matches words may be wrong, so it counts as doubt."""
-    own = {s for s in stems(text) if s not in _FUNCTION_STEMS and not s.isdigit()}
+    own = {s for s in stems(text) if s not in FUNCTION_STEMS and not s.isdigit()}
     if len(own) < 3:
         return False
     known = {s for part in about for s in stems(part)}

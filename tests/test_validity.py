@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 import pytest
+import yaml
 
 from exercises import load_bank
 from exercises.loader import PACKS_DIR
@@ -203,3 +204,41 @@ def test_the_benchmark_refuses_a_missing_calibration_folder(tmp_path, capsys) ->
 
     assert main(["--calibration", str(tmp_path / "absent")]) == 2
     assert "no such calibration folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("broken", "field", "rest_kept"),
+    [
+        # the set's own shape: the file is refused as a whole
+        (lambda a: a.update(id="Has Spaces"), "answers.0.id", False),
+        (lambda a: a["ratings"]["rater_a"].update(total=140), "answers.0.ratings.rater_a.total", False),
+        (lambda a: a.update(unexpected="x"), "answers.0.unexpected", False),
+        # one answer unusable: that answer is left out
+        (lambda a: a["answer"].update(text=["not", "text"]), "answers.0.answer.text", True),
+        (lambda a: a["ratings"].pop("rater_a"), "answers.0.ratings", True),
+        (lambda a: a.update(answer={"kind": "find_failures", "flags": []}), "answers.0.answer.kind", True),
+    ],
+)
+def test_a_broken_rated_set_names_its_file_and_field(tmp_path, broken, field, rest_kept) -> None:
+    """An outside rated set is read like a pack file: a slip is reported at the field it is in,
+    with pydantic's reason, never as a one-line summary of the whole file; the answer it is in is
+    left out of the measurement (the benchmark must not stop on it), the rest of its set kept."""
+    data = yaml.safe_load((CALIBRATION_DIR / "cs-explain-refund-triage.yaml").read_text(encoding="utf-8"))
+    data["answers"] = data["answers"][:3]
+    broken(data["answers"][0])
+    (tmp_path / "set.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    sets, problems = load_calibration(BANK, tmp_path)
+    kept = [a["id"] for a in data["answers"][1:]] if rest_kept else []
+    assert [(p.file, p.field) for p in problems] == [("set.yaml", field)], problems
+    assert [a.id for s in sets for a in s.answers] == kept
+    assert problems[0].reason
+    assert "validation error" not in problems[0].reason
+
+
+def test_a_rated_set_that_is_not_yaml_names_its_line(tmp_path) -> None:
+    (tmp_path / "set.yaml").write_text("exercise: cs-explain-refund-triage\nanswers: [\n", encoding="utf-8")
+    _, problems = load_calibration(BANK, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].file == "set.yaml"
+    assert problems[0].field.startswith("line ")
+    assert problems[0].reason.startswith("invalid YAML")

@@ -83,3 +83,25 @@ def test_a_file_nested_too_deep_is_a_problem_not_a_crash(tmp_path: Path) -> None
     (tmp_path / "deep.yaml").write_text("[" * 100_000 + "]" * 100_000)  # would overflow a recursive composer
     with pytest.raises(PackFileError, match="nest"):  # ours, or libyaml's own limit
         pack_files.read_pack_file(tmp_path / "deep.yaml")
+
+
+# YAML 1.1 read these as booleans; authors mean the word ("id: off", "answer: no", "mode: on")
+YAML_11_WORDS = [w for base in ("yes", "no", "on", "off") for w in (base, base.capitalize(), base.upper())]
+
+
+@given(key=st.from_regex(r"[a-z_]{1,12}", fullmatch=True), word=st.sampled_from(YAML_11_WORDS))
+@settings(max_examples=60)
+def test_yes_no_on_off_are_words_in_both_parsers(key: str, word: str) -> None:
+    for loader in (pack_files._CLoader, None):
+        original = pack_files._CLoader
+        pack_files._CLoader = loader
+        try:
+            assert parse_yaml(f"{key}: {word}\nlist: [{word}]\n") == {key: word, "list": [word]}
+        finally:
+            pack_files._CLoader = original
+
+
+@pytest.mark.parametrize("word", ["true", "True", "TRUE", "false", "False", "FALSE"])
+def test_true_and_false_stay_booleans(word: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, own = _parse_both(f"held_out: {word}\n", monkeypatch)
+    assert fast == own == {"held_out": word.lower() == "true"}
