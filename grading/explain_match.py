@@ -23,6 +23,7 @@ from grading.claims import (
     reverses_change,
 )
 from grading.figures import ABOUT, SMALL_COUNT, heads, rates, stated
+from grading.per_exercise import per_exercise
 from grading.text import (
     FUNCTION_WORDS,
     Sentence,
@@ -131,6 +132,7 @@ def _note(text: str, lines: set[str]) -> bool:
     return text.strip(" \t-*•") in lines or bool(_NOTE_MARKS.search(text))
 
 
+@per_exercise
 def cue_vocabulary(exercise: ExplainReasoningExercise) -> frozenset[str]:
     cues = [alt for p in exercise.key_points for group in p.cues for alt in group]
     cues += [alt for c in exercise.stakeholder.concerns for group in c.cues for alt in group]
@@ -270,7 +272,8 @@ OWN_WORDS_CREDIT = 0.75  # a claim made in other words than the cues': made, tho
 PARAPHRASE_WORDS = 2  # ...and at least this many, one more where no figure anchors the claim
 
 
-def point_statements(exercise: ExplainReasoningExercise) -> dict[str, tuple[frozenset[str], ...]]:
+@per_exercise
+def point_statements(exercise: ExplainReasoningExercise) -> Statements:
     """Each key point's claim as the case states it: the content words of the point's own text and
     of the reference sentence(s) where the reference makes it. A learner who makes the claim in
     other words shares a good part of one of them, whatever words the cues happen to list."""
