@@ -10,7 +10,7 @@ from dataclasses import replace
 from exercises.graph import data_reaching, graph_problems, unchecked_to_action, upstream
 from exercises.model import DataRule, DesignWorkflowExercise, Stage
 from exercises.submission import DesignSubmission
-from exercises.workflow import ErrorType, Risk, Step, Tool, ToolKind, Workflow
+from exercises.workflow import DataClass, ErrorType, Risk, Step, Tool, ToolKind, Workflow
 from grading.bands import BAND_EDGES, MIN_DOUBT, PROFICIENT
 from grading.exact import evaluate
 from grading.model import Flag
@@ -24,6 +24,8 @@ RISKY = (Risk.high, Risk.irreversible)
 FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check must catch to guard it
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
+SPECIAL_CLASSES = frozenset({DataClass.health, DataClass.privileged})  # special category data, legal privilege
+BREACH_CAP = PROFICIENT - 1.0  # a design that breaks a data rule is not yet proficient, however it is fixed
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
@@ -507,10 +509,20 @@ def _controls(
                     problems.append(f"no {kind_word[stage.required_check]} between {names} and '{stage.name}'")
                 if stage.why:
                     lessons.append(stage.why)
+        if stage.capability in DECISIONS and target.share < 1 - 1e-9:
+            # a person's decision on a sample is taken for that share: the rest go on with no one deciding
+            stage_earned *= target.share
+            problems.append(
+                f"'{stage.name}' is decided for only {target.share:.0%} of items: the rest go on with no one deciding"
+            )
         if stage.risk == Risk.irreversible:
-            for decision in _decisions_not_before(exercise, workflow, tools, performers, target):
-                stage_earned *= 0.5
-                problems.append(f"'{decision.name}' is a person's decision, yet '{stage.name}' does not wait for it")
+            for decision, taken in _decisions_not_before(exercise, workflow, tools, performers, target):
+                stage_earned *= 0.5 + 0.5 * taken
+                problems.append(
+                    f"'{decision.name}' is a person's decision, yet '{stage.name}' does not wait for it"
+                    if not taken
+                    else f"'{stage.name}' waits for '{decision.name}' on only {taken:.0%} of items"
+                )
         earned += stage_earned
         if stage_earned >= weight:
             good.append(f"'{stage.name}'")
@@ -560,9 +572,10 @@ def _decisions_not_before(
     tools: Mapping[str, Tool],
     performers: Mapping[str, list[Step]],
     target: Step,
-) -> list[Step]:
-    """People's decisions in the design that an irreversible step is not built on: the letter or
-    payment goes out whatever the person decides."""
+) -> list[tuple[Step, float]]:
+    """People's decisions in the design that an irreversible step is not built on for every item,
+    each with the share of items it does wait for: 0 where the letter or payment goes out whatever
+    the person decides, the sample's share where a person takes a risky decision on a sample only."""
     before = upstream(workflow, target.id)
     missing = []
     for stage in exercise.stages:
@@ -570,8 +583,13 @@ def _decisions_not_before(
             continue
         for step in performers.get(stage.id, []):
             person = step.tool in tools and tools[step.tool].kind == ToolKind.human
-            if person and step.id not in before and step.id != target.id:
-                missing.append(step)
+            if not person or step.id == target.id:
+                continue
+            if step.id not in before:
+                missing.append((step, 0.0))
+            elif stage.risk in RISKY and step.share < target.share - 1e-9:
+                # a risky decision is taken on every item; a medium-risk review may see the exceptions only
+                missing.append((step, step.share / target.share))
     return missing
 
 
@@ -597,12 +615,21 @@ def _data_rules(
             else "No breaches so far, but the design does not cover every stage yet.",
         )
     score = max(0.0, 1 - 0.5 * len(violations)) * coverage
-    rule, advice = violations[0][1], _ADVICE[violations[0][1].kind]
-    feedback = (
-        f"{rule.text} {advice.format(data_class=rule.data_class)} A data breach makes the design "
-        f"undeployable, so it caps the grade at {CRITICAL_CAP:g}."
-    )
-    return Scored("data_rules", score, "; ".join(line for line, _ in violations[:4]) + ".", feedback, cap=CRITICAL_CAP)
+    severe = [v for v in violations if v[2]]
+    line, rule, _ = (severe or violations)[0]
+    feedback = f"{rule.text} {_ADVICE[rule.kind].format(data_class=rule.data_class)}"
+    if not severe:
+        # a tool already trusted with restricted data under an agreement, given one more ordinary
+        # class: a breach to put right before the design is used, not data handed to someone with
+        # no agreement to hold it
+        feedback += (
+            " The tool is cleared for other restricted data, so the design can be put right, but until"
+            f" it is, the grade is capped at {BREACH_CAP:g}."
+        )
+        return Scored("data_rules", score, "; ".join(v[0] for v in violations[:4]) + ".", feedback, cap=BREACH_CAP)
+    feedback += f" A data breach makes the design undeployable, so it caps the grade at {CRITICAL_CAP:g}."
+    shown = [line, *(v[0] for v in violations if v[0] != line)][:4]
+    return Scored("data_rules", score, "; ".join(shown) + ".", feedback, cap=CRITICAL_CAP)
 
 
 _ADVICE = {
@@ -625,13 +652,16 @@ def _breaches(
     workflow: Workflow,
     tools: Mapping[str, Tool],
     performers: Mapping[str, list[Step]],
-) -> list[tuple[str, DataRule]]:
-    """Each breach of a data rule, as (evidence line, rule). Every rule kind reads the same
-    graph: classes traced from the sources (and created by stages), redactors, checks, actions."""
+) -> list[tuple[str, DataRule, bool]]:
+    """Each breach of a data rule, as (evidence line, rule, whether it is severe). Every rule kind
+    reads the same graph: classes traced from the sources (and created by stages), redactors,
+    checks, actions. A clearance breach is severe where the tool is cleared for no restricted data
+    (the data leaves for someone with no agreement to hold it) or the class is a special one
+    (health, legal privilege); an action on unchecked or unverified data always is."""
     creates = {p.id: st.creates for st in exercise.stages if st.creates for p in performers.get(st.id, [])}
     reaching = data_reaching(workflow, tools, creates)
     names = {s.id: s.name for s in workflow.steps} | {s.id: s.name for s in exercise.sources}
-    found: list[tuple[str, DataRule]] = []
+    found: list[tuple[str, DataRule, bool]] = []
     for rule in exercise.data_rules:
         if rule.kind == "clearance":
             for step in workflow.steps:
@@ -642,7 +672,9 @@ def _breaches(
                         and rule.data_class in reaching[step.id]
                         and rule.data_class not in tool.data_clearance
                     ):
-                        found.append((f"'{step.name}' sends {rule.data_class} data to {tool.name} ({rule.id})", rule))
+                        severe = rule.data_class in SPECIAL_CLASSES or set(tool.data_clearance) <= {DataClass.public}
+                        line = f"'{step.name}' sends {rule.data_class} data to {tool.name} ({rule.id})"
+                        found.append((line, rule, severe))
             continue
         if rule.kind == "verified_before_release":
             starts = [
@@ -652,7 +684,8 @@ def _breaches(
             starts = list(rule.sources)
         for start in starts:
             for action in unchecked_to_action(workflow, tools, start):
-                found.append((f"'{names[action]}' acts on '{names[start]}' with no check between ({rule.id})", rule))
+                line = f"'{names[action]}' acts on '{names[start]}' with no check between ({rule.id})"
+                found.append((line, rule, True))
     return found
 
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from exercises.model import Constraints
 from exercises.submission import DesignSubmission
-from exercises.workflow import ErrorType, Step, ToolKind
+from exercises.workflow import DataClass, ErrorType, Step, ToolKind
 from grading import Flag, grade
-from grading.design import FIT_MIN, catch_fit
+from grading.design import BREACH_CAP, FIT_MIN, catch_fit
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import (
@@ -369,3 +369,84 @@ def test_a_review_of_a_sample_does_not_guard_every_payment(share: float) -> None
     result = grade(payment_exercise(), design([EXTRACT, CHECK, sampled, PAY]))
     assert result.criterion("controls").score < 1
     assert grade(payment_exercise(), design([EXTRACT, CHECK, REVIEW, PAY])).criterion("controls").score == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.02, 0.98), st.floats(0.02, 0.98))
+def test_a_decision_taken_on_a_sample_counts_for_that_share(low: float, high: float) -> None:
+    """A person who decides only a sample of the items decides for that share: the rest go on
+    with no one deciding. The more of the items the decision covers, the more the controls earn;
+    a decision on every item earns them all."""
+    low, high = sorted((low, high))
+    stages = [*ANY_PAY, {"id": "s-approve", "name": "Approve the invoice", "capability": "approve", "risk": "high"}]
+    exercise, tools = _custom(stages=stages)
+
+    def controls(share: float) -> tuple[float, str]:
+        approve = step("approve", "human_review", ["check"], stage="s-approve", share=share)
+        steps = [EXTRACT, CHECK, approve, step("pay", "payment_release", ["approve"], stage="s-pay")]
+        scored = grade(exercise, design(steps), tools=tools).criterion("controls")
+        return scored.score, scored.evidence
+
+    (every, _), (few, evidence), (more, _) = controls(1.0), controls(low), controls(high)
+    assert every == 1
+    assert few <= more + 1e-9
+    assert more < 1
+    assert f"decided for only {low:.0%} of items" in evidence
+    assert "on only" in evidence  # the payment waits for the decision on the sample alone
+
+
+def _breach(clearance: list[str], data_class: str):  # type: ignore[no-untyped-def]
+    """The payment design with its extraction done by a tool cleared for `clearance` only, in an
+    exercise whose data rule protects `data_class` (a class the invoices carry)."""
+    tool = make_tool("in-house-reader").model_copy(
+        update={"capabilities": ["extract"], "data_clearance": [DataClass(c) for c in clearance]}
+    )
+    rule = {"id": "dr-x", "data_class": data_class, "text": f"{data_class.capitalize()} data stays cleared."}
+    sources = [{"id": "invoices", "name": "Supplier invoices", "data_classes": ["financial", "personal", data_class]}]
+    exercise, tools = _custom(tool, stages=payment_exercise().stages, data_rules=[rule], sources=sources)
+    reader = step("extract", "in-house-reader", ["invoices"], stage="s-extract")
+    return grade(exercise, design([reader, CHECK, REVIEW, PAY]), tools=tools)
+
+
+ORDINARY = ["personal", "financial", "confidential"]
+
+
+@pytest.mark.parametrize(("data_class", "extra"), [(c, e) for c in ORDINARY for e in ORDINARY if c != e])
+def test_an_ordinary_class_sent_to_a_tool_trusted_with_other_restricted_data_keeps_the_design_below_proficient(
+    data_class: str, extra: str
+) -> None:
+    """A tool already cleared for some restricted data (under an agreement) that receives one more
+    ordinary class breaks a rule that can be put right: the design cannot be proficient until it
+    is, but it is not data handed to someone with no agreement (capped lower, as undeployable)."""
+    result = _breach(["public", extra], data_class)
+    data = result.criterion("data_rules")
+    assert f"sends {data_class} data to" in data.evidence
+    assert result.details["cap"]["at"] == BREACH_CAP > CRITICAL_CAP
+    assert result.total <= BREACH_CAP
+
+
+@pytest.mark.parametrize(
+    ("clearance", "data_class"),
+    [
+        (["public"], "personal"),  # a tool trusted with no restricted data: the data leaves
+        (["public"], "financial"),
+        (["public", "personal", "financial", "confidential"], "health"),  # a special class, always severe
+        (["public", "personal", "financial", "confidential"], "privileged"),
+    ],
+)
+def test_a_disclosure_or_a_special_class_makes_the_design_undeployable(clearance: list[str], data_class: str) -> None:
+    result = _breach(clearance, data_class)
+    assert result.total <= CRITICAL_CAP
+    assert "caps the grade at" in result.criterion("data_rules").feedback
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(0.02, 0.98))
+def test_a_medium_risk_review_may_see_only_the_exceptions(share: float) -> None:
+    """Routing only the exceptions to a person is sound where the exercise marks that review as
+    medium risk: the payment built on it is not held to wait for a decision on every item."""
+    stages = [*ANY_PAY, {"id": "s-review", "name": "Review the exceptions", "capability": "review", "risk": "medium"}]
+    exercise, tools = _custom(stages=stages)
+    review = step("review", "human_review", ["check"], stage="s-review", share=share)
+    steps = [EXTRACT, CHECK, review, step("pay", "payment_release", ["review"], stage="s-pay")]
+    assert "on only" not in grade(exercise, design(steps), tools=tools).criterion("controls").evidence
