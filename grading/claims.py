@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
+from grading.figures import case_figures, wholes_claimed
 from grading.own_recommendation import decision_kinds, departs
 from grading.text import FUNCTION_STEMS, analyse, concept_found, cue_found, stems
 
@@ -36,6 +37,7 @@ _RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECA
 CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
 
 _CLAUSE_KEPT = re.compile(f"({CLAUSE.pattern})", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")  # two sentences read together (a pair window)
 # a clause that opens with its own subject, or its own auxiliary ("...is not perfect and can miss"),
 # is a new statement, not one more verb under the last one's negation
 _OWN_SUBJECT = re.compile(
@@ -61,21 +63,22 @@ def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
     if not _NEGATION.search(text):
         return ()
     found = []
-    pieces = _CLAUSE_KEPT.split(text)  # clause, link, clause, link, ...
-    scope: list[str] | None = None
-    for i in range(0, len(pieces), 2):
-        clause, link = pieces[i], (pieces[i - 1] if i else "")
-        if scope is not None and link.strip().lower() in {",", "and"} and not _OWN_SUBJECT.match(clause):
-            scope.append(clause)
-            continue
+    for sentence in _SENTENCE_END.split(text):  # a negation never reaches past its own sentence
+        pieces = _CLAUSE_KEPT.split(sentence)  # clause, link, clause, link, ...
+        scope: list[str] | None = None
+        for i in range(0, len(pieces), 2):
+            clause, link = pieces[i], (pieces[i - 1] if i else "")
+            if scope is not None and link.strip().lower() in {",", "and"} and not _OWN_SUBJECT.match(clause):
+                scope.append(clause)
+                continue
+            if scope is not None:
+                found.append(tuple(stems(" ".join(scope))))
+                scope = None
+            negation = _NEGATION.search(clause)
+            if negation is not None and not _RULE.search(clause, negation.end()):
+                scope = [clause]
         if scope is not None:
             found.append(tuple(stems(" ".join(scope))))
-            scope = None
-        negation = _NEGATION.search(clause)
-        if negation is not None and not _RULE.search(clause, negation.end()):
-            scope = [clause]
-    if scope is not None:
-        found.append(tuple(stems(" ".join(scope))))
     return tuple(found)
 
 
@@ -337,8 +340,21 @@ def overclaims(exercise: ExplainReasoningExercise, text: str) -> str | None:
         return None
     text = text.replace("’", "'")
     names = case_names(exercise)
-    found = next((m for m in _ABSOLUTE.finditer(text) if not names_case_term(m, text, names)), None)
+    counts = case_figures(exercise).counts
+    claims = (m for m in _ABSOLUTE.finditer(text) if not counts_cases(m, text, counts))
+    found = next((m for m in claims if not names_case_term(m, text, names)), None)
     return found.group(0) if found else None
+
+
+def counts_cases(match: re.Match[str], text: str, counts: frozenset[float]) -> bool:
+    """Whether "caught all" counts a group the case gives ("our staff caught all 5", where the case
+    says 5 were missed and every one was caught before payment): a count, true or not, is checked
+    against the case's figures (see grading.figures.wholes_claimed), not read as certainty. "All 9"
+    where the case gives no 9 still claims more than the case does."""
+    if not match.group(0).lower().endswith(("all", "every")):
+        return False
+    claimed = wholes_claimed(stems(match.group(0).split()[-1] + text[match.end() : match.end() + 40]))
+    return bool(claimed & counts)
 
 
 # a word before a noun that makes it a name: "our guarantee", "the guarantee", "their zero-errors target"

@@ -32,7 +32,16 @@ from grading.explain_match import (
     topical_relevance,
     units,
 )
-from grading.figures import ABOUT, case_figures, misattached, stated, unfounded, widened_shares
+from grading.figures import (
+    ABOUT,
+    case_figures,
+    misattached,
+    parts_of,
+    stated,
+    unfounded,
+    wholes_claimed,
+    widened_shares,
+)
 from grading.injection import strip_injection
 from grading.misstated_decision import misstated_decision
 from grading.model import Flag
@@ -93,6 +102,7 @@ def score_explanation(
     invented, unsupported = invented_figures(exercise, found)
     widened = widened_share_figures(exercise, found)
     slips = slips_anywhere(points, found, case_figures(exercise).founded) + misattached_figures(exercise, found)
+    slips += [(p, slip) for p, slip in whole_for_part_figures(exercise, found) if all(p.id != q.id for q, _ in slips)]
     slips += [(p, slip) for p, slip in [*widened, *invented] if all(p.id != q.id for q, _ in slips)]
     # a point made with an invented figure in place of its own misinforms, as a wrong figure does
     made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
@@ -214,6 +224,20 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
     return result
 
 
+def whole_for_part_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
+    """A key point's part of a group ("10 of the 11") stated as the whole of it ("all 11")."""
+    result: list[tuple[KeyPoint, str]] = []
+    for point in exercise.key_points:
+        parts = [(part, whole) for part, whole in parts_of(stems(point.text)) if part < whole]
+        for u in found:
+            said = wholes_claimed(u.sentence.stems)
+            hit = next(((part, whole) for part, whole in parts if whole in said), None)
+            if hit is not None:
+                result.append((point, f"all {hit[1]:g} (the facts say {hit[0]:g} of the {hit[1]:g})"))
+                break
+    return result
+
+
 def widened_share_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
     """A key point's share of a part stated as a share of the whole (see grading.figures)."""
     result: list[tuple[KeyPoint, str]] = []
@@ -273,6 +297,9 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     }
     made = {k: m for k, m in made.items() if k not in reversed_ids}
     certain = overclaims(exercise, " ".join(u.text for u in found))
+    if certain is None and any("risk" in p.roles for p in exercise.key_points):
+        # "found all 9" where the case says 8 of the 9: the one missed is the risk that remains
+        certain = next((f"all {slip.split()[1]}" for _, slip in whole_for_part_figures(exercise, found)), None)
     if certain:
         risks = {p.id for p in exercise.key_points if "risk" in p.roles}
         made = {k: m for k, m in made.items() if k not in risks}

@@ -372,3 +372,42 @@ def unfounded(exercise: ExplainReasoningExercise, tokens: Sequence[str]) -> list
         elif not (value.is_integer() and 0 <= value <= SMALL_COUNT) and not _near(value, case.founded):
             result.append(value)
     return result
+
+
+# --- the whole of a group the case gives only part of ----------------------------------------------
+# "found all 11" where the case says 10 of the 11 were found: a count turned into a whole.
+
+_WHOLE = frozenset(["all", "ever", "every"])  # "every" stems to "ever"
+_SKIPPED = frozenset(["of", "the", "these", "those", "1", "them", "they"])  # "every one of the 11"
+
+
+def _count(token: str) -> float | None:
+    value = _figure(token)
+    return value if value is not None and value.is_integer() and value > 1 else None
+
+
+def parts_of(tokens: Sequence[str]) -> list[tuple[float, float]]:
+    """(part, whole) for each "M of the N" or "M out of N" in a sentence's lemmas, M and N counts."""
+    found = []
+    for i, token in enumerate(tokens):
+        part = _count(token)
+        if part is None:
+            continue
+        rest = [t for t in tokens[i + 1 : i + 5] if t not in ("the", "out")]
+        if len(rest) >= 2 and rest[0] == "of" and (whole := _count(rest[1])) is not None and part <= whole:
+            found.append((part, whole))
+    return found
+
+
+def wholes_claimed(tokens: Sequence[str]) -> set[float]:
+    """The groups a sentence says all of: "all 11", "all of the 11", "every one of the 11", "11 of 11"."""
+    claimed = {whole for part, whole in parts_of(tokens) if part == whole}
+    for i, token in enumerate(tokens):
+        if token in _WHOLE:
+            for follower in tokens[i + 1 : i + 5]:
+                if follower in _SKIPPED:
+                    continue
+                if (value := _count(follower)) is not None:
+                    claimed.add(value)
+                break
+    return claimed

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
 from grading import grade, in_doubt
-from grading.claims import argues_against, denies, keeps_old_state, narrows_scope
+from grading.claims import _negated_clauses, argues_against, denies, keeps_old_state, narrows_scope
 from grading.explain import (
     ARGUED_AGAINST_CAP,
     GENERAL_JARGON,
@@ -612,3 +612,21 @@ def test_a_greeting_and_a_sign_off_are_courtesy_not_content(greeting: str, sign_
 def test_a_sentence_that_opens_with_thanks_is_content() -> None:
     sentence = "Thanks to the earlier run, urgent payments still go out the same day."
     assert [u.text for u in units(sentence)] == [sentence]
+
+
+SENTENCES = [
+    "The new checks start on 4 May.",
+    "A computer does not decide what gets paid.",
+    "We will not pay any invoice twice.",
+    "Budget holders approve every invoice before the run.",
+    "Nothing changes for urgent payments, and they still go the same day.",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=3))
+def test_a_negation_never_reaches_past_its_own_sentence(sentences: list[str]) -> None:
+    """Two sentences read together (a pair window) deny what each denies alone, nothing more: "the
+    checks start on 4 May. A computer does not decide" denies no start date."""
+    together = _negated_clauses(" ".join(sentences))
+    assert together == tuple(clause for s in sentences for clause in _negated_clauses(s))

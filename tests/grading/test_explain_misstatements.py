@@ -133,3 +133,44 @@ def test_a_figure_whose_own_noun_follows_a_rival_word_keeps_its_claim(share: flo
     # "small" is the word the case gives the share, but "claims" is the count's own noun
     assert not misattached(exercise, stems(f"About {count} small claims a month came out wrong."))
     assert [m[0] for m in misattached(exercise, stems(f"About {count} small errors a month."))] == [count]
+
+
+# --- the whole of a group the case gives only part of -------------------------------------------------
+
+WHOLES = ["all {n}", "all of the {n}", "every one of the {n}", "{n} of the {n}", "{n} out of {n}"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 400), st.data())
+def test_a_part_stated_as_the_whole_is_a_wrong_figure_and_hides_the_risk(whole: int, data) -> None:
+    """ "found all 9" where the case says 8 of the 9 were found: a wrong figure, and the one missed
+    is the risk the case names, so the text claims a certainty the case does not give."""
+    part = data.draw(st.integers(1, whole - 1))
+    if {part, whole} & {30, 41900, 1150, 1}:
+        return  # figures the base exercise gives elsewhere
+    sentence = f"In the test the new check caught {part} of the {whole} wrong invoices."
+    point = KeyPoint(id="test", text=sentence, cues=[["caught", "found"], ["check", "test"]], role="reason")
+    exercise = EXERCISE.model_copy(
+        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
+    )
+    said = data.draw(st.sampled_from(WHOLES)).format(n=whole)
+    wrong = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} In the test the new check caught {said} wrong invoices."))
+    right = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} {sentence}"))
+    assert wrong.total <= OVERCLAIM_CAP < right.total
+    assert f"the facts say {part} of the {whole}" in wrong.criterion("key_points").evidence
+
+
+@pytest.mark.parametrize(("given", "said"), [(5, "5"), (5, "five"), (12, "of the 12"), (1200, "1,200")])
+def test_caught_all_of_a_count_the_case_gives_is_a_count_not_certainty(given: int, said: str) -> None:
+    """ "Our staff caught all 5 before any money was paid", where the case gives those 5, counts the
+    cases there were; "caught all 7" where the case gives no 7, or "caught all errors", claims a
+    certainty the case does not give."""
+    fact = f"In the trial the clerks found {given:,} duplicate invoices before payment."
+    exercise = EXERCISE.model_copy(update={"situation": EXERCISE.situation + " " + fact})
+
+    def total(sentence: str) -> float:
+        return grade(exercise, explanation(f"{EXPLAIN_REFERENCE} {sentence}")).total
+
+    assert total(f"In the trial our staff caught all {said} before payment.") > OVERCLAIM_CAP
+    assert total(f"In the trial our staff caught all {given + 7:,} before payment.") <= OVERCLAIM_CAP
+    assert total("Our staff caught all errors before payment.") <= OVERCLAIM_CAP
