@@ -28,13 +28,18 @@ from functools import lru_cache
 from exercises.model import ExplainReasoningExercise, KeyPoint
 from grading.figures import case_figures, wholes_claimed
 from grading.own_recommendation import decision_kinds, departs
-from grading.text import FUNCTION_STEMS, analyse, concept_found, cue_found, stems
+from grading.text import FUNCTION_STEMS, analyse, concept_found, contains_phrase, cue_found, stems
 
 _NEGATION = re.compile(r"\b(?:not|never|cannot|\w+n['’]t)\b", re.IGNORECASE)
 # after a negation these make a rule, not a denial: "not paid until approved", "never sent without"
-_RULE = re.compile(r"\b(?:until|unless|without|except|only|till)\b", re.IGNORECASE)
+_RULE = re.compile(
+    r"\b(?:until|unless|without|except|till|only (?:when|if|after|once|until|where|with))\b",
+    re.IGNORECASE,
+)
 # a clause ends at a sentence's end too: a negation in one sentence is not the next one's
-CLAUSE = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE)
+CLAUSE = re.compile(  # a comma inside a figure ("£15,000") ends no clause
+    r"[;:()—–]|,(?!\d{3}\b)|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE
+)
 
 _CLAUSE_KEPT = re.compile(f"({CLAUSE.pattern})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")  # two sentences read together (a pair window)
@@ -48,11 +53,24 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+# "it will not pay any refund on its own": a rule about who acts, unless acting alone is what the
+# point itself is about ("we have stopped refusing claims on the mark alone")
+_ALONE = (("on", "its", "own"), ("on", "their", "own"), ("by", "itselv"), ("by", "themselv"), ("alon",))
+
+
+def _alone(tokens: Sequence[str]) -> bool:
+    return any(contains_phrase(tokens, phrase) for phrase in _ALONE)
+
+
 def denies(point: KeyPoint, text: str) -> bool:
     """Whether a negated clause carries the point (see above): the words of two of its cue groups
     (of its only group if it has one), so a negation elsewhere in a long sentence is not a denial."""
     needed = min(2, len(point.cues))
-    return any(sum(cue_found(tokens, group) for group in point.cues) >= needed for tokens in _negated_clauses(text))
+    rule_alone = not _alone(stems(point.text))
+    return any(
+        sum(cue_found(tokens, group) for group in point.cues) >= needed and not (rule_alone and _alone(tokens))
+        for tokens in _negated_clauses(text)
+    )
 
 
 @lru_cache(maxsize=16_384)
@@ -92,17 +110,32 @@ _AGAINST = re.compile(
     r"|\b(?:recommendation|proposal|advice|suggestion|view)\b[^.]{0,20}?\b(?:should not|shouldn't|not to)\b"
     r"|" + _SUBJECT + r"(?:do not need to|don't need to|need not|needn't)\b"
     r"|\b(?:i|we)\s+(?:oppose|reject|decline)\b"
-    r"|\b(?:would be|is) (?:a mistake|a bad idea)\b"
-    r"|\b(?:it is|it's) (?:not true|false|wrong) (?:that|to say)\b",
+    r"|\b(?:would be|is) (?:a mistake|a bad idea)\b",
     re.IGNORECASE,
 )
+# "it is not true that ...": against what follows, which may be the point or a misreading of it
+# ("it is not true that a computer decides" agrees with "a person, not a computer, decides")
+_REBUTS = re.compile(r"\b(?:it is|it's) (?:not true|false|wrong) (?:that|to say)\b([^.!?]*)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16_384)
 def argues_against(text: str) -> bool:
     """Whether the sentence takes a stance against something (recommends against it, asks the
     reader not to approve it, says we should not)."""
-    return bool(_AGAINST.search(text.replace("’", "'")))
+    text = text.replace("’", "'")
+    return bool(_AGAINST.search(text) or _REBUTS.search(text))
+
+
+def _rebuts_only_other_claims(point: KeyPoint, text: str) -> bool:
+    """Whether a text's only stance is "it is not true that ..." about something other than the
+    point: what it rebuts carries fewer than two of the point's cue groups (see denies)."""
+    text = text.replace("’", "'")
+    if _AGAINST.search(text):
+        return False
+    needed = min(2, len(point.cues))
+    return all(
+        sum(cue_found(stems(m.group(1)), group) for group in point.cues) < needed for m in _REBUTS.finditer(text)
+    )
 
 
 @dataclass(frozen=True)
@@ -179,7 +212,7 @@ def contradicts(point: KeyPoint, expected: Polarity, text: str, tokens: Sequence
     or a denial, that the reference never uses for that point."""
     del tokens  # the clauses are read from the text, where the punctuation is
     if point.roles & STANCE_ROLES and argues_against(text) not in expected.against:
-        return True
+        return not _rebuts_only_other_claims(point, text)
     return denies(point, text) not in expected.denied
 
 

@@ -573,7 +573,8 @@ def argued_against(
     """Points the text argues against: a sentence with the point's words and a stance against it
     ("I do not recommend..."), even if another sentence describes it; or only negated statements
     of it ("refunds are not checked") and no sentence that makes it with all its ideas (one that
-    has only some of them, "partly made", does not outweigh the denial)."""
+    has only some of them, "partly made", or a pair of sentences where they only meet, does not
+    outweigh a sentence that denies them)."""
     result = []
     windows = _windows(found)
     for point in points:
@@ -583,14 +584,17 @@ def argued_against(
         if reversed_in is not None:
             result.append((point, reversed_in))
             continue
-        for first, _, tokens, raw, _ in windows:
+        for first, last, tokens, raw, _ in windows:
             if expected[point.id].plain and not may_contradict(raw):
                 continue  # neither a stance nor a negation: cannot oppose a plainly stated point
             if not concept_found(tokens, point.cues) or not contradicts(point, expected[point.id], raw, tokens):
                 continue
             stance = bool(point.roles & STANCE_ROLES) and argues_against(raw) not in expected[point.id].against
-            # a sentence with all of the point's ideas, denied, outweighs one with only some of them
-            if point.id not in made or stance or made[point.id].note == PARTLY_NOTE:
+            # a sentence with all of the point's ideas, denied, outweighs one with only some of them,
+            # and one where they only meet across two sentences
+            match = made.get(point.id)
+            across = match is not None and first == last and match.last > match.first
+            if match is None or stance or match.note == PARTLY_NOTE or across:
                 result.append((point, found[first]))
                 break
     return result

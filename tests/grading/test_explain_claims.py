@@ -630,3 +630,61 @@ def test_a_negation_never_reaches_past_its_own_sentence(sentences: list[str]) ->
     checks start on 4 May. A computer does not decide" denies no start date."""
     together = _negated_clauses(" ".join(sentences))
     assert together == tuple(clause for s in sentences for clause in _negated_clauses(s))
+
+
+# --- what a denial reaches ---------------------------------------------------------------------------
+
+PERSON_DECIDES = KeyPoint(
+    id="decision",
+    role="decision",
+    text="A budget holder, not a computer, approves every invoice before the payment run.",
+    cues=[["approve", "approves", "approval"], ["budget holder", "not a computer", "person"]],
+)
+CLEARED_ALONE = KeyPoint(
+    id="decision",
+    role="decision",
+    text="We have stopped paying invoices on the matching tool's say-so alone.",
+    cues=[["stopped", "no longer"], ["paying", "pay", "paid"], ["alone", "say-so"]],
+)
+MISREADINGS = ["a computer approves the invoices", "the software decides what is paid", "a machine approves payments"]
+
+
+@pytest.mark.parametrize("misreading", MISREADINGS)
+def test_rebutting_a_misreading_of_the_decision_agrees_with_it(misreading: str) -> None:
+    """ "It is not true that a computer approves the invoices" says what the decision says (a
+    person, not a computer, approves): a rebuttal is against what it rebuts, not against the point."""
+    from grading.claims import contradicts, expected_polarities
+
+    exercise = EXERCISE.model_copy(update={"key_points": [PERSON_DECIDES, *EXERCISE.key_points[1:]]})
+    polarity = expected_polarities(exercise)["decision"]
+    rebuttal = f"It is not true that {misreading}."
+    assert not contradicts(PERSON_DECIDES, polarity, rebuttal, stems(rebuttal))
+    against = "It is not true that a budget holder approves every invoice before the payment run."
+    assert contradicts(PERSON_DECIDES, polarity, against, stems(against))
+
+
+@pytest.mark.parametrize("amount", ["£15,000", "$1,150", "12,400"])
+def test_a_figure_with_a_thousands_comma_stays_in_its_clause(amount: str) -> None:
+    point = KeyPoint(id="limit", text=f"Invoices under {amount} are paid automatically.", cues=[[amount], ["paid"]])
+    assert denies(point, f"Invoices under {amount} are not paid automatically any more.")
+    assert not denies(point, f"Invoices under {amount}, as before, are paid automatically.")
+
+
+@pytest.mark.parametrize("alone", ["on its own", "by itself", "alone"])
+def test_not_acting_alone_is_a_rule_unless_acting_alone_is_the_point(alone: str) -> None:
+    """ "The tool will not pay any invoice on its own" states who acts (a rule), not a denial of the
+    payment; where the point is about acting alone, its negation denies it."""
+    decision = next(p for p in EXERCISE.key_points if p.id == "decision")
+    assert not denies(decision, f"The tool will not approve any payment {alone} before the run.")
+    assert denies(CLEARED_ALONE, "We have not stopped paying invoices on the tool's say-so alone.")
+
+
+def test_a_denial_in_one_sentence_outweighs_the_point_met_only_across_two() -> None:
+    denial = "Approvals will not move before the payment run."
+    across = "Budget holders keep their approvals. Checks come before the payment run as they do today."
+    opening = "Dana, I recommend that every approval happens before the payment run. "
+    opening += "No invoice will be paid until a budget holder has approved it."
+    rest = EXPLAIN_REFERENCE.replace(opening, "")
+    assert opening not in rest
+    assert grade(EXERCISE, explanation(f"Dana, {across}\n\n{rest}")).total > ARGUED_AGAINST_CAP
+    assert grade(EXERCISE, explanation(f"Dana, {denial} {across}\n\n{rest}")).total <= ARGUED_AGAINST_CAP
