@@ -70,6 +70,11 @@ def test_the_calibration_set_is_valid_and_large_enough() -> None:
 # when the calibration set grew to 297 answers (#17). Listed so a new miss fails by name; each
 # entry leaves this list when its grader improves.
 KNOWN_MISSES = {
+    # tuned (round 8): read, and left because no general rule fixed them
+    "rail-explain-delay-repay:w05": "tuned: states the decision, then asks to end the pause early (ask read as made)",
+    "rail-explain-delay-repay:w08": "tuned: decision buried and 18 % over length; raters mark order and length harder",
+    "waste-explain-soil-acceptance:w09": "tuned: has the software pass the clean profiles (the decision misstated in "
+    "other words: a person kept only for 'anything unusual')",
     **dict.fromkeys(
         [
             "edu-explain-extenuating-circumstances:w05",
