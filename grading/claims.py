@@ -127,15 +127,20 @@ def argues_against(text: str) -> bool:
 
 
 def _rebuts_only_other_claims(point: KeyPoint, text: str) -> bool:
-    """Whether a text's only stance is "it is not true that ..." about something other than the
-    point: what it rebuts carries fewer than two of the point's cue groups (see denies)."""
+    """Whether a text's only stance is "it is not true that ..." about what the point itself
+    denies ("it is not true that a computer decides", where a person, not a computer, decides):
+    what it rebuts shares words with the point's own negated clause and carries fewer than two of
+    the point's cue groups (see denies). A rebuttal of anything else stands against the point."""
     text = text.replace("’", "'")
     if _AGAINST.search(text):
         return False
+    denied = {t for clause in _negated_clauses(point.text) for t in clause} - FUNCTION_STEMS - {"not"}
     needed = min(2, len(point.cues))
-    return all(
-        sum(cue_found(stems(m.group(1)), group) for group in point.cues) < needed for m in _REBUTS.finditer(text)
-    )
+    for m in _REBUTS.finditer(text):
+        rebutted = stems(m.group(1))
+        if not denied & set(rebutted) or sum(cue_found(rebutted, group) for group in point.cues) >= needed:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
