@@ -81,7 +81,13 @@ def test_a_paraphrase_scores_within_10_of_the_reference(exercise: ExplainReasoni
 
 # Bounds a held-out exercise breaks, by id: the grader is not changed while looking at a held-out
 # exercise, so its failure is recorded here (strict: a fix shows up as a pass to be listed off).
-KNOWN_REVERSED: dict[str, str] = {}  # exercise id -> why its reversed reference is known to score above 45
+KNOWN_REVERSED = {  # exercise id -> why its reversed reference is known to score above 45
+    **dict.fromkeys(
+        ["funeral-explain-implant-clearance", "lib-explain-incident-safeguarding"],
+        "held out (round 9): its reversed reference scores above 45, as with the grader of the session's start; "
+        "not read (#17)",
+    ),
+}
 REVERSED_CASES = [
     pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_REVERSED[e.id])])
     if e.id in KNOWN_REVERSED
