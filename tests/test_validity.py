@@ -70,6 +70,17 @@ def test_the_calibration_set_is_valid_and_large_enough() -> None:
 # when the calibration set grew to 297 answers (#17). Listed so a new miss fails by name; each
 # entry leaves this list when its grader improves.
 KNOWN_MISSES = {
+    **dict.fromkeys(
+        [
+            "funeral-explain-implant-clearance:w12",
+            "motor-explain-commission-redress:w04",
+            "motor-explain-commission-redress:w11",
+            "port-explain-demurrage-disputes:w03",
+            "port-explain-demurrage-disputes:w05",
+            "port-explain-demurrage-disputes:w09",
+        ],
+        "held out (blind round 9): graded once by the grader at the end of its session, once by its start's (#17)",
+    ),
     # tuned (round 8): read, and left because no general rule fixed them
     "rail-explain-delay-repay:w05": "tuned: states the decision, then asks to end the pause early (ask read as made)",
     "rail-explain-delay-repay:w08": "tuned: decision buried and 18 % over length; raters mark order and length harder",
