@@ -36,13 +36,13 @@ _RULE = re.compile(
     r"\b(?:until|unless|without|except|till|only (?:when|if|after|once|until|where|with))\b",
     re.IGNORECASE,
 )
-# a clause ends at a sentence's end too: a negation in one sentence is not the next one's
 CLAUSE = re.compile(  # a comma inside a figure ("£15,000") ends no clause
     r"[;:()—–]|,(?!\d{3}\b)|\s-\s|\b(?:but|because|so|while|whereas|although|though|which|and)\b", re.IGNORECASE
 )
 
 _CLAUSE_KEPT = re.compile(f"({CLAUSE.pattern})", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")  # two sentences read together (a pair window)
+# a negation ends at its sentence's end too, where two sentences are read together (a pair window)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")
 # a clause that opens with its own subject, or its own auxiliary ("...is not perfect and can miss"),
 # is a new statement, not one more verb under the last one's negation
 _OWN_SUBJECT = re.compile(

@@ -102,7 +102,11 @@ def score_explanation(
     invented, unsupported = invented_figures(exercise, found)
     widened = widened_share_figures(exercise, found)
     slips = slips_anywhere(points, found, case_figures(exercise).founded) + misattached_figures(exercise, found)
-    slips += [(p, slip) for p, slip in whole_for_part_figures(exercise, found) if all(p.id != q.id for q, _ in slips)]
+    slips += [
+        (p, f"all {whole:g} (the facts say {part:g} of the {whole:g})")
+        for p, part, whole in wholes_for_parts(exercise, found)
+        if all(p.id != q.id for q, _ in slips)
+    ]
     slips += [(p, slip) for p, slip in [*widened, *invented] if all(p.id != q.id for q, _ in slips)]
     # a point made with an invented figure in place of its own misinforms, as a wrong figure does
     made |= {p.id: replace(made[p.id], credit=min(made[p.id].credit, SLIP_CREDIT)) for p, _ in invented if p.id in made}
@@ -224,16 +228,17 @@ def misattached_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -
     return result
 
 
-def whole_for_part_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:
-    """A key point's part of a group ("10 of the 11") stated as the whole of it ("all 11")."""
-    result: list[tuple[KeyPoint, str]] = []
+def wholes_for_parts(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, float, float]]:
+    """(point, part, whole) for each key point's part of a group ("10 of the 11") the text states
+    as the whole of it ("all 11")."""
+    result: list[tuple[KeyPoint, float, float]] = []
     for point in exercise.key_points:
         parts = [(part, whole) for part, whole in parts_of(stems(point.text)) if part < whole]
         for u in found:
             said = wholes_claimed(u.sentence.stems)
             hit = next(((part, whole) for part, whole in parts if whole in said), None)
             if hit is not None:
-                result.append((point, f"all {hit[1]:g} (the facts say {hit[0]:g} of the {hit[1]:g})"))
+                result.append((point, *hit))
                 break
     return result
 
@@ -299,7 +304,7 @@ def points_made(exercise: ExplainReasoningExercise, found: list[Unit]) -> tuple[
     certain = overclaims(exercise, " ".join(u.text for u in found))
     if certain is None and any("risk" in p.roles for p in exercise.key_points):
         # "found all 9" where the case says 8 of the 9: the one missed is the risk that remains
-        certain = next((f"all {slip.split()[1]}" for _, slip in whole_for_part_figures(exercise, found)), None)
+        certain = next((f"all {whole:g}" for _, _, whole in wholes_for_parts(exercise, found)), None)
     if certain:
         risks = {p.id for p in exercise.key_points if "risk" in p.roles}
         made = {k: m for k, m in made.items() if k not in risks}
