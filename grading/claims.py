@@ -102,6 +102,42 @@ def _negated_clauses(text: str) -> tuple[tuple[str, ...], ...]:
 
 STANCE_ROLES = frozenset(["decision", "ask"])  # the points a message recommends or requests, so can argue against
 _SUBJECT = r"\b(?:i|we)\b(?:\s+\w+){0,2}?\s+"
+# what a verdict on the decision names: a word pointing back to it, or the decision by name
+_REFERENT = (
+    r"(?:it|this|that|(?:this|that|the)\s+(?:decision|plan|proposal|change|approach|move|step|policy|recommendation))"
+)
+_VERDICT = (
+    r"(?:the wrong (?:call|decision|choice|move|approach|way|thing)|a (?:big |serious )?mistake|an error"
+    r"|a bad (?:idea|call|decision)|misguided|unwise|ill-advised|premature|a step backwards?)"
+    # "it would be a mistake to pay now" judges what follows it, not the decision
+    r"(?!\s+(?:to|if|unless|before|until|for)\b)"
+)
+# the decision rejected by name or by a word that points back to it ("I think that is the wrong
+# call", "I disagree with this decision", "we should not do it"): a contrarian's own verdict
+_VERDICT_ON_IT = (
+    r"\b(?:i|we)(?:\s+\w+){0,2}?\s+(?:disagree|do not agree|don't agree)(?:\s+with\s+" + _REFERENT + r"|\s*[.!]|\s*$)"
+    r"|\b(?:i|we)(?:\s+\w+){0,2}?\s+(?:am|'m|are|'re)\s+(?:against|opposed to)\s+"
+    + _REFERENT
+    + r"|\b"
+    + _REFERENT
+    + r"\s+(?:is|was|would be|'s|seems|looks)\s+(?:like\s+)?"
+    + _VERDICT
+    + r"|\b(?:we|you|they)\s+(?:should|must|ought to)\s+not\s+(?:do|go ahead with|proceed with|approve|adopt|accept"
+    r"|support|back|implement)\s+" + _REFERENT + r"\s*(?:[.!;,]|$|now\b|yet\b|at all\b)"
+    r"|\b(?:i|we)\s+(?:would not|wouldn't|will not|won't)\s+(?:go ahead|proceed)\b"
+    r"|\b(?:i|we)\s+(?:cannot|can't|could not|couldn't|will not|won't|do not|don't)\s+(?:support|back|endorse|approve"
+    r"|accept)\s+" + _REFERENT + r"\b"
+    r"|\b(?:are|is|am)\s+making\s+a\s+(?:big\s+|serious\s+)?mistake\b"
+)
+_REJECTS_IT = re.compile(_VERDICT_ON_IT, re.IGNORECASE)
+# a view the writer reports ("some say it is too cautious; I disagree"): a verdict beside it is on that view
+_REPORTED = re.compile(
+    r"\b(?:some(?:one|\s+people)?|others|critics|colleagues|people|staff|members|they|the union|customers)\s+"
+    r"(?:say|said|says|argue|argued|argues|think|thought|feel|felt|suggest|suggested|claim|claimed|may say|might say"
+    r"|have said|will say|worry|worried)\b"
+    r"|\byou (?:may|might|will) (?:hear|be told|read)\b",
+    re.IGNORECASE,
+)
 _AGAINST = re.compile(
     _SUBJECT + r"(?:do not|don't|would not|wouldn't|cannot|can't|could not|couldn't|did not|didn't|will not|won't)\s+"
     r"(?:recommend|propose|suggest|support|advise|agree|think|believe|endorse|back|want|approve|see)\b"
@@ -123,7 +159,15 @@ def argues_against(text: str) -> bool:
     """Whether the sentence takes a stance against something (recommends against it, asks the
     reader not to approve it, says we should not)."""
     text = text.replace("’", "'")
-    return bool(_AGAINST.search(text) or _REBUTS.search(text))
+    return bool(_AGAINST.search(text) or _REBUTS.search(text) or rejects_it(text))
+
+
+@lru_cache(maxsize=16_384)
+def rejects_it(text: str) -> bool:
+    """Whether the sentence gives the writer's own verdict against what it points back to ("I think
+    that is the wrong call", "we should not do it"), not against a view it reports."""
+    text = text.replace("’", "'")
+    return bool(_REJECTS_IT.search(text)) and not _REPORTED.search(text)
 
 
 def _rebuts_only_other_claims(point: KeyPoint, text: str) -> bool:
@@ -132,7 +176,7 @@ def _rebuts_only_other_claims(point: KeyPoint, text: str) -> bool:
     what it rebuts shares words with the point's own negated clause and carries fewer than two of
     the point's cue groups (see denies). A rebuttal of anything else stands against the point."""
     text = text.replace("’", "'")
-    if _AGAINST.search(text):
+    if _AGAINST.search(text) or rejects_it(text):
         return False
     denied = {t for clause in _negated_clauses(point.text) for t in clause} - FUNCTION_STEMS - {"not"}
     needed = min(2, len(point.cues))

@@ -8,7 +8,7 @@ so a fluent text about something else, or a keyword list, cannot collect them.""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from exercises.model import ExplainReasoningExercise, KeyPoint
@@ -35,6 +35,7 @@ from grading.explain_match import (
 from grading.figures import (
     ABOUT,
     case_figures,
+    heads,
     misattached,
     parts_of,
     stated,
@@ -47,6 +48,7 @@ from grading.misstated_decision import misstated_decision
 from grading.model import Flag
 from grading.rubric import Scored, Scoring, join
 from grading.text import (
+    FUNCTION_STEMS,
     Sentence,
     concept_found,
     contains_phrase,
@@ -233,14 +235,35 @@ def wholes_for_parts(exercise: ExplainReasoningExercise, found: list[Unit]) -> l
     as the whole of it ("all 11")."""
     result: list[tuple[KeyPoint, float, float]] = []
     for point in exercise.key_points:
-        parts = [(part, whole) for part, whole in parts_of(stems(point.text)) if part < whole]
+        tokens = stems(point.text)
+        parts = [(part, whole) for part, whole in parts_of(tokens) if part < whole]
         for u in found:
             said = wholes_claimed(u.sentence.stems)
-            hit = next(((part, whole) for part, whole in parts if whole in said), None)
+            hit = next(
+                (
+                    (part, whole)
+                    for part, whole in parts
+                    if whole in said
+                    and not number_matches(numbers(u.text), part, 0.0)
+                    and _said_of(tokens, whole) & _said_of(u.sentence.stems, whole)
+                ),
+                None,
+            )
             if hit is not None:
                 result.append((point, *hit))
                 break
     return result
+
+
+COUNTED_REACH = 2  # the words after a figure that name what it counts ("9 serious cases"), not what is said of it
+
+
+def _said_of(tokens: Sequence[str], whole: float) -> set[str]:
+    """What a sentence says of a group, without the group itself: its content words but the
+    figures and the words they count. "All 870 were checked" says nothing of the 5 of the 870
+    that "should have been urgent"; "found all 9 serious cases" does of "caught 8 of the 9"."""
+    counted = {w for value, words in heads(tokens, COUNTED_REACH) if value == whole for w in words}
+    return {t for t in tokens if len(t) > 2 and not t[:1].isdigit() and t not in FUNCTION_STEMS} - counted
 
 
 def widened_share_figures(exercise: ExplainReasoningExercise, found: list[Unit]) -> list[tuple[KeyPoint, str]]:

@@ -20,6 +20,7 @@ from grading.claims import (
     contradicts,
     expected_polarities,
     may_contradict,
+    rejects_it,
     reverses_change,
 )
 from grading.figures import ABOUT, SMALL_COUNT, heads, rates, stated
@@ -584,6 +585,10 @@ def argued_against(
         if reversed_in is not None:
             result.append((point, reversed_in))
             continue
+        verdict = _verdict_after(point, found, made.get(point.id))
+        if verdict is not None:
+            result.append((point, verdict))
+            continue
         for first, last, tokens, raw, _ in windows:
             if expected[point.id].plain and not may_contradict(raw):
                 continue  # neither a stance nor a negation: cannot oppose a plainly stated point
@@ -598,6 +603,16 @@ def argued_against(
                 result.append((point, found[first]))
                 break
     return result
+
+
+def _verdict_after(point: KeyPoint, found: Sequence[Unit], match: PointMatch | None) -> Unit | None:
+    """The sentence that gives the writer's verdict against a recommendation or an ask right where
+    it is made, or in the next sentence ("... approve the new process. I think that is the wrong
+    call."): a word pointing back to it needs none of its words, so a stance made in the writer's
+    own words is rejected the same way (see grading.claims.rejects_it)."""
+    if match is None or not point.roles & STANCE_ROLES:
+        return None
+    return next((u for u in found[match.last : match.last + 2] if rejects_it(u.text)), None)
 
 
 def slips_anywhere(

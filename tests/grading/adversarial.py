@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from exercises.model import ExplainReasoningExercise
 from exercises.submission import ExplainSubmission
@@ -142,9 +143,27 @@ def negate(sentence: str) -> str:
     return "It is not true that " + sentence[0].lower() + sentence[1:]
 
 
-def decision_reversed(exercise: ExplainReasoningExercise) -> str:
+VERDICTS = [  # a contrarian's own verdict, pointing back to what the sentence before it recommends
+    "I think that is the wrong call, and we should not do it.",
+    "I disagree with this decision.",
+    "In my view this is a mistake.",
+    "I am against it.",
+    "We should not go ahead with this.",
+    "I cannot support this.",
+    "Frankly, I think we are making a mistake here.",
+]
+
+
+def decision_rejected(exercise: ExplainReasoningExercise, verdict: str) -> str:
+    """The reference with a verdict against it after every sentence that states the decision or
+    the ask: each stance is made in the reference's own words, then rejected."""
+    return decision_reversed(exercise, lambda sentence: f"{sentence} {verdict}")
+
+
+def decision_reversed(exercise: ExplainReasoningExercise, turn: Callable[[str], str] | None = None) -> str:
     """The reference with every sentence that states the decision or the ask (alone or with its
-    neighbour) negated, so it argues against what it should recommend."""
+    neighbour) negated (or turned by `turn`), so it argues against what it should recommend."""
+    turn = turn or negate
     targets = [p for p in exercise.key_points if p.roles & {"decision", "ask"}]
     paragraphs = [sentences(p) for p in re.split(r"\n\s*\n", exercise.reference.text.strip())]
     flat = [s for p in paragraphs for s in p]
@@ -156,7 +175,7 @@ def decision_reversed(exercise: ExplainReasoningExercise) -> str:
                 chosen.update({i, j} if not any(concept_found(stems[i], p.cues) for p in targets) or j == i else {i})
     out, k = [], 0
     for paragraph in paragraphs:
-        out.append(" ".join(negate(s) if k + n in chosen else s for n, s in enumerate(paragraph)))
+        out.append(" ".join(turn(s) if k + n in chosen else s for n, s in enumerate(paragraph)))
         k += len(paragraph)
     return "\n\n".join(out)
 

@@ -19,6 +19,8 @@ from grading import grade
 
 from .adversarial import (
     INJECTIONS,
+    VERDICTS,
+    decision_rejected,
     decision_reversed,
     explanation,
     first_paragraphs,
@@ -101,6 +103,28 @@ def test_the_reference_arguing_against_its_decision_scores_at_most_45(exercise: 
     reversed_text = decision_reversed(exercise)
     assert reversed_text != exercise.reference.text.strip()
     assert total(exercise, reversed_text) <= 45
+
+
+# held out (round 9), not read: every verdict fails it, as its reversed reference does (see KNOWN_REVERSED)
+KNOWN_REJECTED = {"lib-explain-incident-safeguarding": KNOWN_REVERSED["lib-explain-incident-safeguarding"]}
+REJECTED_CASES = [
+    pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_REJECTED[e.id])])
+    if e.id in KNOWN_REJECTED
+    else pytest.param(e, id=e.id)
+    for e in EXERCISES
+]
+
+
+@pytest.mark.parametrize("exercise", REJECTED_CASES)
+@pytest.mark.parametrize("verdict", range(len(VERDICTS)))
+def test_the_reference_followed_by_a_verdict_against_it_scores_at_most_45(
+    exercise: ExplainReasoningExercise, verdict: int
+) -> None:
+    """A contrarian who states the decision in the reference's words, then rejects it by a word
+    pointing back ("I think that is the wrong call"), argues against it as surely as one who negates it."""
+    rejected = decision_rejected(exercise, VERDICTS[verdict])
+    assert rejected != exercise.reference.text.strip()
+    assert total(exercise, rejected) <= 45
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)

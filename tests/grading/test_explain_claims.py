@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exercises.model import KeyPoint
 from grading import grade, in_doubt
-from grading.claims import _negated_clauses, argues_against, denies, keeps_old_state, narrows_scope
+from grading.claims import _negated_clauses, argues_against, denies, keeps_old_state, narrows_scope, rejects_it
 from grading.explain import (
     ARGUED_AGAINST_CAP,
     GENERAL_JARGON,
@@ -688,3 +688,41 @@ def test_a_denial_in_one_sentence_outweighs_the_point_met_only_across_two() -> N
     assert opening not in rest
     assert grade(EXERCISE, explanation(f"Dana, {across}\n\n{rest}")).total > ARGUED_AGAINST_CAP
     assert grade(EXERCISE, explanation(f"Dana, {denial} {across}\n\n{rest}")).total <= ARGUED_AGAINST_CAP
+
+
+# --- a verdict that points back to the decision ---------------------------------------------------
+
+_REFERENTS = ["it", "this", "that", "this decision", "the plan", "the change", "this proposal"]
+_VERDICT_FORMS = [
+    "I think {r} is the wrong call.",
+    "In my view {r} is a mistake.",
+    "{R} would be a serious mistake.",
+    "I disagree with {r}.",
+    "I am against {r}.",
+    "I cannot support {r}.",
+    "We should not go ahead with {r}.",
+    "Frankly, {r} seems like a bad idea.",
+]
+
+
+@pytest.mark.parametrize("form", _VERDICT_FORMS)
+@pytest.mark.parametrize("referent", _REFERENTS)
+def test_a_verdict_pointing_back_rejects_unless_it_answers_a_reported_view(form: str, referent: str) -> None:
+    """The writer's own verdict on what a word points back to rejects it; the same verdict on a view
+    the sentence reports ("some say ...") answers that view, and a verdict on what follows it ("it would
+    be a mistake to pay now") judges that, not the decision."""
+    verdict = form.format(r=referent, R=referent[:1].upper() + referent[1:])
+    assert rejects_it(verdict)
+    assert argues_against(verdict)
+    assert not rejects_it(f"Some colleagues say we should wait longer; {verdict[0].lower()}{verdict[1:]}")
+
+
+@pytest.mark.parametrize("judged", ["to pay every claim now", "if we paid every claim now", "before the retest"])
+def test_a_verdict_on_what_follows_it_is_not_one_on_the_decision(judged: str) -> None:
+    assert not rejects_it(f"It would be a mistake {judged}.")
+    assert not rejects_it(f"It would be premature {judged}.")
+
+
+@pytest.mark.parametrize("agrees", ["I agree with this decision.", "That is the right call.", "I support it fully."])
+def test_agreement_is_no_verdict_against(agrees: str) -> None:
+    assert not rejects_it(agrees)

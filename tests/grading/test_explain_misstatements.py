@@ -160,6 +160,37 @@ def test_a_part_stated_as_the_whole_is_a_wrong_figure_and_hides_the_risk(whole: 
     assert f"the facts say {part} of the {whole}" in wrong.criterion("key_points").evidence
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 400), st.data())
+def test_all_of_a_group_said_of_something_else_is_no_claim_about_its_part(whole: int, data) -> None:
+    """ "We re-read all 9 invoices by hand" says nothing of the 8 of the 9 the check caught: a text
+    claims the part as the whole only where it says of the whole what the case says of the part, and
+    not where it gives the part itself."""
+    part = data.draw(st.integers(1, whole - 1))
+    if {part, whole} & {30, 41900, 1150, 1}:
+        return  # figures the base exercise gives elsewhere
+    sentence = f"In the test the new check caught {part} of the {whole} wrong invoices."
+    point = KeyPoint(id="test", text=sentence, cues=[["caught", "found"], ["check", "test"]], role="reason")
+    exercise = EXERCISE.model_copy(
+        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
+    )
+    said = data.draw(st.sampled_from(WHOLES)).format(n=whole)
+    elsewhere = data.draw(
+        st.sampled_from(
+            [
+                f"Our team re-read {said} invoices by hand afterwards.",
+                f"We listed {said} for the auditors.",
+                f"{said.capitalize()} wrong invoices were checked by hand, and the check caught {part}.",
+            ]
+        )
+    )
+    right = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} {sentence}"))
+    also = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} {sentence} {elsewhere}"))
+    assert also.total > OVERCLAIM_CAP
+    assert "the facts say" not in also.criterion("key_points").evidence
+    assert right.total > OVERCLAIM_CAP
+
+
 @pytest.mark.parametrize(("given", "said"), [(5, "5"), (5, "five"), (12, "of the 12"), (1200, "1,200")])
 def test_caught_all_of_a_count_the_case_gives_is_a_count_not_certainty(given: int, said: str) -> None:
     """ "Our staff caught all 5 before any money was paid", where the case gives those 5, counts the
