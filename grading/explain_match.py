@@ -485,8 +485,11 @@ _REQUEST_VERBS = (
 )
 _REQUESTS = re.compile(
     r"\bplease\b|\bkindly\b|\blet (?:me|us) know\b|\b(?:could|can|would|will) you\b|\b(?:i|we)(?: would|'d)? like you\b"
-    r"|\b(?:i|we) (?:also |now |just |therefore |only )?(?:need|ask|am asking|are asking|request|want)"
-    r" (?:you|your|two|three|the|a|an|one)\b"
+    r"|\b(?:i|we)(?: (?:would|'d|must|also|now|just|therefore|only|respectfully)){0,3} (?:need|ask|am asking"
+    r"|are asking|request|want|invite|urge) (?:you|your|two|three|the|a|an|one)\b"
+    # a question to the body the reader sits on or chairs ("Could the committee approve the 1 March start?")
+    r"|\b(?:could|can|would|will) (?:the|your) (?:committee|board|panel|council|cabinet|trustees|forum|members"
+    r"|team|group|meeting)(?: please)? (?:" + _REQUEST_VERBS + r"|note|consider|give)\b"
     r"|\bfrom you\b|\bwhat (?:i|we) need\b|\b(?:my|the) ask\b|\bdecision (?:i|we) need\b"
     r"|^\W*(?:ask|asks|needs?|request|decision (?:needed|required)|action(?: needed| required)?|next steps?)\s*:"
     r"|\byour (?:approval|agreement|sign-?off|support|decision|ok|okay|go-ahead|backing|yes|confirmation|help)\b"

@@ -58,3 +58,37 @@ def test_a_statement_on_the_ask_s_subject_does_not_make_it(form: str) -> None:
 def test_the_same_words_made_a_request_make_the_ask(form: str) -> None:
     sentence = "Please agree to this: " + form.format(s=SUBJECT)[0].lower() + form.format(s=SUBJECT)[1:]
     assert "ask" in match_points([ASK], units(sentence))
+
+
+_BODIES = ["committee", "board", "panel", "council", "cabinet", "trustees", "forum"]
+
+
+@pytest.mark.parametrize("body", _BODIES)
+@pytest.mark.parametrize(
+    "form",
+    [
+        "Could the {b} approve the 1 March start?",
+        "Would your {b} agree the new post?",
+        "Will the {b} please confirm the budget?",
+        "I would therefore ask the {b} to approve the 1 March start.",
+        "We must ask the {b} to endorse the plan.",
+        "I respectfully ask the {b} to approve it.",
+    ],
+)
+def test_a_request_to_the_body_the_reader_sits_on_asks(body: str, form: str) -> None:
+    """A note to a chair or a member asks their committee, board or panel: a question to it, or
+    asking it in the writer's own voice, is the ask."""
+    assert requests(form.format(b=body))
+
+
+@pytest.mark.parametrize("body", _BODIES)
+@pytest.mark.parametrize(
+    "form",
+    [
+        "The {b} could approve the start next year.",
+        "The {b} will confirm the budget in June.",
+        "Last year the {b} asked the team to approve a new post.",
+    ],
+)
+def test_what_the_body_may_do_is_no_request(body: str, form: str) -> None:
+    assert not requests(form.format(b=body))
