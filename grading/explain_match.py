@@ -87,7 +87,7 @@ class PointMatch:
         return self.credit / self.form
 
 
-SALAD_SHARE = 0.2  # a text with this share of its sentences out of English word order is word salad
+SALAD_SHARE = 0.1  # a text with this share of its sentences out of English word order (two at least) is word salad
 
 
 def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]:

@@ -428,7 +428,17 @@ _PREPOSITIONS = frozenset(["of", "in", "on", "for", "with", "by", "from", "at", 
 _AUXILIARIES = frozenset(["is", "are", "was", "were", "will", "would", "can", "could", "should", "must"])
 _CONJUNCTIONS = frozenset(["and", "or", "but", "nor"])
 _AFTER_AUXILIARY = frozenset(["be", "been", "being", "have", "not", "also", "still", "only", "just", "now", "then"])
-_NO_END = _DETERMINERS | _CONJUNCTIONS | frozenset(["of"])  # "it goes in." is English; "...of the." is not
+# "it goes in." is English; "...of the.", "...rather than." and "...who meet every." are not
+_NO_END = _DETERMINERS | _CONJUNCTIONS | frozenset(["of", "than", "every", "per", "via", "into", "from"])
+_MODALS = frozenset(["will", "would", "can", "could", "should", "must"])
+_BEFORE_NO_VERB = frozenset(["to", "about", "within", "without", "against", "between"])
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "they", "he", "she"])
+_NOT_AFTER_SUBJECT = _DETERMINERS | frozenset(
+    ["until", "unless", "because", "although", "whereas", "than", "of", "from", "into", "via", "per"]
+)
+# a full stop followed by a small letter inside one sentence: two fragments run together ("sent. least 80 %")
+_RUN_ON = re.compile(r"(?<![.\w])(\w{3,}|\d[\d,.]*%?|\))[.!?]\s+[a-z]")
+_ABBREVIATED = frozenset(["etc", "approx", "incl", "excl", "min", "mins", "max", "est", "dept", "govt", "ref", "nos"])
 _FIGURES_IN_A_ROW = re.compile(r"(?<![\d:.,])\$?\d[\d,.]*%?\s+\$?\d")
 _ORDER_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*(?:[.,][0-9]+)*", re.IGNORECASE)
 
@@ -467,7 +477,14 @@ def word_order_breaks(text: str) -> int:
             breaks += (b in _AUXILIARIES or b in _CONJUNCTIONS) and b not in _AFTER_AUXILIARY
         elif a in _CONJUNCTIONS:
             breaks += b in _CONJUNCTIONS
-    breaks += len(_FIGURES_IN_A_ROW.findall(text))
+        if a in _SUBJECT_PRONOUNS and b in _NOT_AFTER_SUBJECT:
+            breaks += 1  # "so we until a budget holder", "I the": a subject with no verb after it
+        if a in _BEFORE_NO_VERB and b in _AUXILIARIES:
+            breaks += 1  # "is to will wait", "about will no longer": a verb where none can stand
+        if a in _MODALS and i > 0 and b in _DETERMINERS and not text.rstrip().endswith("?"):
+            breaks += 1  # "candidates will a gap": a modal's verb is missing ("What will the board do?" asks)
+    run_on = [m for m in _RUN_ON.finditer(text) if m.group(1).lower() not in _ABBREVIATED]
+    breaks += len(_FIGURES_IN_A_ROW.findall(text)) + len(run_on)
     return breaks + (bool(ws) and ws[-1] in _NO_END and text.rstrip().endswith("."))
 
 

@@ -4,6 +4,7 @@ calibration, or one added tomorrow) gets the same attacks.
 
 - `word_salad`: the exercise's own words and figures in random order, cut into sentences
   (with the small words kept, so it looks like prose, or without them, so it looks like notes);
+- `phrase_salad`: the reference cut into runs of a few words and shuffled;
 - `same_organisation_off_topic`: a fluent note to the same person at the same organisation, using
   the case's names and vocabulary, about something else;
 - `keyword_stuffing`: every cue of every point, listed or wrapped in a sentence frame;
@@ -61,6 +62,21 @@ def word_salad(exercise: ExplainReasoningExercise, seed: int, small_words: bool 
         total += n
     paragraphs = [" ".join(out[i : i + 3]) for i in range(0, len(out), 3)]
     return "\n\n".join(paragraphs)
+
+
+def phrase_salad(exercise: ExplainReasoningExercise, size: int, seed: int) -> str:
+    """The reference cut into runs of `size` words, shuffled and set out as sentences of about 14
+    words: each run reads as English, the sentences they make do not."""
+    rng = random.Random(seed)
+    ws = exercise.reference.text.split()
+    runs = [ws[i : i + size] for i in range(0, len(ws), size)]
+    rng.shuffle(runs)
+    flat = [w for run in runs for w in run]
+    out = []
+    for i in range(0, len(flat), 14):
+        sentence = " ".join(flat[i : i + 14]).rstrip(".,;:") + "."
+        out.append(sentence[0].upper() + sentence[1:])
+    return " ".join(out)
 
 
 def _organisation(exercise: ExplainReasoningExercise) -> str:

@@ -1,7 +1,8 @@
 """The adversarial suite, generated from each explanation exercise itself: every shipped one, the
 hand-built one, and any under exercises/calibration/packs/ (picked up as soon as the folder exists).
 
-Bounds (issue 17): word salad of the exercise's own vocabulary and figures <= 10; a fluent note to
+Bounds (issue 17): word salad of the exercise's own vocabulary and figures <= 10, and of the
+reference's own phrases <= 10; a fluent note to
 the same reader at the same organisation on another topic <= 10; keyword stuffing <= 30; a
 faithful paraphrase within 10 of the reference; the reference arguing against its own decision
 <= 45; an injected instruction with follow-on sentences never earns more than the answer without it."""
@@ -26,6 +27,7 @@ from .adversarial import (
     first_paragraphs,
     keyword_sentence,
     keyword_stuffing,
+    phrase_salad,
     same_organisation_off_topic,
     with_injection,
     word_salad,
@@ -59,6 +61,17 @@ def test_word_salad_of_its_own_vocabulary_scores_at_most_10(
     exercise: ExplainReasoningExercise, seed: int, small_words: bool
 ) -> None:
     assert total(exercise, word_salad(exercise, seed, small_words)) <= 10
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("size", [3, 4])
+def test_a_salad_of_the_references_own_phrases_scores_at_most_10(
+    exercise: ExplainReasoningExercise, seed: int, size: int
+) -> None:
+    """Runs of a few words keep English order inside them; the sentences they are shuffled into do
+    not, and a text made of such sentences is word salad however right its phrases are."""
+    assert total(exercise, phrase_salad(exercise, size, seed)) <= 10
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)

@@ -237,3 +237,34 @@ def test_a_plural_noun_before_its_noun_is_a_compound_not_a_break(compound: str) 
     assert word_order_breaks(f"We recommend that a {compound} approves every payment from March.") == 0
     plural = compound.split()[0]
     assert word_order_breaks(f"We recommend a {plural} for every payment from March.") == 1
+
+
+# --- runs of English joined into no English ------------------------------------------------------
+
+_BROKEN_JOINS = [
+    ("We sent {x}. least 80 % of them were paid.", "a full stop with a small letter after it"),
+    ("Candidates will a gap like {x} show.", "a modal with no verb"),
+    ("My recommendation is to will wait for {x}.", "'to' before a modal"),
+    ("So we until a budget holder approves {x}.", "a subject with no verb"),
+    ("The cost falls for {x} rather than.", "a sentence ending on 'than'"),
+    ("Our staff will check {x} every.", "a sentence ending on 'every'"),
+]
+_SOUND = [
+    "We sent {x}. Least of all the small ones were late.",
+    "Will the board approve {x}?",
+    "What will the committee decide about {x}?",
+    "We use e.g. the old form for {x}.",
+    "The clerks check {x} at the end of the day, approx. the same as before.",
+    "We at the council want {x} to work.",
+    "Sam and we will check {x} every week.",
+]
+
+
+@given(st.sampled_from(["refunds", "the 41 claims", "every invoice", "the new process"]))
+def test_runs_of_english_joined_into_no_english_break_its_order(x: str) -> None:
+    """Phrase salad keeps English inside each run and breaks it where runs meet: each of these joins
+    is one break, and the sentences that only look like them are none."""
+    for template, why in _BROKEN_JOINS:
+        assert word_order_breaks(template.format(x=x)) >= 1, why
+    for template in _SOUND:
+        assert word_order_breaks(template.format(x=x)) == 0, template
