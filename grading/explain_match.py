@@ -101,8 +101,11 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
     broken = [s for s in long_enough if not coherent(s.text)]
     if len(broken) >= 2 and len(broken) >= SALAD_SHARE * len(long_enough):
         return []
+    framed = _keyword_frames(analysed, cue_vocabulary)
     found = []
-    for s in analysed:
+    for n, s in enumerate(analysed):
+        if n in framed:
+            continue  # one sentence frame filled with keyword after keyword states none of them
         if s.word_count <= 4 and _COURTESY.match(s.text):
             continue  # "Dear Councillor Hendry," opens the letter, not its bottom line
         if s.is_prose:
@@ -114,6 +117,21 @@ def units(text: str, cue_vocabulary: frozenset[str] = frozenset()) -> list[Unit]
                 continue  # a keyword typed on a line of its own; a bullet or a label makes it a note
             found.append(Unit(s, False, marked))
     return found
+
+
+FRAME_REPEATS = 3  # a sentence frame this many sentences fill with different keywords is stuffing
+
+
+def _keyword_frames(analysed: Sequence[Sentence], cue_vocabulary: frozenset[str]) -> set[int]:
+    """The sentences that share one frame around different keywords ("This note covers refunds.",
+    "This note covers 270.", ...), FRAME_REPEATS of them or more: what is left of each once its
+    cue words and figures are taken out is the same, so none of them says anything of its own."""
+    frames: dict[tuple[str, ...], list[int]] = {}
+    for n, s in enumerate(analysed):
+        frame = tuple(t for t in s.stems if t not in cue_vocabulary and not t[:1].isdigit())
+        if frame and len(frame) < len(s.stems):
+            frames.setdefault(frame, []).append(n)
+    return {n for found in frames.values() if len(found) >= FRAME_REPEATS for n in found}
 
 
 # a greeting or a sign-off on a line of its own: courtesy, not content

@@ -8,6 +8,7 @@ calibration, or one added tomorrow) gets the same attacks.
 - `same_organisation_off_topic`: a fluent note to the same person at the same organisation, using
   the case's names and vocabulary, about something else;
 - `keyword_stuffing`: every cue of every point, listed or wrapped in a sentence frame;
+- `keyword_frames`: every cue in a sentence of its own, a few frames used in turn;
 - `decision_reversed`: the reference with the sentences that state the decision and the ask
   turned into their opposite;
 - `with_injection`: an instruction to the grader followed by sentences that argue for full marks.
@@ -133,6 +134,16 @@ def keyword_stuffing(exercise: ExplainReasoningExercise, separator: str) -> str:
 def keyword_sentence(exercise: ExplainReasoningExercise) -> str:
     """The same cues wrapped in a sentence frame, so the text is not a bare list."""
     return f"{exercise.stakeholder.name}, this note covers " + keyword_stuffing(exercise, " and ") + "."
+
+
+FRAMES = ["This note covers {c}.", "We looked closely at {c} this month.", "{C} matters to the whole team."]
+
+
+def keyword_frames(exercise: ExplainReasoningExercise) -> str:
+    """Every cue alternative in a sentence of its own, in a few frames used in turn: each sentence
+    is English, and none says anything about its keyword."""
+    cues = keyword_stuffing(exercise, "\n").splitlines()
+    return " ".join(FRAMES[i % len(FRAMES)].format(c=c, C=c[:1].upper() + c[1:]) for i, c in enumerate(cues))
 
 
 _STANCE = re.compile(r"\b(I|we)\s+(recommend|propose|suggest|advise|want|plan)\b", re.IGNORECASE)

@@ -25,6 +25,7 @@ from .adversarial import (
     decision_reversed,
     explanation,
     first_paragraphs,
+    keyword_frames,
     keyword_sentence,
     keyword_stuffing,
     phrase_salad,
@@ -80,10 +81,13 @@ def test_a_same_organisation_text_on_another_topic_scores_at_most_10(exercise: E
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-@pytest.mark.parametrize("how", ["commas", "lines", "sentence"])
+@pytest.mark.parametrize("how", ["commas", "lines", "sentence", "frames"])
 def test_keyword_stuffing_scores_at_most_30(exercise: ExplainReasoningExercise, how: str) -> None:
     separator = ", " if how == "commas" else "\n"
-    text = keyword_sentence(exercise) if how == "sentence" else keyword_stuffing(exercise, separator)
+    if how == "frames":
+        text = keyword_frames(exercise)
+    else:
+        text = keyword_sentence(exercise) if how == "sentence" else keyword_stuffing(exercise, separator)
     assert total(exercise, text) <= 30
 
 
