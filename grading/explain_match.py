@@ -126,12 +126,14 @@ def _keyword_frames(analysed: Sequence[Sentence], cue_vocabulary: frozenset[str]
     """The sentences that share one frame around different keywords ("This note covers refunds.",
     "This note covers 270.", ...), FRAME_REPEATS of them or more: what is left of each once its
     cue words and figures are taken out is the same, so none of them says anything of its own."""
-    frames: dict[tuple[str, ...], list[int]] = {}
+    frames: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
     for n, s in enumerate(analysed):
-        frame = tuple(t for t in s.stems if t not in cue_vocabulary and not t[:1].isdigit())
-        if frame and len(frame) < len(s.stems):
-            frames.setdefault(frame, []).append(n)
-    return {n for found in frames.values() if len(found) >= FRAME_REPEATS for n in found}
+        keyword = tuple(t for t in s.stems if t in cue_vocabulary or t[:1].isdigit())
+        frame = tuple(t for t in s.stems if t not in keyword)
+        if frame and keyword:
+            frames.setdefault(frame, {}).setdefault(keyword, []).append(n)
+    # the same sentence said again is repetition, not stuffing: the keywords must differ
+    return {n for filled in frames.values() if len(filled) >= FRAME_REPEATS for ns in filled.values() for n in ns}
 
 
 # a greeting or a sign-off on a line of its own: courtesy, not content
