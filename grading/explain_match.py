@@ -523,8 +523,20 @@ def requests(raw: str) -> bool:
     """Whether a sentence asks the reader for something: "please", "could you", "I need your
     approval", "what I need from you", "My ask:", a recommendation, or an imperative ("Approve
     the two posts", "Fiona, confirm 2 March"). A statement on the ask's subject ("a surveyor will
-    check 20 a month", "the insurer asks to hear of changes") asks the reader nothing."""
-    return bool(_REQUESTS.search(raw.replace("’", "'")))
+    check 20 a month", "the insurer asks to hear of changes") asks the reader nothing, and nor
+    does a courtesy that closes a letter ("Please let me know if you need anything else")."""
+    text = raw.replace("’", "'")
+    return bool(_REQUESTS.search(_COURTESY_OFFER.sub(" ", text)))
+
+
+# an offer of more, closing a letter: it asks the reader for nothing
+_COURTESY_OFFER = re.compile(
+    r"\b(?:please\s+)?(?:do\s+)?(?:let (?:me|us) know|get in touch|contact (?:me|us)"
+    r"|feel free to (?:ask|contact me|get in touch))\s+(?:if|should|whether)\s+(?:you\s+)?"
+    r"(?:need|have|want|would like|require)\s+(?:anything|any|more|further|other)\b[^.!?,;]*"
+    r"|\b(?:i am|i'm|we are|we're)\s+(?:happy|glad|available)\s+to\s+(?:discuss|talk|answer|help|explain)\b[^.!?,;]*",
+    re.IGNORECASE,
+)
 
 
 RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own words: made, if less exactly

@@ -83,7 +83,6 @@ KNOWN_MISSES = {
     ),
     # tuned (round 8): read, and left because no general rule fixed them
     "rail-explain-delay-repay:w05": "tuned: states the decision, then asks to end the pause early (ask read as made)",
-    "rail-explain-delay-repay:w08": "tuned: decision buried and 18 % over length; raters mark order and length harder",
     "waste-explain-soil-acceptance:w09": "tuned: has the software pass the clean profiles (the decision misstated in "
     "other words: a person kept only for 'anything unusual')",
     **dict.fromkeys(
@@ -95,12 +94,6 @@ KNOWN_MISSES = {
             "edu-explain-extenuating-circumstances:w02",
         ],
         "explanations: claims, not words (#17, the explain grader)",
-    ),
-    **dict.fromkeys(
-        [
-            "build-explain-subcontractor-payments:w08",
-        ],
-        "round-4 blind explanations, as the explain grader first met them (#17)",
     ),
     **dict.fromkeys(
         [

@@ -92,3 +92,22 @@ def test_a_request_to_the_body_the_reader_sits_on_asks(body: str, form: str) -> 
 )
 def test_what_the_body_may_do_is_no_request(body: str, form: str) -> None:
     assert not requests(form.format(b=body))
+
+
+_OFFERS = [
+    "Please let me know if you need anything else.",
+    "Let me know if you have any questions.",
+    "Do get in touch if you need any more detail.",
+    "Feel free to contact me if you have any other questions.",
+    "I am happy to discuss.",
+    "We're happy to answer any questions at the meeting.",
+]
+
+
+@pytest.mark.parametrize("offer", _OFFERS)
+def test_a_courtesy_that_closes_a_letter_asks_for_nothing(offer: str) -> None:
+    """Raters mark a note that ends "let me know if you need anything else" as having no ask: the
+    offer of more is manners, not a request; a request beside it still asks."""
+    assert not requests(offer)
+    assert requests(offer.rstrip(".") + ", and please approve the 2 March start.")
+    assert requests("Please let me know if you agree to the 2 March start.")
