@@ -25,6 +25,9 @@ FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check mu
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 SPECIAL_CLASSES = frozenset({DataClass.health, DataClass.privileged})  # special category data, legal privilege
+# a person's decision taken on a sample leaves the rest decided by no one given that decision: raters
+# hold it below proficient even where another, lesser check sees every item
+SAMPLED_DECISION_CAP = PROFICIENT - 1.0
 BREACH_CAP = PROFICIENT - 1.0  # a design that breaks a data rule is not yet proficient, however it is fixed
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
@@ -470,7 +473,7 @@ def _controls(
     earned = total = 0.0
     good, problems, lessons = [], [], []
     kind_word = {"any": "check", "human": "human review", "expert": "expert sign-off"}
-    critical = False
+    critical = sampled = False
     for stage in risky:
         weight = 2.0 if stage.risk == Risk.irreversible else 1.0
         total += weight
@@ -529,6 +532,7 @@ def _controls(
                     lessons.append(stage.why)
         if stage.capability in DECISIONS and target.share < 1 - 1e-9:
             # a person's decision on a sample is taken for that share: the rest go on with no one deciding
+            sampled = True
             stage_earned *= target.share
             problems.append(
                 f"'{stage.name}' is decided for only {target.share:.0%} of items: the rest go on with no one deciding"
@@ -558,7 +562,13 @@ def _controls(
         feedback = "Every high-risk and irreversible stage has the right check before it."
     if critical:
         feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
-    return Scored("controls", score, evidence.strip(), feedback, cap=CRITICAL_CAP if critical else None)
+    elif sampled:
+        feedback += (
+            f" A decision the case gives to a person, taken on a sample, keeps the design below proficient "
+            f"({SAMPLED_DECISION_CAP:g}), whatever else checks the rest."
+        )
+    cap = CRITICAL_CAP if critical else SAMPLED_DECISION_CAP if sampled else None
+    return Scored("controls", score, evidence.strip(), feedback, cap=cap)
 
 
 def _acts_irreversibly(exercise: DesignWorkflowExercise, performers: Mapping[str, list[Step]]) -> bool:

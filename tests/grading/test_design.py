@@ -11,7 +11,7 @@ from exercises.model import Constraints
 from exercises.submission import DesignSubmission
 from exercises.workflow import DataClass, ErrorType, Step, ToolKind
 from grading import Flag, grade
-from grading.design import BREACH_CAP, FIT_MIN, catch_fit
+from grading.design import BREACH_CAP, FIT_MIN, SAMPLED_DECISION_CAP, catch_fit
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import (
@@ -393,6 +393,29 @@ def test_a_decision_taken_on_a_sample_counts_for_that_share(low: float, high: fl
     assert more < 1
     assert f"decided for only {low:.0%} of items" in evidence
     assert "on only" in evidence  # the payment waits for the decision on the sample alone
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.02, 0.98))
+def test_a_decision_taken_on_a_sample_keeps_the_design_below_proficient_whatever_checks_the_rest(
+    share: float,
+) -> None:
+    """A person's decision taken on a sample, with another check on every item besides: nothing is
+    unguarded, yet the rest are decided by no one given that decision, so the design is not
+    proficient; the same design with the decision on every item may be."""
+    stages = [*ANY_PAY, {"id": "s-approve", "name": "Approve the invoice", "capability": "approve", "risk": "high"}]
+    exercise, tools = _custom(stages=stages)
+
+    def graded(decided: float):  # type: ignore[no-untyped-def]
+        clears = CHECK.model_copy(update={"id": "clear", "inputs": ["check"], "stage": None})  # a check on every item
+        approve = step("approve", "human_review", ["clear"], stage="s-approve", share=decided)
+        steps = [EXTRACT, CHECK, clears, approve, step("pay", "payment_release", ["approve"], stage="s-pay")]
+        return grade(exercise, design(steps), tools=tools)
+
+    sampled, every = graded(share), graded(1.0)
+    assert sampled.total <= SAMPLED_DECISION_CAP < every.total
+    assert sampled.details["cap"]["by"] == "controls"
+    assert f"({SAMPLED_DECISION_CAP:g})" in sampled.criterion("controls").feedback
 
 
 def _breach(clearance: list[str], data_class: str):  # type: ignore[no-untyped-def]
