@@ -25,9 +25,9 @@ FIT_MIN = 0.3  # share of a path's errors (by type, weighted by rate) a check mu
 DECISIONS = frozenset({"decide", "approve", "review"})  # stages where a person's judgement is the work
 SMALL_HARM_COST = 0.5  # the most an unchecked path below the error target costs its stage's credit
 SPECIAL_CLASSES = frozenset({DataClass.health, DataClass.privileged})  # special category data, legal privilege
-# a person's decision taken on a sample leaves the rest decided by no one given that decision: raters
-# hold it below proficient even where another, lesser check sees every item
-SAMPLED_DECISION_CAP = PROFICIENT - 1.0
+# a person's decision taken on a sample, or by another person than the one the case gives it to, leaves
+# items decided by no one given that decision: raters hold it below proficient, whatever else checks them
+UNAUTHORISED_DECISION_CAP = PROFICIENT - 1.0
 BREACH_CAP = PROFICIENT - 1.0  # a design that breaks a data rule is not yet proficient, however it is fixed
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
@@ -473,7 +473,7 @@ def _controls(
     earned = total = 0.0
     good, problems, lessons = [], [], []
     kind_word = {"any": "check", "human": "human review", "expert": "expert sign-off"}
-    critical = sampled = False
+    critical = unauthorised = False
     for stage in risky:
         weight = 2.0 if stage.risk == Risk.irreversible else 1.0
         total += weight
@@ -530,9 +530,23 @@ def _controls(
                     problems.append(f"no {kind_word[stage.required_check]} between {names} and '{stage.name}'")
                 if stage.why:
                     lessons.append(stage.why)
+        listed = [tools[t] for t in stage.preferred_tools if t in tools]
+        decider = tools.get(target.tool)
+        if (
+            stage.capability in DECISIONS
+            and decider
+            and decider.id not in stage.preferred_tools
+            and _stands_in(decider, listed)
+        ):
+            # the decision taken by a person the case does not give it to: taken by no one given it
+            unauthorised = True
+            problems.append(
+                f"'{stage.name}' is decided by {decider.name}, not by {join([t.name for t in listed], 3)}, "
+                "whom the case gives that decision"
+            )
         if stage.capability in DECISIONS and target.share < 1 - 1e-9:
             # a person's decision on a sample is taken for that share: the rest go on with no one deciding
-            sampled = True
+            unauthorised = True
             stage_earned *= target.share
             problems.append(
                 f"'{stage.name}' is decided for only {target.share:.0%} of items: the rest go on with no one deciding"
@@ -562,12 +576,12 @@ def _controls(
         feedback = "Every high-risk and irreversible stage has the right check before it."
     if critical:
         feedback += f" An unchecked risky step erring as often as the target caps this design at {CRITICAL_CAP:g}."
-    elif sampled:
+    elif unauthorised:
         feedback += (
-            f" A decision the case gives to a person, taken on a sample, keeps the design below proficient "
-            f"({SAMPLED_DECISION_CAP:g}), whatever else checks the rest."
+            f" A decision the case gives to a person, taken on a sample or by someone else, keeps the design "
+            f"below proficient ({UNAUTHORISED_DECISION_CAP:g}), whatever else checks the items."
         )
-    cap = CRITICAL_CAP if critical else SAMPLED_DECISION_CAP if sampled else None
+    cap = CRITICAL_CAP if critical else UNAUTHORISED_DECISION_CAP if unauthorised else None
     return Scored("controls", score, evidence.strip(), feedback, cap=cap)
 
 

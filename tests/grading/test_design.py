@@ -11,7 +11,7 @@ from exercises.model import Constraints
 from exercises.submission import DesignSubmission
 from exercises.workflow import DataClass, ErrorType, Step, ToolKind
 from grading import Flag, grade
-from grading.design import BREACH_CAP, FIT_MIN, SAMPLED_DECISION_CAP, catch_fit
+from grading.design import BREACH_CAP, FIT_MIN, UNAUTHORISED_DECISION_CAP, catch_fit
 from grading.rubric import CRITICAL_CAP
 
 from .conftest import (
@@ -413,9 +413,41 @@ def test_a_decision_taken_on_a_sample_keeps_the_design_below_proficient_whatever
         return grade(exercise, design(steps), tools=tools)
 
     sampled, every = graded(share), graded(1.0)
-    assert sampled.total <= SAMPLED_DECISION_CAP < every.total
+    assert sampled.total <= UNAUTHORISED_DECISION_CAP < every.total
     assert sampled.details["cap"]["by"] == "controls"
-    assert f"({SAMPLED_DECISION_CAP:g})" in sampled.criterion("controls").feedback
+    assert f"({UNAUTHORISED_DECISION_CAP:g})" in sampled.criterion("controls").feedback
+
+
+@pytest.mark.parametrize("risk", ["high", "irreversible"])
+def test_a_decision_taken_by_another_person_than_the_case_names_keeps_the_design_below_proficient(risk: str) -> None:
+    """The case gives the decision to a named role; an expert who is cheaper and catches more is
+    still not the one given it (a contract manager is not the lawyer), so the design cannot be
+    proficient; the named role deciding raises no such problem."""
+    role = CATALOGUE["human_review"].model_copy(update={"id": "named-role", "name": "Named role", "cost_per_item": 9.0})
+    stages = [
+        *ANY_PAY,
+        {
+            "id": "s-approve",
+            "name": "Approve the invoice",
+            "capability": "approve",
+            "risk": risk,
+            "preferred_tools": ["named-role"],
+        },
+    ]
+    exercise, tools = _custom(role, stages=stages)
+
+    def graded(decider: str):  # type: ignore[no-untyped-def]
+        approve = step("approve", decider, ["check"], stage="s-approve")
+        return grade(
+            exercise,
+            design([EXTRACT, CHECK, approve, step("pay", "payment_release", ["approve"], stage="s-pay")]),
+            tools=tools,
+        )
+
+    named, other = graded("named-role"), graded("expert_review")
+    assert other.total <= UNAUTHORISED_DECISION_CAP
+    assert "whom the case gives that decision" in other.criterion("controls").evidence
+    assert "whom the case gives that decision" not in named.criterion("controls").evidence
 
 
 def _breach(clearance: list[str], data_class: str):  # type: ignore[no-untyped-def]
