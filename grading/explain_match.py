@@ -543,7 +543,8 @@ RECOMMENDATION_CREDIT = 0.75  # the decision recommended in the writer's own wor
 _RECOMMENDS = re.compile(
     r"\b(?:i|we)\b[^.]{0,15}?\b(?:recommend|propose|suggest|advise)\b|\bmy (?:advice|recommendation|proposal)\b"
     r"|\b(?:i|we)(?: would|'d) like (?:to|us to|you to)\b|\blet(?:'s| us)\b|\bthe short answer is\b"
-    r"|^\W*(?:\w+,\s*)?(?:i think )?we should\b(?!\s+(?:have|not|never)\b)",
+    # "we should" opening the sentence, after a name or a label ("In short: we should switch ...")
+    r"|^\W*(?:\w+,\s*|(?:\w+\s+){0,2}\w+:\s*)?(?:i think )?we should\b(?!\s+(?:have|not|never)\b)",
     re.IGNORECASE,
 )
 

@@ -221,6 +221,10 @@ def test_feedback_is_in_plain_words(exercise) -> None:
         ("We should have restarted on 1 April with a specialist looking at each account.", False),
         ("Last year went badly, and we should restart on 1 April with a specialist on each account.", False),
         ("We should not restart on 1 April, even with a specialist on each account.", False),
+        ("In short: we should restart on 1 April with a specialist on each account.", True),
+        ("Bottom line: we should restart on 1 April with a specialist on each account.", True),
+        ("My recommendation: we should restart on 1 April with a specialist on each account.", True),
+        ("In short, last year went badly: we should restart on 1 April with a specialist on each account.", False),
     ],
 )
 def test_we_should_recommends_when_it_opens_the_sentence_and_looks_ahead(sentence: str, recommending: bool) -> None:
