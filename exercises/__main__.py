@@ -48,6 +48,19 @@ def validation_problems(bank: Bank) -> list[Problem]:
     return problems
 
 
+def validation_advice(bank: Bank) -> list[Problem]:
+    """What `validate` suggests without failing: cues too thin to read a paraphrase (see
+    grading.selfcheck.cue_advice), for each exercise outside the context."""
+    from grading.selfcheck import cue_advice
+
+    return [
+        Problem(bank.files[exercise_id], a.field, a.reason)
+        for exercise_id, exercise in sorted(bank.exercises.items())
+        if exercise_id not in bank.context
+        for a in cue_advice(exercise)
+    ]
+
+
 def _validate(path: Path) -> int:
     from grading.variant_checks import SEEDS
 
@@ -56,6 +69,8 @@ def _validate(path: Path) -> int:
     problems = validation_problems(bank)
     for problem in problems:
         print(problem)
+    for advice in validation_advice(bank):
+        print(f"advice: {advice}")
     if problems:
         print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
         return 1

@@ -124,3 +124,22 @@ def test_the_instructor_pack_validates_beside_the_shipped_packs(capsys) -> None:
     assert main(["validate", str(pack)]) == 0
     out = capsys.readouterr().out
     assert "1 exercise(s) and 23 tool(s) valid" in out  # its own exercise; the shared 21 tools and its own 2
+
+
+@pytest.mark.parametrize("keep", [1, 2, 4])
+def test_thin_cues_are_advised_without_failing_validation(bank, tmp_path, capsys, keep: int) -> None:
+    """An explanation whose cues list few alternatives validates (it is not wrong), but the author
+    is told which cues are thin: a paraphrase of a point with two ways to say it is missed."""
+    from grading.selfcheck import MIN_ALTERNATIVES
+
+    fixed = [e for e in sorted(bank.exercises.values(), key=lambda e: e.id) if e.kind == Kind.explain_reasoning]
+    data = next(e for e in fixed if e.id not in bank.templates).model_dump(mode="json", exclude_defaults=False)
+    data["id"] = "thin-cues-copy"
+    data["golden"] = []  # its paraphrase case would fail with thin cues: that is the point, shown elsewhere
+    for point in data["key_points"]:
+        point["cues"] = [group[:keep] for group in point["cues"]]
+    write(tmp_path, "thin.yaml", data)
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "key_points: " in out and f"fewer than {MIN_ALTERNATIVES} alternatives" in out
+    assert out.count("advice: thin.yaml: key_points") == 1  # one line per field, however many cues
