@@ -28,6 +28,9 @@ SPECIAL_CLASSES = frozenset({DataClass.health, DataClass.privileged})  # special
 BREACH_CAP = PROFICIENT - 1.0  # a design that breaks a data rule is not yet proficient, however it is fixed
 HARM_WEIGHT = {Risk.irreversible: 1.0, Risk.high: 0.5}  # severity of an error landing at the stage
 ALT_COST_SLACK = 0.1  # a share of the budget: cost differences below it hardly count against a tool
+# a stage the case gives to named people is a role: another person, however able or cheap, is not
+# the one the organisation has given that judgement (a contract manager is not its lawyer)
+STAND_IN_FIT = 0.5
 CAP_PER_DOUBLING = 5.0  # points the critical cap falls each time the expected harm doubles past the target
 INFEASIBLE_CAP = PROFICIENT - 1.0  # far over budget or turnaround: safe, perhaps, but not deployable
 # the lowest a cap alone sets for one critical flaw: the shipped golden cases put a design with the
@@ -352,7 +355,10 @@ def _tool_fit(
         points += credit
         if credit < 1:
             better = join([tools[t].name if t in tools else t for t in stage.preferred_tools], 3)
-            notes.append(f"'{step.name}' uses {tools[step.tool].name}; {better} fits '{stage.name}' better")
+            if _stands_in(tools[step.tool], listed):
+                notes.append(f"'{step.name}' gives {tools[step.tool].name} the judgement the case gives to {better}")
+            else:
+                notes.append(f"'{step.name}' uses {tools[step.tool].name}; {better} fits '{stage.name}' better")
     score = points / len(exercise.stages)
     missing = len(exercise.stages) - len(performers)
     evidence = "; ".join(notes) + "." if notes else "Each covered stage uses a fitting tool."
@@ -366,12 +372,24 @@ def _tool_fit(
     return Scored("tool_fit", score, evidence, feedback)
 
 
+def _stands_in(tool: Tool, listed: list[Tool]) -> bool:
+    """Whether a person takes a stage the case gives to other, named people."""
+    return tool.kind == ToolKind.human and bool(listed) and all(t.kind == ToolKind.human for t in listed)
+
+
 def alternative_fit(tool: Tool, listed: list[Tool], exercise: DesignWorkflowExercise) -> float:
     """The fit of a capable tool the exercise does not list for a stage, judged by what it does
     against the best listed one rather than by the list: full when it errs no more, catches no less
     and costs no more (an equal alternative the author did not name); otherwise half, less in
     proportion to how much more often it errs and how much more it costs (each measured against the
-    exercise's own error target and budget, so small differences weigh little)."""
+    exercise's own error target and budget, so small differences weigh little). A person standing
+    in for the people a stage names earns at most STAND_IN_FIT, whatever their figures."""
+    if _stands_in(tool, listed):
+        return min(STAND_IN_FIT, _measured_fit(tool, listed, exercise))
+    return _measured_fit(tool, listed, exercise)
+
+
+def _measured_fit(tool: Tool, listed: list[Tool], exercise: DesignWorkflowExercise) -> float:
     err = sum(tool.error_rates.values())
     catch = sum(tool.catch_rates.values())
     best_err = min(sum(t.error_rates.values()) for t in listed)

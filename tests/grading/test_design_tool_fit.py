@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercises.workflow import ErrorType
+from exercises.workflow import ErrorType, ToolKind
 from grading.design import alternative_fit
 
 from .conftest import make_tool, payment_exercise
@@ -48,3 +48,23 @@ def test_the_best_of_several_listed_tools_is_the_bar() -> None:
     both = make_tool("alt", errors={ErrorType.wrong_value: 0.001}, cost=0.01)
     assert alternative_fit(both, [cheap, accurate], EXERCISE) == 1
     assert alternative_fit(cheap, [accurate], EXERCISE) < 0.5
+
+
+catch_rates = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+
+
+@given(catch=catch_rates, cost=costs, listed_catch=catch_rates, listed_cost=costs)
+def test_a_person_standing_in_for_the_people_a_stage_names_earns_at_most_half(
+    catch, cost, listed_catch, listed_cost
+) -> None:
+    """A stage given to named people is a role: another person is not the one given that judgement,
+    however well they catch errors or however little they cost (a contract manager is not the lawyer)."""
+    named = make_tool("named-person", ToolKind.human, catches={ErrorType.wrong_value: listed_catch}, cost=listed_cost)
+    stand_in = make_tool("other-person", ToolKind.human, catches={ErrorType.wrong_value: catch}, cost=cost)
+    assert alternative_fit(stand_in, [named], EXERCISE) <= 0.5
+    # the rule is about people: a non-person check as able and as cheap is still an equal alternative
+    rule = make_tool("rule-check", ToolKind.rule, catches={ErrorType.wrong_value: listed_catch}, cost=listed_cost)
+    assert alternative_fit(rule, [named], EXERCISE) == 1
+    # and a person may stand in for a tool at full fit, where their figures are as good
+    tool = make_tool("tool-check", ToolKind.rule, catches={ErrorType.wrong_value: catch}, cost=cost)
+    assert alternative_fit(stand_in, [tool], EXERCISE) == 1
