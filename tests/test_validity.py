@@ -72,6 +72,17 @@ def test_the_calibration_set_is_valid_and_large_enough() -> None:
 KNOWN_MISSES = {
     **dict.fromkeys(
         [
+            "cu-design-small-loan-affordability:w10",
+            "cu-design-small-loan-affordability:w11",
+            "cu-explain-small-loan-affordability:w03",
+            "event-explain-refund-requests:w10",
+            "nursery-explain-allergy-medication-plans:w03",
+            "nursery-explain-allergy-medication-plans:w07",
+        ],
+        "held out (blind round 10): graded once by the grader at the start of its session and once at its end (#17)",
+    ),
+    **dict.fromkeys(
+        [
             "funeral-explain-implant-clearance:w12",
             "motor-explain-commission-redress:w04",
             "motor-explain-commission-redress:w11",
