@@ -141,5 +141,6 @@ def test_thin_cues_are_advised_without_failing_validation(bank, tmp_path, capsys
     write(tmp_path, "thin.yaml", data)
     assert main(["validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "key_points: " in out and f"fewer than {MIN_ALTERNATIVES} alternatives" in out
+    assert "key_points: " in out
+    assert f"fewer than {MIN_ALTERNATIVES} alternatives" in out
     assert out.count("advice: thin.yaml: key_points") == 1  # one line per field, however many cues

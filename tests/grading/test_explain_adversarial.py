@@ -107,12 +107,19 @@ KNOWN_REVERSED = {  # exercise id -> why its reversed reference is known to scor
         "not read (#17)",
     ),
 }
-REVERSED_CASES = [
-    pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_REVERSED[e.id])])
-    if e.id in KNOWN_REVERSED
-    else pytest.param(e, id=e.id)
-    for e in EXERCISES
-]
+
+
+def _cases(known: dict[str, str]) -> list:  # type: ignore[type-arg]
+    """Every exercise as a case, those in `known` as strict expected failures (a fix shows as a pass)."""
+    return [
+        pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=known[e.id])])
+        if e.id in known
+        else pytest.param(e, id=e.id)
+        for e in EXERCISES
+    ]
+
+
+REVERSED_CASES = _cases(KNOWN_REVERSED)
 
 
 @pytest.mark.parametrize("exercise", REVERSED_CASES)
@@ -124,12 +131,7 @@ def test_the_reference_arguing_against_its_decision_scores_at_most_45(exercise: 
 
 # held out (round 9), not read: every verdict fails it, as its reversed reference does (see KNOWN_REVERSED)
 KNOWN_REJECTED = {"lib-explain-incident-safeguarding": KNOWN_REVERSED["lib-explain-incident-safeguarding"]}
-REJECTED_CASES = [
-    pytest.param(e, id=e.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_REJECTED[e.id])])
-    if e.id in KNOWN_REJECTED
-    else pytest.param(e, id=e.id)
-    for e in EXERCISES
-]
+REJECTED_CASES = _cases(KNOWN_REJECTED)
 
 
 @pytest.mark.parametrize("exercise", REJECTED_CASES)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exercises.model import KeyPoint
+from exercises.model import ExplainReasoningExercise, KeyPoint
 from grading import grade
 from grading.explain import MISSTATED_CONCERN_CREDIT, OVERCLAIM_CAP, WRONG_FIGURE_CAP, points_made
 from grading.explain_match import cue_vocabulary, units
@@ -140,20 +140,28 @@ def test_a_figure_whose_own_noun_follows_a_rival_word_keeps_its_claim(share: flo
 WHOLES = ["all {n}", "all of the {n}", "every one of the {n}", "{n} of the {n}", "{n} out of {n}"]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(3, 400), st.data())
-def test_a_part_stated_as_the_whole_is_a_wrong_figure_and_hides_the_risk(whole: int, data) -> None:
-    """ "found all 9" where the case says 8 of the 9 were found: a wrong figure, and the one missed
-    is the risk the case names, so the text claims a certainty the case does not give."""
+def _part_of(whole: int, data) -> tuple[int, str, ExplainReasoningExercise, str] | None:  # type: ignore[no-untyped-def]
+    """A case point "the check caught M of the N wrong invoices", and one way of saying all N."""
     part = data.draw(st.integers(1, whole - 1))
     if {part, whole} & {30, 41900, 1150, 1}:
-        return  # figures the base exercise gives elsewhere
+        return None  # figures the base exercise gives elsewhere
     sentence = f"In the test the new check caught {part} of the {whole} wrong invoices."
     point = KeyPoint(id="test", text=sentence, cues=[["caught", "found"], ["check", "test"]], role="reason")
     exercise = EXERCISE.model_copy(
         update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
     )
-    said = data.draw(st.sampled_from(WHOLES)).format(n=whole)
+    return part, sentence, exercise, data.draw(st.sampled_from(WHOLES)).format(n=whole)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 400), st.data())
+def test_a_part_stated_as_the_whole_is_a_wrong_figure_and_hides_the_risk(whole: int, data) -> None:
+    """ "found all 9" where the case says 8 of the 9 were found: a wrong figure, and the one missed
+    is the risk the case names, so the text claims a certainty the case does not give."""
+    drawn = _part_of(whole, data)
+    if drawn is None:
+        return
+    part, sentence, exercise, said = drawn
     wrong = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} In the test the new check caught {said} wrong invoices."))
     right = grade(exercise, explanation(f"{EXPLAIN_REFERENCE} {sentence}"))
     assert wrong.total <= OVERCLAIM_CAP < right.total
@@ -166,15 +174,10 @@ def test_all_of_a_group_said_of_something_else_is_no_claim_about_its_part(whole:
     """ "We re-read all 9 invoices by hand" says nothing of the 8 of the 9 the check caught: a text
     claims the part as the whole only where it says of the whole what the case says of the part, and
     not where it gives the part itself."""
-    part = data.draw(st.integers(1, whole - 1))
-    if {part, whole} & {30, 41900, 1150, 1}:
-        return  # figures the base exercise gives elsewhere
-    sentence = f"In the test the new check caught {part} of the {whole} wrong invoices."
-    point = KeyPoint(id="test", text=sentence, cues=[["caught", "found"], ["check", "test"]], role="reason")
-    exercise = EXERCISE.model_copy(
-        update={"situation": EXERCISE.situation + " " + sentence, "key_points": [*EXERCISE.key_points, point]}
-    )
-    said = data.draw(st.sampled_from(WHOLES)).format(n=whole)
+    drawn = _part_of(whole, data)
+    if drawn is None:
+        return
+    part, sentence, exercise, said = drawn
     elsewhere = data.draw(
         st.sampled_from(
             [
