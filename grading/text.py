@@ -342,6 +342,11 @@ def _percent(tokens: list[str]) -> list[str]:
 
 # Note-taking shorthand, read as the words it stands for: a terse note ("refunds >$100 wait ~15 min,
 # 36 hrs/wk") states the same facts as the sentence it abbreviates.
+def _slash_ratio(m: re.Match[str]) -> str:
+    part, whole = int(m.group(1)), int(m.group(2).replace(",", ""))
+    return f"{m.group(1)} in {m.group(2)}" if whole >= 20 and part < whole else m.group(0)
+
+
 _SHORTHAND_SIGNS = (
     (re.compile(r"(?<![\w>])>=?\s*(?=[$£€]?\d)"), " over "),
     (re.compile(r"(?<![\w<])<=?\s*(?=[$£€]?\d)"), " under "),
@@ -355,6 +360,8 @@ _SHORTHAND_SIGNS = (
         " per ",
     ),
     (re.compile(r"&"), " and "),
+    # a ratio written with a slash ("3/1000 wrong", "5/79 missed"): a share, not a date ("1/12") or "24/7"
+    (re.compile(r"(?<![\d/.,])(\d{1,4})/(\d{1,3}(?:,\d{3})*|\d{2,7})(?![\d/])(?=\s|$|[,.;:)])"), _slash_ratio),
     (re.compile(r"\bauto-(?=[a-z])", re.IGNORECASE), "automatic "),
 )
 _SHORTHAND_WORDS = {
@@ -546,9 +553,20 @@ def _joined(tokens: tuple[str, ...]) -> str:
 
 
 def cue_found(tokens: Sequence[str], alternatives: Iterable[str]) -> bool:
-    if any(contains_phrase(tokens, phrase_stems(alt)) for alt in alternatives):
+    plain = _ungrouped(tuple(tokens))
+    if any(contains_phrase(plain, _ungrouped(phrase_stems(alt))) for alt in alternatives):
         return True
     return not _solid_keys(tuple(tokens)).isdisjoint(_solid_group(tuple(alternatives)))
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
+
+
+@lru_cache(maxsize=16_384)
+def _ungrouped(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Figures without their thousands commas, for matching only: a cue "1,000" is the "1000" a
+    writer types (the commas stay elsewhere: "1,900" is a count, "1900" may be a year)."""
+    return tuple(t.replace(",", "") if _GROUPED.fullmatch(t) else t for t in tokens)
 
 
 @lru_cache(maxsize=16_384)

@@ -12,6 +12,7 @@ from grading.text import (
     concept_found,
     cue_found,
     cue_share,
+    expand_shorthand,
     number_matches,
     numbers,
     parse_number,
@@ -268,3 +269,23 @@ def test_runs_of_english_joined_into_no_english_break_its_order(x: str) -> None:
         assert word_order_breaks(template.format(x=x)) >= 1, why
     for template in _SOUND:
         assert word_order_breaks(template.format(x=x)) == 0, template
+
+
+@given(st.integers(1_000, 9_999_999))
+def test_a_figure_matches_its_cue_however_its_thousands_are_grouped(value: int) -> None:
+    """ "1,000" in a cue is the "1000" a hurried writer types, and the other way round."""
+    grouped, plain = f"{value:,}", str(value)
+    assert cue_found(stems(f"about {plain} claims a month"), [grouped])
+    assert cue_found(stems(f"about {grouped} claims a month"), [plain])
+    assert not cue_found(stems(f"about {value + 1} claims a month"), [grouped])
+
+
+@given(st.integers(1, 999), st.integers(20, 100_000))
+def test_a_ratio_written_with_a_slash_reads_as_one_in(part: int, whole: int) -> None:
+    """ "3/1000 wrong" is "3 in 1000 wrong"; a slash between day and month, or "24/7", is left alone."""
+    if part >= whole:
+        return
+    assert numbers(expand_shorthand(f"{part}/{whole} wrong")) == numbers(f"{part} in {whole} wrong")
+    assert "in" in expand_shorthand(f"{part}/{whole} wrong").split()
+    for kept in ("from 1/12 onward", "24/7 cover", "on 12/03/2025"):
+        assert expand_shorthand(kept) == kept
