@@ -342,6 +342,30 @@ def _percent(tokens: list[str]) -> list[str]:
 
 # Note-taking shorthand, read as the words it stands for: a terse note ("refunds >$100 wait ~15 min,
 # 36 hrs/wk") states the same facts as the sentence it abbreviates.
+_MONTHS_IN_FULL = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "sept": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
+_MONTH_CUTS = "|".join(sorted(_MONTHS_IN_FULL, key=len, reverse=True))
+
+
+def _whole_month(m: re.Match[str]) -> str:
+    first, second = m.group(1), m.group(2)
+    if first.isdigit():
+        return f"{first} {_MONTHS_IN_FULL[second.lower()]}"
+    return f"{_MONTHS_IN_FULL[first.lower()]} {second}"
+
+
 def _slash_ratio(m: re.Match[str]) -> str:
     part, whole = int(m.group(1)), int(m.group(2).replace(",", ""))
     return f"{m.group(1)} in {m.group(2)}" if whole >= 20 and part < whole else m.group(0)
@@ -360,6 +384,9 @@ _SHORTHAND_SIGNS = (
         " per ",
     ),
     (re.compile(r"&"), " and "),
+    # a month cut short beside a day: "from 1 Mar", "by Sept 30" (never "mar" on its own)
+    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH_CUTS + r")\b\.?", re.IGNORECASE), _whole_month),
+    (re.compile(r"\b(" + _MONTH_CUTS + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE), _whole_month),
     # a ratio written with a slash ("3/1000 wrong", "5/79 missed"): a share, not a date ("1/12") or "24/7"
     (re.compile(r"(?<![\d/.,])(\d{1,4})/(\d{1,3}(?:,\d{3})*|\d{2,7})(?![\d/])(?=\s|$|[,.;:)])"), _slash_ratio),
     (re.compile(r"\bauto-(?=[a-z])", re.IGNORECASE), "automatic "),

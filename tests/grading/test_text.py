@@ -289,3 +289,12 @@ def test_a_ratio_written_with_a_slash_reads_as_one_in(part: int, whole: int) -> 
     assert "in" in expand_shorthand(f"{part}/{whole} wrong").split()
     for kept in ("from 1/12 onward", "24/7 cover", "on 12/03/2025"):
         assert expand_shorthand(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("from 1 Mar", "from 1 March"), ("by Sept 30", "by September 30"), ("on 3rd Dec", "on 3 December")],
+)
+def test_a_month_cut_short_beside_a_day_reads_as_the_month(short: str, full: str) -> None:
+    assert stems(short) == stems(full)
+    assert "march" not in " ".join(stems("it will mar the test"))  # no day beside it: the verb
