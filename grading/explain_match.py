@@ -123,9 +123,9 @@ FRAME_REPEATS = 3  # a sentence frame this many sentences fill with different ke
 
 
 def _keyword_frames(analysed: Sequence[Sentence], cue_vocabulary: frozenset[str]) -> set[int]:
-    """The sentences that share one frame around different keywords ("This note covers refunds.",
-    "This note covers 270.", ...), FRAME_REPEATS of them or more: what is left of each once its
-    cue words and figures are taken out is the same, so none of them says anything of its own."""
+    """The sentences that share one frame around FRAME_REPEATS or more different keywords ("This
+    note covers refunds.", "This note covers 270.", ...): what is left of each once its cue words
+    and figures are taken out is the same, so none of them says anything of its own."""
     frames: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
     for n, s in enumerate(analysed):
         keyword = tuple(t for t in s.stems if t in cue_vocabulary or t[:1].isdigit())
