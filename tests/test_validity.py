@@ -72,6 +72,22 @@ def test_the_calibration_set_is_valid_and_large_enough() -> None:
 KNOWN_MISSES = {
     **dict.fromkeys(
         [
+            "care-explain-missed-visit-escalation:w03",
+            "care-explain-missed-visit-escalation:w05",
+            "care-explain-missed-visit-escalation:w11",
+            "dental-explain-treatment-consent:w12",
+            "gym-explain-membership-exceptions:w03",
+            "gym-explain-membership-exceptions:w05",
+            "gym-explain-membership-exceptions:w11",
+            "tax-design-self-assessment-returns:w04",
+            "tax-explain-self-assessment-returns:w03",
+            "tax-explain-self-assessment-returns:w10",
+            "tax-explain-self-assessment-returns:w11",
+        ],
+        "held out (blind round 11): graded once by the grader at the start of its session and once at its end (#17)",
+    ),
+    **dict.fromkeys(
+        [
             "cu-design-small-loan-affordability:w10",
             "cu-design-small-loan-affordability:w11",
             "cu-explain-small-loan-affordability:w03",
