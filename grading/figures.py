@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises.model import ExplainReasoningExercise
-from grading.text import FUNCTION_STEMS, FUNCTION_WORDS, analyse, parse_number, stems
+from grading.text import FUNCTION_STEMS, FUNCTION_WORDS, MONTH_NAMES, analyse, parse_number, stems
 
 HEAD_REACH = 3  # content words after a figure in which its heads are looked for
 _BASES = frozenset(["in", "per", "every", "of"])  # "2 in 100", "out of 1,000": a ratio's base counts nothing
@@ -32,7 +32,7 @@ _CLAUSE_OPENERS = frozenset(stems("which who that where when while because and b
 _YEARS = range(1900, 2100)
 _PER_UNIT = frozenset(["a", "an", "per"])  # "£300 a case": the unit a price or rate is given per
 # a day of the month ("1 April", "March 2") is a date: it counts nothing, so has no head
-_MONTHS = frozenset(stems("january february march april may june july august september october november december"))
+_MONTHS = frozenset(stems(" ".join(MONTH_NAMES)))
 _MONTH_AFTER = frozenset((m,) for m in _MONTHS)
 # units of time: "2 months", "45 days" measure a span; a shared unit ties a figure to no other's claim
 _TIME_UNITS = frozenset(stems("minute hour day week month quarter year"))

@@ -342,19 +342,14 @@ def _percent(tokens: list[str]) -> list[str]:
 
 # Note-taking shorthand, read as the words it stands for: a terse note ("refunds >$100 wait ~15 min,
 # 36 hrs/wk") states the same facts as the sentence it abbreviates.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# a month cut short ("Mar", "Sept") -> its name; "May" is never cut
 _MONTHS_IN_FULL = {
-    "jan": "January",
-    "feb": "February",
-    "mar": "March",
-    "apr": "April",
-    "jun": "June",
-    "jul": "July",
-    "aug": "August",
-    "sep": "September",
+    **{name[:3].lower(): name for name in MONTH_NAMES if name != "May"},
     "sept": "September",
-    "oct": "October",
-    "nov": "November",
-    "dec": "December",
 }
 _MONTH_CUTS = "|".join(sorted(_MONTHS_IN_FULL, key=len, reverse=True))
 
